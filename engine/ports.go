@@ -81,8 +81,8 @@ type Directory interface {
 // Grant is what a credential lets its holder do.
 type Grant struct {
 	RoomID   string
-	Kind     string // "teacher", "coteacher", "projector", "player", "rejoin", "ticket"
-	PlayerID string // for player, rejoin and ticket grants of a player
+	Kind     string    // "teacher", "coteacher", "projector", "player", "rejoin", "ticket"
+	PlayerID string    // for player, rejoin and ticket grants of a player
 	Subject  string    // for tickets: the kind of the principal that asked for it
 	Expires  time.Time // zero: never expires
 }
