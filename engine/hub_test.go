@@ -1,0 +1,447 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/classroom-debate/debate/clock"
+	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/engine"
+	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/protocol"
+	"github.com/classroom-debate/debate/room"
+	"github.com/classroom-debate/debate/store/embedded"
+)
+
+type rig struct {
+	t     *testing.T
+	hub   *engine.Hub
+	store *embedded.Store
+	clock *clock.Fake
+	path  string
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "debate.db")
+	return openRig(t, path, clock.NewFake(time.Date(1930, 3, 2, 9, 0, 0, 0, time.UTC)), 0)
+}
+
+func openRig(t *testing.T, path string, clk *clock.Fake, feedBuffer int) *rig {
+	t.Helper()
+	st, err := embedded.Open(path, embedded.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub, err := engine.New(engine.Config{
+		Log: st.Log(), Directory: st.Directory(), Credentials: st.Credentials(),
+		Notifier: embedded.NewNotifier(), Presence: embedded.NewPresence(),
+		Scenario: economy.Default(), Clock: clk, FeedBuffer: feedBuffer,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rig{t: t, hub: hub, store: st, clock: clk, path: path}
+	t.Cleanup(r.close)
+	return r
+}
+
+func (r *rig) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = r.hub.Shutdown(ctx)
+	_ = r.store.Close()
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+// frame is a decoded server frame.
+type frame struct {
+	Type   string          `json:"type"`
+	Seq    uint64          `json:"seq"`
+	Event  room.Event      `json:"event"`
+	State  json.RawMessage `json:"state"`
+	Online []string        `json:"online"`
+}
+
+// next returns the next frame of a feed, failing the test after a deadline.
+func next(t *testing.T, f *engine.Feed) (frame, bool) {
+	t.Helper()
+	select {
+	case b, ok := <-f.Frames():
+		if !ok {
+			return frame{}, false
+		}
+		var fr frame
+		if err := json.Unmarshal(b, &fr); err != nil {
+			t.Fatalf("bad frame %s: %v", b, err)
+		}
+		return fr, true
+	case <-time.After(5 * time.Second):
+		t.Fatal("no frame within 5s")
+		return frame{}, false
+	}
+}
+
+// nextOfType skips presence frames.
+func nextEvent(t *testing.T, f *engine.Feed) room.Event {
+	t.Helper()
+	for {
+		fr, ok := next(t, f)
+		if !ok {
+			t.Fatal("feed ended while waiting for an event")
+		}
+		if fr.Type == "event" {
+			return fr.Event
+		}
+	}
+}
+
+func staff(c engine.Created) engine.Session {
+	return engine.Session{RoomID: c.RoomID, Code: c.Code, Principal: room.Principal{Kind: room.Teacher}}
+}
+
+func cmd(id, typ string, data any) room.Command {
+	var raw json.RawMessage
+	if data != nil {
+		raw, _ = json.Marshal(data)
+	}
+	return room.Command{ID: id, Type: typ, Data: raw}
+}
+
+func TestCreateAuthenticateAndKeysAreDistinct(t *testing.T) {
+	r := newRig(t)
+	c, err := r.hub.Create(ctx(t), engine.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Code) != engine.CodeLength || c.TeacherKey == c.ProjectorKey || c.TeacherKey == c.CoTeacherKey {
+		t.Fatalf("bad created room %+v", c)
+	}
+	for _, tc := range []struct {
+		secret string
+		want   room.Kind
+	}{{c.TeacherKey, room.Teacher}, {c.CoTeacherKey, room.CoTeacher}, {c.ProjectorKey, room.Projector}} {
+		s, err := r.hub.Authenticate(ctx(t), c.Code, tc.secret)
+		if err != nil || s.Principal.Kind != tc.want || s.RoomID != c.RoomID {
+			t.Fatalf("authenticate %s: %+v %v", tc.want, s, err)
+		}
+	}
+	// Lower case with a dash, as people type it.
+	lower := []byte(c.Code)
+	for i := range lower {
+		if lower[i] >= 'A' && lower[i] <= 'Z' {
+			lower[i] += 'a' - 'A'
+		}
+	}
+	if _, err := r.hub.Authenticate(ctx(t), string(lower[:4])+"-"+string(lower[4:]), c.TeacherKey); err != nil {
+		t.Fatalf("normalised code refused: %v", err)
+	}
+	if _, err := r.hub.Authenticate(ctx(t), c.Code, "tk_wrong"); fault.CodeOf(err) != fault.Unauthorized {
+		t.Fatalf("wrong key: %v", err)
+	}
+	other, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	if _, err := r.hub.Authenticate(ctx(t), other.Code, c.TeacherKey); fault.CodeOf(err) != fault.Unauthorized {
+		t.Fatalf("key of another room: %v", err)
+	}
+	if _, err := r.hub.Join(ctx(t), "ZZZZZZZZ", "Anya"); fault.CodeOf(err) != fault.NotFound {
+		t.Fatalf("join unknown code: %v", err)
+	}
+}
+
+func TestSubmitIsDurableDedupedAndFannedOutWithRedaction(t *testing.T) {
+	r := newRig(t)
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	teacher := staff(c)
+	tfeed, err := r.hub.Watch(ctx(t), teacher, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr, _ := next(t, tfeed); fr.Type != "snapshot" || fr.Seq != 1 {
+		t.Fatalf("first frame %+v", fr)
+	}
+	var players []engine.Session
+	for _, nick := range []string{"Anya", "Boris", "Chen", "Dana"} {
+		j, err := r.hub.Join(ctx(t), c.Code, nick)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := r.hub.Authenticate(ctx(t), c.Code, j.Token)
+		if err != nil || s.Principal.PlayerID != j.PlayerID {
+			t.Fatalf("player auth: %+v %v", s, err)
+		}
+		players = append(players, s)
+	}
+	pfeed, err := r.hub.Watch(ctx(t), players[1], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := next(t, pfeed)
+	if snap.Type != "snapshot" {
+		t.Fatalf("player first frame %+v", snap)
+	}
+	seq1, err := r.hub.Submit(ctx(t), teacher, cmd("s1", "start", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := r.hub.Submit(ctx(t), teacher, cmd("s1", "start", nil))
+	if err != nil || again != seq1 {
+		t.Fatalf("repeated id: seq %d (first %d), err %v", again, seq1, err)
+	}
+	// A student may not run the class.
+	if _, err := r.hub.Submit(ctx(t), players[0], cmd("x", "advance", nil)); fault.CodeOf(err) != fault.Forbidden {
+		t.Fatalf("student advance: %v", err)
+	}
+	// The stored log has exactly what was acked.
+	last, err := r.store.Log().Last(ctx(t), c.RoomID)
+	if err != nil || last != seq1 {
+		t.Fatalf("log ends at %d, acked %d (%v)", last, seq1, err)
+	}
+	// Every viewer receives every seq, in order.
+	want := snap.Seq + 1
+	for want <= seq1 {
+		e := nextEvent(t, pfeed)
+		if e.Seq != want {
+			t.Fatalf("player feed: got seq %d, want %d", e.Seq, want)
+		}
+		want++
+	}
+	_ = tfeed
+}
+
+func TestTimerFiresOnceOnTheInjectedClock(t *testing.T) {
+	r := newRig(t)
+	settings, _ := json.Marshal(room.Settings{Timers: room.Timers{Briefing: 60, Debate: 60, Vote: 60, Resolution: 60}})
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{Settings: settings})
+	teacher := staff(c)
+	for _, nick := range []string{"Anya", "Boris", "Chen", "Dana"} {
+		if _, err := r.hub.Join(ctx(t), c.Code, nick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, _ := r.hub.Watch(ctx(t), teacher, nil)
+	next(t, f)
+	seq, err := r.hub.Submit(ctx(t), teacher, cmd("go", "start", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if e := nextEvent(t, f); e.Seq == seq {
+			break
+		}
+	}
+	waitPending(t, r.clock)
+	r.clock.Advance(61 * time.Second)
+	e := nextEvent(t, f)
+	if e.Type != "phaseChanged" || e.By == nil || e.By.Kind != room.System {
+		t.Fatalf("expected the timer's phase change, got %+v", e)
+	}
+	var data struct {
+		Phase string `json:"phase"`
+	}
+	_ = json.Unmarshal(e.Data, &data)
+	if data.Phase != "debate" {
+		t.Fatalf("after the briefing timer: phase %q", data.Phase)
+	}
+}
+
+// waitPending waits until the actor has armed its timer.
+func waitPending(t *testing.T, c *clock.Fake) {
+	t.Helper()
+	done := make(chan struct{})
+	stop := time.AfterFunc(5*time.Second, func() { close(done) })
+	defer stop.Stop()
+	if !c.WaitForTimers(1, done) {
+		t.Fatal("no timer armed")
+	}
+}
+
+// waitFor polls a condition that background work makes true, failing after 5 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s", what)
+		case <-tick.C:
+		}
+	}
+}
+
+func TestResumeSendsMissedEventsOrSnapshot(t *testing.T) {
+	r := newRig(t)
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	teacher := staff(c)
+	for _, nick := range []string{"Anya", "Boris", "Chen", "Dana"} {
+		if _, err := r.hub.Join(ctx(t), c.Code, nick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := uint64(2)
+	f, err := r.hub.Watch(ctx(t), teacher, &after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for want := uint64(3); want <= 5; want++ {
+		fr, _ := next(t, f)
+		for fr.Type == "presence" {
+			fr, _ = next(t, f)
+		}
+		if fr.Type != "event" || fr.Event.Seq != want {
+			t.Fatalf("resume: got %+v, want event %d", fr, want)
+		}
+	}
+	f.Close()
+	tooFar := uint64(999)
+	f2, _ := r.hub.Watch(ctx(t), teacher, &tooFar)
+	if fr, _ := next(t, f2); fr.Type != "snapshot" || fr.Seq != 5 {
+		t.Fatalf("resume from the future should snapshot: %+v", fr)
+	}
+}
+
+func TestSlowViewerIsDroppedWithoutSlowingTheRoom(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "debate.db")
+	r := openRig(t, path, clock.NewFake(time.Now()), 2)
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	slow, _ := r.hub.Watch(ctx(t), staff(c), nil) // never read
+	for _, nick := range []string{"Anya", "Boris", "Chen", "Dana", "Egor"} {
+		if _, err := r.hub.Join(ctx(t), c.Code, nick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range slow.Frames() {
+	}
+	if code, _ := slow.Reason(); code != protocol.CloseSlow {
+		t.Fatalf("slow feed ended with %d", code)
+	}
+}
+
+func TestRemovedPlayerIsCutOff(t *testing.T) {
+	r := newRig(t)
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	j, _ := r.hub.Join(ctx(t), c.Code, "Anya")
+	s, _ := r.hub.Authenticate(ctx(t), c.Code, j.Token)
+	f, _ := r.hub.Watch(ctx(t), s, nil)
+	if _, err := r.hub.Submit(ctx(t), staff(c), cmd("rm", "removePlayer", map[string]string{"playerId": j.PlayerID})); err != nil {
+		t.Fatal(err)
+	}
+	for range f.Frames() {
+	}
+	if code, _ := f.Reason(); code != protocol.CloseRemoved {
+		t.Fatalf("removed player's feed ended with %d", code)
+	}
+	if _, err := r.hub.Submit(ctx(t), s, cmd("v", "argue", map[string]string{"text": "hi"})); fault.CodeOf(err) != fault.Unauthorized {
+		t.Fatalf("removed player's command: %v", err)
+	}
+	if _, err := r.hub.Watch(ctx(t), s, nil); fault.CodeOf(err) != fault.Unauthorized {
+		t.Fatalf("removed player's watch: %v", err)
+	}
+}
+
+func TestTicketsAreSingleUseAndExpire(t *testing.T) {
+	r := newRig(t)
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	tk, _, err := r.hub.IssueTicket(ctx(t), staff(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.hub.Authenticate(ctx(t), c.Code, tk); fault.CodeOf(err) != fault.Unauthorized {
+		t.Fatalf("a ticket must not work as a key: %v", err)
+	}
+	s, err := r.hub.RedeemTicket(ctx(t), c.Code, tk)
+	if err != nil || s.Principal.Kind != room.Teacher {
+		t.Fatalf("redeem: %+v %v", s, err)
+	}
+	if _, err := r.hub.RedeemTicket(ctx(t), c.Code, tk); fault.CodeOf(err) != fault.Unauthorized {
+		t.Fatalf("second redeem: %v", err)
+	}
+	tk2, _, _ := r.hub.IssueTicket(ctx(t), staff(c))
+	r.clock.Advance(2 * time.Minute)
+	if _, err := r.hub.RedeemTicket(ctx(t), c.Code, tk2); fault.CodeOf(err) != fault.Unauthorized {
+		t.Fatalf("expired ticket: %v", err)
+	}
+}
+
+func TestRestartRefoldsEveryRoom(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "debate.db")
+	clk := clock.NewFake(time.Date(1932, 8, 7, 10, 0, 0, 0, time.UTC))
+	r := openRig(t, path, clk, 0)
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	var tokens []string
+	for _, nick := range []string{"Anya", "Boris", "Chen", "Dana"} {
+		j, _ := r.hub.Join(ctx(t), c.Code, nick)
+		tokens = append(tokens, j.Token)
+	}
+	seq, err := r.hub.Submit(ctx(t), staff(c), cmd("go", "start", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.close()
+
+	r2 := openRig(t, path, clk, 0)
+	if err := r2.hub.Start(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := r2.hub.Authenticate(ctx(t), c.Code, tokens[2])
+	if err != nil {
+		t.Fatalf("token after restart: %v", err)
+	}
+	f, err := r2.hub.Watch(ctx(t), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, _ := next(t, f)
+	if fr.Type != "snapshot" || fr.Seq != seq {
+		t.Fatalf("after restart: %+v, want snapshot at %d", fr, seq)
+	}
+	// The same command id is still remembered after the restart.
+	again, err := r2.hub.Submit(ctx(t), staff(c), cmd("go", "start", nil))
+	if err != nil || again != seq {
+		t.Fatalf("repeat after restart: %d %v", again, err)
+	}
+}
+
+func TestDeleteRoomEndsFeedsAndForgetsCredentials(t *testing.T) {
+	r := newRig(t)
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	f, _ := r.hub.Watch(ctx(t), staff(c), nil)
+	if _, err := r.hub.Submit(ctx(t), staff(c), cmd("del", "delete", nil)); err != nil {
+		t.Fatal(err)
+	}
+	for range f.Frames() {
+	}
+	if code, _ := f.Reason(); code != protocol.CloseDeleted {
+		t.Fatalf("feed of a deleted room ended with %d", code)
+	}
+	waitFor(t, "the purge of the deleted room", func() bool {
+		_, err := r.hub.Authenticate(ctx(t), c.Code, c.TeacherKey)
+		return fault.CodeOf(err) == fault.NotFound
+	})
+}
+
+func TestSweepDeletesIdleRooms(t *testing.T) {
+	r := newRig(t)
+	old, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	r.clock.Advance(31 * 24 * time.Hour)
+	fresh, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	n, err := r.hub.Sweep(ctx(t))
+	if err != nil || n != 1 {
+		t.Fatalf("sweep: %d %v", n, err)
+	}
+	if _, err := r.hub.Authenticate(ctx(t), old.Code, old.TeacherKey); fault.CodeOf(err) != fault.NotFound {
+		t.Fatalf("old room: %v", err)
+	}
+	if _, err := r.hub.Authenticate(ctx(t), fresh.Code, fresh.TeacherKey); err != nil {
+		t.Fatalf("fresh room: %v", err)
+	}
+}

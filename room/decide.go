@@ -1,0 +1,328 @@
+package room
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/roles"
+)
+
+// Decide checks cmd against s and returns the events it becomes, numbered from s.Seq()+1,
+// stamped with now, cmd.ID and cmd.By. A command the rules refuse returns a *fault.Error
+// and no events. A command that is valid but has nothing to do (a stale tick) returns no
+// events and no error. Decide never changes s.
+func Decide(s *State, cmd Command, now time.Time) ([]Event, error) {
+	if !s.c.Created {
+		return nil, fault.New(fault.NotFound, "There is no such room.")
+	}
+	if s.c.Deleted {
+		return nil, fault.New(fault.NotFound, "This room has been deleted.")
+	}
+	if cmd.By.Kind == Projector {
+		return nil, fault.New(fault.Forbidden, "The projector view can only watch the room.")
+	}
+	h, ok := handlers[cmd.Type]
+	if !ok {
+		return nil, fault.Newf(fault.UnknownType, "%q is not a command this room knows.", cmd.Type)
+	}
+	b := &batch{s: s, cmd: cmd, now: now}
+	if err := h.who(b); err != nil {
+		return nil, err
+	}
+	if err := h.run(b); err != nil {
+		return nil, err
+	}
+	if b.err != nil {
+		// A bug, not the user's doing: refuse the command rather than log bad events.
+		return nil, fault.New(fault.Internal, "Something went wrong on the server; nothing was changed. Please try again.")
+	}
+	return b.events, nil
+}
+
+// handler is one command: who may send it and what it does.
+type handler struct {
+	who func(*batch) error
+	run func(*batch) error
+}
+
+var handlers map[string]handler
+
+func init() {
+	handlers = map[string]handler{
+		"join": {system, decideJoin},
+		"tick": {system, decideTick},
+
+		"start":         {staff, decideStart},
+		"pause":         {staff, decidePause},
+		"resume":        {staff, decideResume},
+		"extend":        {staff, decideExtend},
+		"advance":       {staff, decideAdvance},
+		"end":           {staff, decideEnd},
+		"suspend":       {staff, decideSuspend},
+		"unsuspend":     {staff, decideUnsuspend},
+		"lock":          {staff, decideLock},
+		"approveJoins":  {staff, decideApproveJoins},
+		"approvePlayer": {staff, decideApprovePlayer},
+		"removePlayer":  {staff, decideRemovePlayer},
+		"assignRole":    {staff, decideAssignRole},
+		"setDirective":  {staff, decideSetDirective},
+		"injectEvent":   {staff, decideInjectEvent},
+		"announce":      {staff, decideAnnounce},
+		"holdPosts":     {staff, decideHoldPosts},
+		"approvePost":   {staff, decideApprovePost},
+		"hidePost":      {staff, decideHidePost},
+		"settings":      {staff, decideSettings},
+		"delete":        {staff, decideDelete},
+
+		"argue":  {activePlayer, decideArgue},
+		"reply":  {activePlayer, decideReply},
+		"mark":   {activePlayer, decideMark(true)},
+		"unmark": {activePlayer, decideMark(false)},
+		"vote":   {activePlayer, decideVote},
+		"act":    {activePlayer, decideAct},
+	}
+}
+
+// CommandTypes lists every command type the room knows, sorted.
+func CommandTypes() []string {
+	out := make([]string, 0, len(handlers))
+	for t := range handlers {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func system(b *batch) error {
+	if b.cmd.By.Kind != System {
+		return fault.New(fault.Forbidden, "The server does that by itself.")
+	}
+	return nil
+}
+
+func staff(b *batch) error {
+	if !b.cmd.By.IsStaff() {
+		return fault.New(fault.Forbidden, "Only the teacher can do that.")
+	}
+	return nil
+}
+
+func activePlayer(b *batch) error {
+	if b.cmd.By.Kind != Player {
+		return fault.New(fault.Forbidden, "Only players can do that.")
+	}
+	p, ok := b.s.c.Players[b.cmd.By.PlayerID]
+	switch {
+	case !ok || p.Status == StatusRemoved:
+		return fault.New(fault.Forbidden, "You are no longer a player in this room.")
+	case p.Status == StatusPending:
+		return fault.New(fault.Forbidden, "Your teacher has not let you in yet. Please wait a moment.")
+	case b.s.c.Suspended:
+		return fault.New(fault.WrongPhase, "The game is on hold until your teacher resumes it.")
+	}
+	b.me = p
+	return nil
+}
+
+// batch collects the events of one command. Events that depend on earlier ones in the
+// same command read the state through fork, a private copy with those events folded in.
+type batch struct {
+	s      *State
+	cmd    Command
+	now    time.Time
+	me     *player // the sending player, for player commands
+	events []Event
+	work   *State
+	err    error
+}
+
+// add appends an event of the given type and data. A failure (data that does not encode,
+// such as a NaN from the model) is kept in b.err and makes Decide refuse the command.
+func (b *batch) add(typ string, data any) {
+	if b.err != nil {
+		return
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		b.err = fmt.Errorf("encode %s: %w", typ, err)
+		return
+	}
+	by := b.cmd.By
+	e := Event{
+		V:    EventFormat,
+		Seq:  b.s.Seq() + uint64(len(b.events)) + 1,
+		Type: typ,
+		At:   b.now,
+		By:   &by,
+		Cmd:  b.cmd.ID,
+		Data: raw,
+	}
+	b.events = append(b.events, e)
+	if b.work != nil {
+		if err := Apply(b.work, e); err != nil {
+			b.err = err
+		}
+	}
+}
+
+// fork returns the state with the batch's events so far folded in; s stays untouched.
+func (b *batch) fork() *State {
+	if b.work == nil {
+		b.work = b.s.clone()
+		for _, e := range b.events {
+			if err := Apply(b.work, e); err != nil && b.err == nil {
+				b.err = err
+			}
+		}
+	}
+	return b.work
+}
+
+// decode reads the command's data into T.
+func decode[T any](b *batch) (T, error) {
+	var d T
+	if len(b.cmd.Data) == 0 || string(b.cmd.Data) == "null" {
+		return d, nil
+	}
+	if err := json.Unmarshal(b.cmd.Data, &d); err != nil {
+		return d, fault.Newf(fault.Malformed, "The %s command's data could not be read.", b.cmd.Type)
+	}
+	return d, nil
+}
+
+// CleanNickname trims a nickname and checks it: 1 to 24 characters, no control characters.
+func CleanNickname(nick string) (string, error) {
+	if !utf8.ValidString(nick) {
+		return "", fault.New(fault.BadNickname, "That nickname has characters we cannot read. Please type it again.")
+	}
+	nick = strings.TrimSpace(nick)
+	if nick == "" {
+		return "", fault.New(fault.BadNickname, "Please choose a nickname.")
+	}
+	if n := utf8.RuneCountInString(nick); n > MaxNickname {
+		return "", fault.Newf(fault.BadNickname, "Please choose a nickname of at most %d characters.", MaxNickname)
+	}
+	for _, r := range nick {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return "", fault.New(fault.BadNickname, "A nickname can only have letters, numbers, spaces and punctuation.")
+		}
+	}
+	return nick, nil
+}
+
+// cleanText trims a posted text and checks its length and characters; line breaks and
+// tabs are fine, other control characters are not.
+func cleanText(text, what string, max int) (string, error) {
+	if !utf8.ValidString(text) {
+		return "", fault.Newf(fault.Invalid, "Your %s has characters we cannot read.", what)
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return "", fault.Newf(fault.Invalid, "Your %s is empty; please write something.", what)
+	}
+	if n := utf8.RuneCountInString(text); n > max {
+		return "", fault.Newf(fault.TooLarge, "Your %s has %d characters; please keep it to %d.", what, n, max)
+	}
+	for _, r := range text {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
+			return "", fault.Newf(fault.Invalid, "Your %s has a hidden control character; please remove it.", what)
+		}
+	}
+	return text, nil
+}
+
+// ---- system commands ----
+
+type joinData struct {
+	PlayerID string `json:"playerId"`
+	Nickname string `json:"nickname"`
+}
+
+func decideJoin(b *batch) error {
+	d, err := decode[joinData](b)
+	if err != nil {
+		return err
+	}
+	c := &b.s.c
+	if d.PlayerID == "" {
+		return fault.New(fault.Malformed, "A join needs a player id.")
+	}
+	if _, dup := c.Players[d.PlayerID]; dup {
+		return fault.New(fault.Conflict, "That player has already joined.")
+	}
+	if c.Locked {
+		return fault.New(fault.RoomLocked, "This room is locked; ask your teacher to let you in.")
+	}
+	counts := map[string]int{}
+	sameRole := map[string]map[string]int{}
+	all := map[string]int{}
+	n := 0
+	for _, id := range c.Order {
+		p := c.Players[id]
+		if p.Status == StatusRemoved {
+			continue
+		}
+		n++
+		counts[p.Role]++
+		all[p.Region]++
+		if sameRole[p.Role] == nil {
+			sameRole[p.Role] = map[string]int{}
+		}
+		sameRole[p.Role][p.Region]++
+	}
+	if n >= c.Settings.MaxPlayers {
+		return fault.Newf(fault.RoomFull, "This room is full (%d players).", c.Settings.MaxPlayers)
+	}
+	nick, err := CleanNickname(d.Nickname)
+	if err != nil {
+		return err
+	}
+	for _, id := range c.Order {
+		if p := c.Players[id]; p.Status != StatusRemoved && strings.EqualFold(p.Nickname, nick) {
+			return fault.Newf(fault.Conflict, "Someone in this room is already called %q; please pick another nickname.", nick)
+		}
+	}
+	role := roles.Assign(counts)
+	region := roles.Region(regionCounts(sameRole[role]), regionCounts(all))
+	b.add(EvPlayerJoined, PlayerData{
+		PlayerID: d.PlayerID, Nickname: nick, Role: role, Region: string(region),
+		Fate: roles.InitialFate(role), Pending: c.JoinApproval,
+	})
+	return nil
+}
+
+type tickData struct {
+	Deadline time.Time `json:"deadline"`
+}
+
+// TickCommand is the command the engine submits once now >= NextDeadline(). It names the
+// deadline it targets, so a tick for a deadline that has moved (pause, extend, advance) or
+// already fired does nothing; its id is derived from the deadline, so racing instances
+// submit the same command and the room takes it once.
+func TickCommand(s *State) Command {
+	d, _ := s.NextDeadline()
+	return Command{
+		ID:   fmt.Sprintf("tick:%d:%s:%d", s.c.Year, s.c.Phase, d.UnixNano()),
+		Type: "tick",
+		By:   Principal{Kind: System},
+		Data: mustJSON(tickData{Deadline: d}),
+	}
+}
+
+func decideTick(b *batch) error {
+	d, err := decode[tickData](b)
+	if err != nil {
+		return err
+	}
+	deadline, ok := b.s.NextDeadline()
+	if !ok || !deadline.Equal(d.Deadline) || b.now.Before(deadline) {
+		return nil // stale, early or duplicate: nothing to do
+	}
+	return b.closePhase()
+}

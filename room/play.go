@@ -1,0 +1,234 @@
+package room
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/roles"
+)
+
+// Player commands: debate, votes and actions.
+
+// year returns the scenario year in play.
+func (b *batch) year() (*economy.Year, error) {
+	yr, ok := b.s.sc.Year(b.s.c.Year)
+	if !ok {
+		return nil, fault.New(fault.WrongPhase, "There is no year in play.")
+	}
+	return yr, nil
+}
+
+// decision finds a decision of the year in play, and an option of it when option != "".
+func (b *batch) decision(id, option string) (*economy.Decision, error) {
+	yr, err := b.year()
+	if err != nil {
+		return nil, err
+	}
+	for i := range yr.Decisions {
+		d := &yr.Decisions[i]
+		if d.ID != id {
+			continue
+		}
+		if option == "" {
+			return d, nil
+		}
+		for _, o := range d.Options {
+			if o.ID == option {
+				return d, nil
+			}
+		}
+		return nil, fault.Newf(fault.NotFound, "%q is not one of the options for %q.", option, d.Title)
+	}
+	return nil, fault.Newf(fault.NotFound, "There is no decision %q this year.", id)
+}
+
+type argueData struct {
+	Text     string `json:"text"`
+	Decision string `json:"decision"`
+	Option   string `json:"option"`
+	Evidence string `json:"evidence"`
+}
+
+func decideArgue(b *batch) error {
+	d, err := decode[argueData](b)
+	if err != nil {
+		return err
+	}
+	if b.s.c.Phase != Debate {
+		return fault.New(fault.WrongPhase, "Arguments are posted during the debate.")
+	}
+	text, err := cleanText(d.Text, "argument", MaxArgument)
+	if err != nil {
+		return err
+	}
+	if d.Decision == "" || d.Option == "" {
+		return fault.New(fault.Invalid, "Please choose which option of which decision your argument supports.")
+	}
+	if _, err := b.decision(d.Decision, d.Option); err != nil {
+		return err
+	}
+	if len(d.Evidence) > MaxEvidence {
+		return fault.New(fault.TooLarge, "That evidence card id is too long.")
+	}
+	if d.Evidence != "" && !utf8.ValidString(d.Evidence) {
+		return fault.New(fault.Invalid, "That evidence card id cannot be read.")
+	}
+	seq := b.s.Seq() + 1
+	b.add(EvArgumentPosted, PostData{
+		ID: fmt.Sprintf("a%d", seq), PlayerID: b.me.ID, Nickname: b.me.Nickname, Role: b.me.Role,
+		Year: b.s.c.Year, Decision: d.Decision, Option: d.Option, Evidence: d.Evidence,
+		Text: text, Held: b.s.c.HoldPosts,
+	})
+	return nil
+}
+
+type replyData struct {
+	ArgumentID string `json:"argumentId"`
+	Text       string `json:"text"`
+}
+
+// argument finds an argument the sending player can see.
+func (b *batch) argument(id string) (*post, error) {
+	p, ok := b.s.c.Posts[id]
+	if !ok || p.Parent != "" || p.Hidden || (p.Held && p.PlayerID != b.me.ID) {
+		return nil, fault.New(fault.NotFound, "There is no such argument.")
+	}
+	return p, nil
+}
+
+func decideReply(b *batch) error {
+	d, err := decode[replyData](b)
+	if err != nil {
+		return err
+	}
+	if b.s.c.Phase != Debate && b.s.c.Phase != Vote {
+		return fault.New(fault.WrongPhase, "Replies are posted during the debate and the vote.")
+	}
+	arg, err := b.argument(d.ArgumentID)
+	if err != nil {
+		return err
+	}
+	text, err := cleanText(d.Text, "reply", MaxArgument)
+	if err != nil {
+		return err
+	}
+	seq := b.s.Seq() + 1
+	b.add(EvReplyPosted, PostData{
+		ID: fmt.Sprintf("r%d", seq), Parent: arg.ID, PlayerID: b.me.ID, Nickname: b.me.Nickname,
+		Role: b.me.Role, Year: b.s.c.Year, Text: text, Held: b.s.c.HoldPosts,
+	})
+	return nil
+}
+
+func decideMark(on bool) func(*batch) error {
+	return func(b *batch) error {
+		d, err := decode[postRef](b)
+		if err != nil {
+			return err
+		}
+		if b.s.c.Phase != Debate && b.s.c.Phase != Vote {
+			return fault.New(fault.WrongPhase, "Arguments are marked during the debate and the vote.")
+		}
+		arg, err := b.argument(d.ArgumentID)
+		if err != nil {
+			return err
+		}
+		if arg.PlayerID == b.me.ID {
+			return fault.New(fault.Forbidden, "You cannot mark your own argument; let the others judge it.")
+		}
+		if arg.Held {
+			return fault.New(fault.NotFound, "There is no such argument.")
+		}
+		marked := arg.Marks[b.me.ID]
+		switch {
+		case on && marked:
+			return fault.New(fault.Conflict, "You have already marked this argument as persuasive.")
+		case !on && !marked:
+			return fault.New(fault.Conflict, "You have not marked this argument.")
+		case on:
+			b.add(EvMarkAdded, MarkData{ArgumentID: arg.ID, PlayerID: b.me.ID})
+		default:
+			b.add(EvMarkRemoved, MarkData{ArgumentID: arg.ID, PlayerID: b.me.ID})
+		}
+		return nil
+	}
+}
+
+type voteData struct {
+	Decision string `json:"decision"`
+	Option   string `json:"option"`
+	Abstain  bool   `json:"abstain"`
+}
+
+func decideVote(b *batch) error {
+	d, err := decode[voteData](b)
+	if err != nil {
+		return err
+	}
+	if b.s.c.Phase != Vote {
+		return fault.New(fault.WrongPhase, "Voting is open only during the vote.")
+	}
+	if _, ok := roles.Faction(b.me.Role); !ok {
+		return fault.New(fault.Forbidden, "Historians watch and annotate; they do not vote.")
+	}
+	if d.Abstain == (d.Option != "") {
+		return fault.New(fault.Invalid, "Choose one option, or abstain.")
+	}
+	if _, err := b.decision(d.Decision, d.Option); err != nil {
+		return err
+	}
+	b.add(EvVoteCast, VoteData{PlayerID: b.me.ID, Decision: d.Decision, Option: d.Option, Abstain: d.Abstain})
+	return nil
+}
+
+type actData struct {
+	Action string `json:"action"`
+}
+
+// openTo reports whether an action is open to a player: their faction's, and matching
+// their fate when it requires one.
+func openTo(a economy.Action, p *player) bool {
+	f, ok := roles.Faction(p.Role)
+	return ok && a.Faction == f && (a.Requires == "" || a.Requires == p.Fate)
+}
+
+func decideAct(b *batch) error {
+	d, err := decode[actData](b)
+	if err != nil {
+		return err
+	}
+	if b.s.c.Phase != Vote {
+		return fault.New(fault.WrongPhase, "Actions are taken during the vote.")
+	}
+	if _, ok := roles.Faction(b.me.Role); !ok {
+		return fault.New(fault.Forbidden, "Historians watch and annotate; they do not take actions.")
+	}
+	if d.Action == "" {
+		if b.s.c.Actions[b.me.ID] == "" {
+			return fault.New(fault.Conflict, "You have not taken an action this year.")
+		}
+		b.add(EvActionTaken, ActionData{PlayerID: b.me.ID, Year: b.s.c.Year})
+		return nil
+	}
+	yr, err := b.year()
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, a := range yr.Actions {
+		if a.ID != d.Action {
+			continue
+		}
+		found = true
+		if openTo(a, b.me) {
+			b.add(EvActionTaken, ActionData{PlayerID: b.me.ID, Year: b.s.c.Year, Action: a.ID})
+			return nil
+		}
+	}
+	if found {
+		return fault.New(fault.Forbidden, "That action is not open to you this year.")
+	}
+	return fault.Newf(fault.NotFound, "There is no action %q this year.", d.Action)
+}

@@ -1,0 +1,160 @@
+package room
+
+import (
+	"sort"
+	"time"
+
+	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/fault"
+)
+
+// Settings are the room's adjustable rules. The zero value of any field means its default.
+type Settings struct {
+	Timers Timers `json:"timers"`
+	// MaxPlayers caps the class (default 60).
+	MaxPlayers int `json:"maxPlayers,omitempty"`
+	// PlayedYears lists the years the class plays (default: every year of the scenario).
+	// The others are stepped with history's choices and announced.
+	PlayedYears []int `json:"playedYears,omitempty"`
+}
+
+// Timers holds each phase's length in seconds.
+type Timers struct {
+	Briefing   int `json:"briefing,omitempty"`
+	Debate     int `json:"debate,omitempty"`
+	Vote       int `json:"vote,omitempty"`
+	Resolution int `json:"resolution,omitempty"`
+}
+
+// Defaults and limits.
+const (
+	DefaultMaxPlayers = 60
+	MaxMaxPlayers     = 200
+	MaxTimerSeconds   = 2 * 60 * 60
+	MaxNickname       = 24  // runes, after trimming
+	MaxArgument       = 600 // runes
+	MaxAnnouncement   = 1000
+	MaxEvidence       = 64 // bytes
+	MaxExtendSeconds  = 60 * 60
+)
+
+// DefaultTimers are the phase lengths when a room sets none.
+var DefaultTimers = Timers{Briefing: 180, Debate: 480, Vote: 180, Resolution: 180}
+
+// Duration returns the timer of a phase (0 for phases without one).
+func (t Timers) Duration(p Phase) time.Duration {
+	var s int
+	switch p {
+	case Briefing:
+		s = t.Briefing
+	case Debate:
+		s = t.Debate
+	case Vote:
+		s = t.Vote
+	case Resolution:
+		s = t.Resolution
+	}
+	return time.Duration(s) * time.Second
+}
+
+// normalize fills defaults and checks ranges against the scenario's years.
+func (st Settings) normalize(sc *economy.Scenario) (Settings, error) {
+	out := st
+	fill := func(v *int, def int, name string) error {
+		if *v == 0 {
+			*v = def
+		}
+		if *v < 1 || *v > MaxTimerSeconds {
+			return fault.Newf(fault.Invalid, "The %s timer must be between 1 second and 2 hours.", name)
+		}
+		return nil
+	}
+	for _, f := range []struct {
+		v    *int
+		def  int
+		name string
+	}{
+		{&out.Timers.Briefing, DefaultTimers.Briefing, "briefing"},
+		{&out.Timers.Debate, DefaultTimers.Debate, "debate"},
+		{&out.Timers.Vote, DefaultTimers.Vote, "vote"},
+		{&out.Timers.Resolution, DefaultTimers.Resolution, "resolution"},
+	} {
+		if err := fill(f.v, f.def, f.name); err != nil {
+			return st, err
+		}
+	}
+	if out.MaxPlayers == 0 {
+		out.MaxPlayers = DefaultMaxPlayers
+	}
+	if out.MaxPlayers < 1 || out.MaxPlayers > MaxMaxPlayers {
+		return st, fault.Newf(fault.Invalid, "A room can hold between 1 and %d players.", MaxMaxPlayers)
+	}
+	years := scenarioYears(sc)
+	if len(out.PlayedYears) == 0 {
+		out.PlayedYears = years
+	} else {
+		valid := map[int]bool{}
+		for _, y := range years {
+			valid[y] = true
+		}
+		seen := map[int]bool{}
+		var played []int
+		for _, y := range out.PlayedYears {
+			if !valid[y] {
+				return st, fault.Newf(fault.Invalid, "%d is not a year of this game; choose years from %d to %d.", y, years[0], years[len(years)-1])
+			}
+			if !seen[y] {
+				seen[y] = true
+				played = append(played, y)
+			}
+		}
+		sort.Ints(played)
+		out.PlayedYears = played
+	}
+	return out, nil
+}
+
+// merge overlays the non-zero fields of a settings change on the current settings.
+func (st Settings) merge(ch Settings) Settings {
+	out := st
+	out.PlayedYears = append([]int(nil), st.PlayedYears...)
+	if ch.Timers.Briefing != 0 {
+		out.Timers.Briefing = ch.Timers.Briefing
+	}
+	if ch.Timers.Debate != 0 {
+		out.Timers.Debate = ch.Timers.Debate
+	}
+	if ch.Timers.Vote != 0 {
+		out.Timers.Vote = ch.Timers.Vote
+	}
+	if ch.Timers.Resolution != 0 {
+		out.Timers.Resolution = ch.Timers.Resolution
+	}
+	if ch.MaxPlayers != 0 {
+		out.MaxPlayers = ch.MaxPlayers
+	}
+	if len(ch.PlayedYears) != 0 {
+		out.PlayedYears = append([]int(nil), ch.PlayedYears...)
+	}
+	return out
+}
+
+// played reports whether the class plays year y.
+func (st Settings) played(y int) bool {
+	for _, p := range st.PlayedYears {
+		if p == y {
+			return true
+		}
+	}
+	return false
+}
+
+// scenarioYears lists the scenario's years in order.
+func scenarioYears(sc *economy.Scenario) []int {
+	ys := make([]int, 0, len(sc.Years))
+	for _, y := range sc.Years {
+		ys = append(ys, y.Year)
+	}
+	sort.Ints(ys)
+	return ys
+}

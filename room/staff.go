@@ -1,0 +1,414 @@
+package room
+
+import (
+	"time"
+
+	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/roles"
+)
+
+// Staff commands: the teacher's and co-teacher's controls.
+
+func decideStart(b *batch) error {
+	if b.s.c.Phase != Lobby {
+		return fault.New(fault.WrongPhase, "The game has already started.")
+	}
+	if b.s.c.Suspended {
+		return fault.New(fault.WrongPhase, "The game is on hold; resume it first.")
+	}
+	return b.nextYear(0)
+}
+
+// timed reports whether a phase runs a timer.
+func timed(p Phase) bool { return p == Briefing || p == Debate || p == Vote || p == Resolution }
+
+// remaining is the time left on the phase timer at now (0 when there is none).
+func (s *State) remaining(now time.Time) time.Duration {
+	if s.c.Deadline == nil {
+		return s.c.Remaining
+	}
+	if r := s.c.Deadline.Sub(now); r > 0 {
+		return r
+	}
+	return 0
+}
+
+func decidePause(b *batch) error {
+	c := &b.s.c
+	switch {
+	case c.Suspended:
+		return fault.New(fault.WrongPhase, "The game is on hold; resume it first.")
+	case c.Paused:
+		return fault.New(fault.Conflict, "The timer is already paused.")
+	case c.Deadline == nil:
+		return fault.New(fault.WrongPhase, "There is no timer running to pause.")
+	}
+	b.add(EvTimerPaused, TimerData{RemainingMs: b.s.remaining(b.now).Milliseconds()})
+	return nil
+}
+
+func decideResume(b *batch) error {
+	c := &b.s.c
+	switch {
+	case c.Suspended:
+		return fault.New(fault.WrongPhase, "The game is on hold until the next lesson; use resume game instead.")
+	case !c.Paused:
+		return fault.New(fault.Conflict, "The timer is not paused.")
+	}
+	dl := b.now.Add(c.Remaining)
+	b.add(EvTimerResumed, TimerData{Deadline: &dl})
+	return nil
+}
+
+type extendData struct {
+	Seconds int `json:"seconds"`
+}
+
+func decideExtend(b *batch) error {
+	d, err := decode[extendData](b)
+	if err != nil {
+		return err
+	}
+	c := &b.s.c
+	if d.Seconds < 1 || d.Seconds > MaxExtendSeconds {
+		return fault.New(fault.Invalid, "Extra time must be between 1 second and 1 hour.")
+	}
+	if !timed(c.Phase) {
+		return fault.New(fault.WrongPhase, "There is no timer in this phase to extend.")
+	}
+	add := time.Duration(d.Seconds) * time.Second
+	if c.Deadline != nil {
+		base := *c.Deadline
+		if base.Before(b.now) {
+			base = b.now // the deadline passed and its tick is on the way: extend from now
+		}
+		dl := base.Add(add)
+		b.add(EvTimerExtended, TimerData{Deadline: &dl, Seconds: d.Seconds})
+		return nil
+	}
+	b.add(EvTimerExtended, TimerData{RemainingMs: (c.Remaining + add).Milliseconds(), Seconds: d.Seconds})
+	return nil
+}
+
+func decideAdvance(b *batch) error {
+	c := &b.s.c
+	switch {
+	case c.Phase == Lobby:
+		return fault.New(fault.WrongPhase, "The game has not started yet; use start.")
+	case c.Phase == Debrief:
+		return fault.New(fault.WrongPhase, "The game is over; there is no next phase.")
+	case c.Suspended:
+		return fault.New(fault.WrongPhase, "The game is on hold; resume it first.")
+	}
+	return b.closePhase()
+}
+
+func decideEnd(b *batch) error {
+	c := &b.s.c
+	if c.Phase == Debrief {
+		return fault.New(fault.Conflict, "The game is already over.")
+	}
+	b.add(EvPhaseChanged, PhaseChangedData{Year: c.Year, Phase: Debrief, Ended: true})
+	return nil
+}
+
+func decideSuspend(b *batch) error {
+	c := &b.s.c
+	switch {
+	case c.Suspended:
+		return fault.New(fault.Conflict, "The game is already on hold.")
+	case c.Phase == Debrief:
+		return fault.New(fault.WrongPhase, "The game is over; there is nothing to hold.")
+	}
+	b.add(EvSuspended, TimerData{RemainingMs: b.s.remaining(b.now).Milliseconds()})
+	return nil
+}
+
+func decideUnsuspend(b *batch) error {
+	c := &b.s.c
+	if !c.Suspended {
+		return fault.New(fault.Conflict, "The game is not on hold.")
+	}
+	d := TimerData{RemainingMs: c.Remaining.Milliseconds()}
+	if timed(c.Phase) && !c.Paused {
+		dl := b.now.Add(c.Remaining)
+		d = TimerData{Deadline: &dl}
+	}
+	b.add(EvUnsuspended, d)
+	return nil
+}
+
+type lockData struct {
+	Locked bool `json:"locked"`
+}
+
+func decideLock(b *batch) error {
+	d, err := decode[lockData](b)
+	if err != nil {
+		return err
+	}
+	b.add(EvLockSet, FlagData{On: d.Locked})
+	return nil
+}
+
+type onData struct {
+	On bool `json:"on"`
+}
+
+// decideApproveJoins switches join approval; switching it off lets every waiting player in.
+func decideApproveJoins(b *batch) error {
+	d, err := decode[onData](b)
+	if err != nil {
+		return err
+	}
+	b.add(EvJoinApprovalSet, FlagData{On: d.On})
+	if !d.On {
+		for _, id := range b.s.c.Order {
+			if p := b.s.c.Players[id]; p.Status == StatusPending {
+				pd := p.data()
+				pd.Pending = false
+				b.add(EvPlayerApproved, pd)
+			}
+		}
+	}
+	return nil
+}
+
+func (p *player) data() PlayerData {
+	return PlayerData{PlayerID: p.ID, Nickname: p.Nickname, Role: p.Role, Region: p.Region, Fate: p.Fate, Pending: p.Status == StatusPending}
+}
+
+type playerRef struct {
+	PlayerID string `json:"playerId"`
+}
+
+func (b *batch) player(id string) (*player, error) {
+	p, ok := b.s.c.Players[id]
+	if !ok || p.Status == StatusRemoved {
+		return nil, fault.New(fault.NotFound, "There is no such player in this room.")
+	}
+	return p, nil
+}
+
+func decideApprovePlayer(b *batch) error {
+	d, err := decode[playerRef](b)
+	if err != nil {
+		return err
+	}
+	p, err := b.player(d.PlayerID)
+	if err != nil {
+		return err
+	}
+	if p.Status != StatusPending {
+		return fault.Newf(fault.Conflict, "%s is already in the game.", p.Nickname)
+	}
+	pd := p.data()
+	pd.Pending = false
+	b.add(EvPlayerApproved, pd)
+	return nil
+}
+
+func decideRemovePlayer(b *batch) error {
+	d, err := decode[playerRef](b)
+	if err != nil {
+		return err
+	}
+	if _, err := b.player(d.PlayerID); err != nil {
+		return err
+	}
+	b.add(EvPlayerRemoved, PlayerRef{PlayerID: d.PlayerID})
+	return nil
+}
+
+type assignData struct {
+	PlayerID string `json:"playerId"`
+	Role     string `json:"role"`
+	Region   string `json:"region"`
+}
+
+func decideAssignRole(b *batch) error {
+	d, err := decode[assignData](b)
+	if err != nil {
+		return err
+	}
+	p, err := b.player(d.PlayerID)
+	if err != nil {
+		return err
+	}
+	if !roles.Valid(d.Role) {
+		return fault.Newf(fault.Invalid, "%q is not a role in this game.", d.Role)
+	}
+	region := d.Region
+	if region == "" {
+		region = p.Region
+	}
+	if !roles.ValidRegion(region) {
+		return fault.Newf(fault.Invalid, "%q is not a region in this game.", region)
+	}
+	pd := p.data()
+	if d.Role != p.Role {
+		pd.Fate = roles.InitialFate(d.Role)
+	}
+	pd.Role, pd.Region = d.Role, region
+	b.add(EvRoleAssigned, pd)
+	return nil
+}
+
+type directiveData struct {
+	Directive string `json:"directive"`
+	On        bool   `json:"on"`
+}
+
+func decideSetDirective(b *batch) error {
+	d, err := decode[directiveData](b)
+	if err != nil {
+		return err
+	}
+	c := &b.s.c
+	if c.Mode != economy.Counterfactual {
+		return fault.New(fault.Forbidden, "In a historical room Moscow's directives are history's facts; only a counterfactual room can switch one off.")
+	}
+	if c.Phase == Debrief {
+		return fault.New(fault.WrongPhase, "The game is over.")
+	}
+	found := false
+	for _, y := range b.s.sc.Years {
+		for _, dir := range y.Directives {
+			found = found || dir.ID == d.Directive
+		}
+	}
+	if !found {
+		return fault.Newf(fault.NotFound, "There is no directive %q in this game.", d.Directive)
+	}
+	b.add(EvDirectiveSet, DirectiveData{Directive: d.Directive, On: d.On})
+	return nil
+}
+
+type injectData struct {
+	Event string `json:"event"`
+}
+
+func decideInjectEvent(b *batch) error {
+	d, err := decode[injectData](b)
+	if err != nil {
+		return err
+	}
+	c := &b.s.c
+	if c.Phase != Briefing && c.Phase != Debate && c.Phase != Vote {
+		return fault.New(fault.WrongPhase, "Events can be brought in during a year's briefing, debate or vote.")
+	}
+	yr, ok := b.s.sc.Year(c.Year)
+	if !ok {
+		return fault.New(fault.WrongPhase, "There is no year in play.")
+	}
+	for _, ev := range yr.Events {
+		if ev.ID != d.Event {
+			continue
+		}
+		for _, done := range c.Injected {
+			if done == d.Event {
+				return fault.New(fault.Conflict, "That event has already happened this year.")
+			}
+		}
+		b.add(EvEventInjected, InjectedData{Year: c.Year, Event: ev.ID, Title: ev.Title, Summary: ev.Summary})
+		return nil
+	}
+	return fault.Newf(fault.NotFound, "There is no event %q in %d.", d.Event, c.Year)
+}
+
+type textData struct {
+	Text string `json:"text"`
+}
+
+func decideAnnounce(b *batch) error {
+	d, err := decode[textData](b)
+	if err != nil {
+		return err
+	}
+	text, err := cleanText(d.Text, "announcement", MaxAnnouncement)
+	if err != nil {
+		return err
+	}
+	b.add(EvAnnounced, AnnouncedData{Text: text})
+	return nil
+}
+
+func decideHoldPosts(b *batch) error {
+	d, err := decode[onData](b)
+	if err != nil {
+		return err
+	}
+	b.add(EvHoldPostsSet, FlagData{On: d.On})
+	return nil
+}
+
+type postRef struct {
+	ArgumentID string `json:"argumentId"`
+}
+
+func (b *batch) post(id string) (*post, error) {
+	p, ok := b.s.c.Posts[id]
+	if !ok {
+		return nil, fault.New(fault.NotFound, "There is no such argument.")
+	}
+	return p, nil
+}
+
+func decideApprovePost(b *batch) error {
+	d, err := decode[postRef](b)
+	if err != nil {
+		return err
+	}
+	p, err := b.post(d.ArgumentID)
+	if err != nil {
+		return err
+	}
+	if p.Hidden {
+		return fault.New(fault.Conflict, "That post is hidden.")
+	}
+	if !p.Held {
+		return fault.New(fault.Conflict, "That post is already visible to everyone.")
+	}
+	pd := p.PostData
+	pd.Held = false
+	b.add(EvPostApproved, pd)
+	return nil
+}
+
+func decideHidePost(b *batch) error {
+	d, err := decode[postRef](b)
+	if err != nil {
+		return err
+	}
+	p, err := b.post(d.ArgumentID)
+	if err != nil {
+		return err
+	}
+	if p.Hidden {
+		return fault.New(fault.Conflict, "That post is already hidden.")
+	}
+	b.add(EvPostHidden, PostRef{ID: p.ID})
+	return nil
+}
+
+func decideSettings(b *batch) error {
+	d, err := decode[Settings](b)
+	if err != nil {
+		return err
+	}
+	if b.s.c.Phase == Debrief {
+		return fault.New(fault.WrongPhase, "The game is over.")
+	}
+	next, err := b.s.c.Settings.merge(d).normalize(b.s.sc)
+	if err != nil {
+		return err
+	}
+	b.add(EvSettingsChanged, SettingsData{Settings: next})
+	return nil
+}
+
+func decideDelete(b *batch) error {
+	b.add(EvRoomDeleted, struct{}{})
+	return nil
+}

@@ -1,0 +1,280 @@
+package room
+
+import (
+	"time"
+
+	"github.com/classroom-debate/debate/economy"
+)
+
+// View is the snapshot of a room that one principal may see. It never holds another
+// player's vote or action, or a held or hidden post, unless the viewer is staff.
+type View struct {
+	RoomID    string       `json:"roomId"`
+	Code      string       `json:"code"`
+	Seq       uint64       `json:"seq"`
+	As        Kind         `json:"as"` // teacher (also for co-teachers), projector or player
+	Mode      economy.Mode `json:"mode"`
+	VoteMode  VoteMode     `json:"voteMode"`
+	Scenario  ScenarioInfo `json:"scenario"`
+	Deleted   bool         `json:"deleted,omitempty"`
+	Phase     Phase        `json:"phase"`
+	Year      int          `json:"year"`
+	Ended     bool         `json:"ended,omitempty"`
+	Deadline  *time.Time   `json:"deadline,omitempty"`
+	Paused    bool         `json:"paused,omitempty"`
+	Suspended bool         `json:"suspended,omitempty"`
+	// RemainingMs is the time left while the timer is paused or the game on hold.
+	RemainingMs  int64           `json:"remainingMs,omitempty"`
+	Locked       bool            `json:"locked,omitempty"`
+	JoinApproval bool            `json:"joinApproval,omitempty"`
+	HoldPosts    bool            `json:"holdPosts,omitempty"`
+	Settings     Settings        `json:"settings"`
+	Years        []int           `json:"years"`                // every year of the scenario
+	Directives   map[string]bool `json:"directives,omitempty"` // the teacher's switches (counterfactual rooms)
+	// Players lists the players in the game, in join order. Staff also see those waiting
+	// for approval and those removed (with their status).
+	Players       []PlayerInfo   `json:"players"`
+	Me            *Me            `json:"me,omitempty"`
+	Current       *YearInfo      `json:"current,omitempty"`
+	Arguments     []ArgumentView `json:"arguments"`
+	Results       []YearResult   `json:"results"`
+	Announcements []Announcement `json:"announcements"`
+	Injected      []InjectedData `json:"injected"` // shock events brought in, every year so far
+
+	// Staff only.
+	Votes   map[string]map[string]VoteData `json:"votes,omitempty"`   // player → decision → vote, this year
+	Actions map[string]string              `json:"actions,omitempty"` // player → action, this year
+}
+
+// ScenarioInfo names the scenario a room plays.
+type ScenarioInfo struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Version string `json:"version,omitempty"`
+	Hash    string `json:"hash"`
+}
+
+// PlayerInfo is a player as others see them.
+type PlayerInfo struct {
+	ID       string `json:"id"`
+	Nickname string `json:"nickname"`
+	Role     string `json:"role"`
+	Region   string `json:"region"`
+	Fate     string `json:"fate,omitempty"`
+	Status   string `json:"status"`
+}
+
+// Me is what a player sees of themself.
+type Me struct {
+	PlayerInfo
+	Votes       map[string]VoteData `json:"votes"` // this year's, by decision
+	Action      string              `json:"action,omitempty"`
+	ActionsOpen []ActionInfo        `json:"actionsOpen"` // open to this player this year
+}
+
+// ActionInfo describes an action.
+type ActionInfo struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+}
+
+// YearInfo is the year in play: its situation, decisions and directives.
+type YearInfo struct {
+	Year       int             `json:"year"`
+	Title      string          `json:"title"`
+	Summary    string          `json:"summary"`
+	Decisions  []DecisionInfo  `json:"decisions"`
+	Directives []DirectiveInfo `json:"directives"`
+	// Shocks lists the events the teacher may bring in this year (staff only).
+	Shocks []ActionInfo `json:"shocks,omitempty"`
+}
+
+// DecisionInfo is one decision put to the vote.
+type DecisionInfo struct {
+	ID       string       `json:"id"`
+	Title    string       `json:"title"`
+	Question string       `json:"question"`
+	Ordered  bool         `json:"ordered,omitempty"`
+	Options  []OptionInfo `json:"options"`
+}
+
+// OptionInfo is one option of a decision.
+type OptionInfo struct {
+	ID      string `json:"id"`
+	Label   string `json:"label"`
+	Summary string `json:"summary"`
+}
+
+// DirectiveInfo is one of Moscow's directives of the year, and whether it is in force.
+type DirectiveInfo struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Date    string `json:"date"`
+	Summary string `json:"summary"`
+	Source  string `json:"source"`
+	InForce bool   `json:"inForce"`
+}
+
+// ArgumentView is an argument with its replies and marks.
+type ArgumentView struct {
+	PostView
+	Marks      int        `json:"marks"`
+	MarkedByMe bool       `json:"markedByMe,omitempty"`
+	MarkedBy   []string   `json:"markedBy,omitempty"` // staff only
+	Replies    []PostView `json:"replies"`
+}
+
+// PostView is an argument's or a reply's content.
+type PostView struct {
+	PostData
+	At     time.Time `json:"at"`
+	Hidden bool      `json:"hidden,omitempty"` // staff only: hidden from everyone else
+}
+
+// View returns the snapshot p may see.
+func (s *State) View(p Principal) View {
+	a := AudienceOf(p)
+	staff := a.Kind == Teacher
+	c := &s.c
+	v := View{
+		RoomID: c.RoomID, Code: c.Code, Seq: c.Seq, As: a.Kind, Mode: c.Mode, VoteMode: c.VoteMode,
+		Deleted: c.Deleted, Phase: c.Phase, Year: c.Year, Ended: c.Ended, Deadline: c.Deadline,
+		Paused: c.Paused, Suspended: c.Suspended, Locked: c.Locked, JoinApproval: c.JoinApproval,
+		HoldPosts: c.HoldPosts, Settings: c.Settings,
+		Players: []PlayerInfo{}, Arguments: []ArgumentView{}, Results: append([]YearResult{}, c.Results...),
+		Announcements: append([]Announcement{}, c.Announcements...), Injected: append([]InjectedData{}, c.InjectedAll...),
+	}
+	if c.Deadline == nil {
+		v.RemainingMs = c.Remaining.Milliseconds()
+	}
+	if len(c.Directives) > 0 {
+		v.Directives = map[string]bool{}
+		for k, on := range c.Directives {
+			v.Directives[k] = on
+		}
+	}
+	if s.sc != nil {
+		v.Scenario = ScenarioInfo{ID: s.sc.ID, Title: s.sc.Title, Version: s.sc.Version, Hash: c.ScenarioHash}
+		v.Years = scenarioYears(s.sc)
+	}
+
+	for _, id := range c.Order {
+		pl := c.Players[id]
+		if staff || pl.Status == StatusActive {
+			v.Players = append(v.Players, pl.info())
+		}
+	}
+	var yr *economy.Year
+	if s.sc != nil && c.Phase != Lobby {
+		if y, ok := s.sc.Year(c.Year); ok {
+			yr = y
+			v.Current = s.yearInfo(y, staff)
+		}
+	}
+	if a.Kind == Player {
+		if me, ok := c.Players[a.PlayerID]; ok {
+			m := &Me{PlayerInfo: me.info(), Votes: map[string]VoteData{}, Action: c.Actions[me.ID], ActionsOpen: []ActionInfo{}}
+			for d, vote := range c.Votes[me.ID] {
+				m.Votes[d] = vote
+			}
+			if yr != nil {
+				for _, act := range yr.Actions {
+					if openTo(act, me) {
+						m.ActionsOpen = append(m.ActionsOpen, ActionInfo{ID: act.ID, Title: act.Title, Summary: act.Summary})
+					}
+				}
+			}
+			v.Me = m
+		}
+	}
+	if staff {
+		v.Votes = map[string]map[string]VoteData{}
+		for pid, byDecision := range c.Votes {
+			v.Votes[pid] = map[string]VoteData{}
+			for d, vote := range byDecision {
+				v.Votes[pid][d] = vote
+			}
+		}
+		v.Actions = map[string]string{}
+		for pid, act := range c.Actions {
+			v.Actions[pid] = act
+		}
+	}
+	v.Arguments = s.arguments(a)
+	return v
+}
+
+func (p *player) info() PlayerInfo {
+	return PlayerInfo{ID: p.ID, Nickname: p.Nickname, Role: p.Role, Region: p.Region, Fate: p.Fate, Status: p.Status}
+}
+
+// yearInfo describes the year in play, with each directive's state.
+func (s *State) yearInfo(y *economy.Year, staff bool) *YearInfo {
+	yi := &YearInfo{Year: y.Year, Title: y.Title, Summary: y.Summary, Decisions: []DecisionInfo{}, Directives: []DirectiveInfo{}}
+	for _, d := range y.Decisions {
+		di := DecisionInfo{ID: d.ID, Title: d.Title, Question: d.Question, Ordered: d.Ordered, Options: []OptionInfo{}}
+		for _, o := range d.Options {
+			di.Options = append(di.Options, OptionInfo{ID: o.ID, Label: o.Label, Summary: o.Summary})
+		}
+		yi.Decisions = append(yi.Decisions, di)
+	}
+	ch := economy.YearChoices{Year: y.Year}
+	s.applyDirectives(&ch)
+	for _, d := range y.Directives {
+		yi.Directives = append(yi.Directives, DirectiveInfo{ID: d.ID, Title: d.Title, Date: d.Date, Summary: d.Summary, Source: d.Source, InForce: ch.Directives[d.ID]})
+	}
+	if staff {
+		for _, e := range y.Events {
+			yi.Shocks = append(yi.Shocks, ActionInfo{ID: e.ID, Title: e.Title, Summary: e.Summary})
+		}
+	}
+	return yi
+}
+
+// arguments lists the posts an audience may see: staff see all; others never see a hidden
+// post, and see a held one only if they wrote it.
+func (s *State) arguments(a Audience) []ArgumentView {
+	staff := a.Kind == Teacher
+	visible := func(p *post) bool {
+		if staff {
+			return true
+		}
+		if p.Hidden {
+			return false
+		}
+		return !p.Held || (a.Kind == Player && p.PlayerID == a.PlayerID)
+	}
+	out := []ArgumentView{}
+	index := map[string]int{}
+	for _, id := range s.c.PostOrder {
+		p := s.c.Posts[id]
+		if !visible(p) {
+			continue
+		}
+		pv := PostView{PostData: p.PostData, At: p.At}
+		if staff {
+			pv.Hidden = p.Hidden
+		}
+		if p.Parent == "" {
+			av := ArgumentView{PostView: pv, Marks: len(p.Marks), Replies: []PostView{}}
+			if a.Kind == Player {
+				av.MarkedByMe = p.Marks[a.PlayerID]
+			}
+			if staff {
+				for _, pid := range s.c.Order {
+					if p.Marks[pid] {
+						av.MarkedBy = append(av.MarkedBy, pid)
+					}
+				}
+			}
+			index[p.ID] = len(out)
+			out = append(out, av)
+			continue
+		}
+		if i, ok := index[p.Parent]; ok {
+			out[i].Replies = append(out[i].Replies, pv)
+		}
+	}
+	return out
+}

@@ -1,0 +1,49 @@
+package room
+
+import "encoding/json"
+
+// VisibilityOf says who may see an event in full, from the event alone. Everyone else
+// receives Stub(e).
+//   - voteCast and actionTaken: staff and the player concerned;
+//   - a held argument or reply: staff and its author (postApproved later carries it to all);
+//   - playerJoined and roleAssigned of a player waiting for approval: staff and that player;
+//   - roomCreated (it carries the whole scenario): staff;
+//   - everything else: everyone.
+func VisibilityOf(e Event) Visibility {
+	staffAnd := func(ids ...string) Visibility { return Visibility{Staff: true, Players: ids} }
+	switch e.Type {
+	case EvVoteCast, EvActionTaken:
+		var d PlayerRef
+		if json.Unmarshal(e.Data, &d) != nil {
+			return staffAnd()
+		}
+		return staffAnd(d.PlayerID)
+	case EvArgumentPosted, EvReplyPosted:
+		var d PostData
+		if json.Unmarshal(e.Data, &d) != nil {
+			return staffAnd()
+		}
+		if d.Held {
+			return staffAnd(d.PlayerID)
+		}
+	case EvPlayerJoined, EvRoleAssigned:
+		var d PlayerData
+		if json.Unmarshal(e.Data, &d) != nil {
+			return staffAnd()
+		}
+		if d.Pending {
+			return staffAnd(d.PlayerID)
+		}
+	case EvRoomCreated:
+		return staffAnd()
+	}
+	return Visibility{Public: true, Staff: true, Projector: true}
+}
+
+// Redact returns e as audience a receives it: in full, or as its stub.
+func Redact(e Event, a Audience) Event {
+	if VisibilityOf(e).Sees(a) {
+		return e
+	}
+	return Stub(e)
+}
