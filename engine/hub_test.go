@@ -3,6 +3,8 @@ package engine_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,7 +19,7 @@ import (
 )
 
 type rig struct {
-	t     *testing.T
+	t     testing.TB
 	hub   *engine.Hub
 	store *embedded.Store
 	clock *clock.Fake
@@ -31,6 +33,14 @@ func newRig(t *testing.T) *rig {
 }
 
 func openRig(t *testing.T, path string, clk *clock.Fake, feedBuffer int) *rig {
+	return openRigBuffered(t, path, clk, feedBuffer)
+}
+
+func openRigTB(t testing.TB, path string, clk *clock.Fake) *rig {
+	return openRigBuffered(t, path, clk, 0)
+}
+
+func openRigBuffered(t testing.TB, path string, clk *clock.Fake, feedBuffer int) *rig {
 	t.Helper()
 	st, err := embedded.Open(path, embedded.Options{Now: clk.Now})
 	if err != nil {
@@ -40,6 +50,7 @@ func openRig(t *testing.T, path string, clk *clock.Fake, feedBuffer int) *rig {
 		Log: st.Log(), Directory: st.Directory(), Credentials: st.Credentials(),
 		Notifier: embedded.NewNotifier(), Presence: embedded.NewPresence(),
 		Scenario: economy.Default(), Clock: clk, FeedBuffer: feedBuffer,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
