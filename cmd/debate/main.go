@@ -1,0 +1,40 @@
+// Command debate runs the classroom debate server and its tools.
+//
+//	debate [serve] [flags]        run the server (the default)
+//	debate simulate [flags]       run the economy model and print the years
+//
+// Each subcommand lives in its own file and returns a process exit code.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	sub := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "simulate":
+		return runSimulate(args, stdin, stdout, stderr)
+	case "serve":
+		return runServe(args, stdout, stderr)
+	case "help":
+		fmt.Fprintln(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "debate: unknown command %q\n\n%s\n", sub, usage)
+		return 2
+	}
+}
+
+const usage = `usage:
+  debate [serve] [flags]     run the classroom debate server (default)
+  debate simulate [flags]    run the 1928–1934 economy model; --help for flags`

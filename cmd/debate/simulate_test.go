@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/classroom-debate/debate/economy"
+)
+
+func simulate(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := runSimulate(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestSimulateHistoricalJSON(t *testing.T) {
+	code, out, errs := simulate(t, "", "--historical")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	var doc struct {
+		Years []map[string]any `json:"years"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Years) != 7 {
+		t.Fatalf("%d years, want 7", len(doc.Years))
+	}
+	for _, key := range []string{"year", "grainHarvestMt", "procurementMt", "exportsMt", "cattleM", "horsesM", "collectivisedPct",
+		"collectivisedSpringPct", "tractorsK", "famineDeathsM", "famineDeathsByRegionM", "industryIndex", "partyControl",
+		"bukharinInfluence", "villagePressure"} {
+		if _, ok := doc.Years[0][key]; !ok {
+			t.Errorf("field %q missing", key)
+		}
+	}
+	reg := doc.Years[5]["famineDeathsByRegionM"].(map[string]any)
+	for _, r := range []string{"ukraine", "kazakhstan", "northCaucasus", "volga", "rest"} {
+		if _, ok := reg[r]; !ok {
+			t.Errorf("famineDeathsByRegionM has no %q", r)
+		}
+	}
+	if _, again, _ := simulate(t, "", "--historical"); again != out {
+		t.Error("two runs of --historical differ")
+	}
+}
+
+func TestSimulateTableShowsBands(t *testing.T) {
+	code, out, _ := simulate(t, "", "--historical", "--format", "table")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"grain harvest, Mt", "[70.0–76.0]", "[3.00–5.50]", "1934", "Ukraine"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table has no %q", want)
+		}
+	}
+}
+
+func TestSimulateChoicesFile(t *testing.T) {
+	sc := economy.Default()
+	rec := sc.HistoricalRecord()
+	rec.Mode = economy.Counterfactual
+	rec.Seed = 3
+	rec.Years[2].Directives = map[string]bool{"dekulakisation": false}
+	b, _ := json.Marshal(rec)
+	path := filepath.Join(t.TempDir(), "game.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := simulate(t, "", "--choices", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	_, fromStdin, _ := simulate(t, string(b), "--choices", "-")
+	if fromStdin != out {
+		t.Error("reading the record from stdin gave different output")
+	}
+	_, seeded, _ := simulate(t, "", "--choices", path, "--seed", "4")
+	if seeded == out {
+		t.Error("--seed did not override the record's seed in a counterfactual run")
+	}
+	if !strings.Contains(out, "switched off dekulakisation") {
+		t.Error("the outcome does not say the teacher switched a directive off")
+	}
+}
+
+func TestSimulateErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	sc := economy.Default()
+	rec := sc.HistoricalRecord()
+	rec.Years[0].Decisions["quota-1928"] = "take-it-all"
+	badOption, _ := json.Marshal(rec)
+	rec = sc.HistoricalRecord()
+	rec.Years[2].Directives = map[string]bool{"dekulakisation": false}
+	offInHistory, _ := json.Marshal(rec)
+	cases := []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"no mode", nil, "exactly one of --historical and --choices"},
+		{"both modes", []string{"--historical", "--choices", "x.json"}, "exactly one of"},
+		{"unknown flag", []string{"--colour"}, "flag provided but not defined"},
+		{"bad format", []string{"--historical", "--format", "xml"}, `unknown format "xml"`},
+		{"missing file", []string{"--choices", filepath.Join(dir, "nope.json")}, "cannot read the choices file"},
+		{"bad JSON", []string{"--choices", write("bad.json", "{")}, "not a valid choices record"},
+		{"unknown key", []string{"--choices", write("typo.json", `{"format":1,"yaers":[]}`)}, "unknown field"},
+		{"unknown option", []string{"--choices", write("opt.json", string(badOption))}, `no option "take-it-all"`},
+		{"directive off in history", []string{"--choices", write("off.json", string(offInHistory))}, "only a counterfactual game"},
+		{"stray argument", []string{"--historical", "extra"}, "unexpected argument"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := simulate(t, "", c.args...)
+			if code != 2 || out != "" || !strings.Contains(errs, c.says) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and stderr containing %q", code, out, errs, c.says)
+			}
+		})
+	}
+}
+
+func TestSimulateHelpAndAssumptions(t *testing.T) {
+	if code, out, _ := simulate(t, "", "--help"); code != 0 || !strings.Contains(out, "--choices FILE") {
+		t.Errorf("--help: exit %d, %q", code, out)
+	}
+	code, out, _ := simulate(t, "", "--assumptions")
+	if code != 0 || !strings.Contains(out, "Allen") || !strings.Contains(out, "How far to trust it") {
+		t.Errorf("--assumptions: exit %d, %q", code, out)
+	}
+}
+
+func TestChoicesDocExampleRuns(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/CHOICES.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(doc)
+	i := strings.Index(s, "```json\n")
+	j := strings.Index(s[i+8:], "```")
+	if i < 0 || j < 0 {
+		t.Fatal("docs/CHOICES.md has no json example")
+	}
+	code, out, errs := simulate(t, s[i+8:i+8+j], "--choices", "-")
+	if code != 0 || !strings.Contains(out, `"year": 1929`) {
+		t.Fatalf("the documented example does not run: exit %d, %s", code, errs)
+	}
+}
