@@ -327,6 +327,7 @@ func (a *actor) afterStore(events []room.Event) {
 	if err := a.hub.cfg.Notifier.Publish(ctx, a.roomID, last); err != nil {
 		a.log.Warn("publish room notification", "err", err)
 	}
+	a.revokeRemoved(ctx, events)
 	now := a.hub.cfg.Clock.Now()
 	if now.Sub(a.lastTouch) > 30*time.Second {
 		a.lastTouch = now
@@ -335,6 +336,26 @@ func (a *actor) afterStore(events []room.Event) {
 		}
 	}
 	a.afterChange()
+}
+
+// revokeRemoved deletes every credential of players the events removed, so their
+// tokens and rejoin codes stop working at once (the rules refuse them too; this keeps
+// storage honest and stops tickets being issued for them).
+func (a *actor) revokeRemoved(ctx context.Context, events []room.Event) {
+	for _, e := range events {
+		if e.Type != room.EvPlayerRemoved {
+			continue
+		}
+		var d struct {
+			PlayerID string `json:"playerId"`
+		}
+		if json.Unmarshal(e.Data, &d) != nil || d.PlayerID == "" {
+			continue
+		}
+		if err := a.hub.cfg.Credentials.DeletePlayer(ctx, a.roomID, d.PlayerID, ""); err != nil {
+			a.log.Warn("revoke removed player's credentials", "err", err)
+		}
+	}
 }
 
 // afterChange closes feeds of players who were removed, deletes a deleted room, and

@@ -357,6 +357,9 @@ func TestRemovedPlayerIsCutOff(t *testing.T) {
 	if _, err := r.hub.Watch(ctx(t), s, nil); fault.CodeOf(err) != fault.Unauthorized {
 		t.Fatalf("removed player's watch: %v", err)
 	}
+	if _, err := r.hub.Authenticate(ctx(t), c.Code, j.Token); fault.CodeOf(err) != fault.Unauthorized {
+		t.Fatalf("removed player's token still authenticates: %v", err)
+	}
 }
 
 func TestTicketsAreSingleUseAndExpire(t *testing.T) {

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/classroom-debate/debate/clock"
+	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/engine"
+	"github.com/classroom-debate/debate/server"
+	"github.com/classroom-debate/debate/store/embedded"
+)
+
+// serveConfig is everything `debate serve` reads from flags and the environment.
+type serveConfig struct {
+	addr            string
+	dataDir         string
+	allowedOrigins  []string
+	publicURL       string
+	trustedProxies  []*net.IPNet
+	retention       time.Duration
+	teacherCode     string
+	adminToken      string
+	logFormat       string
+	logLevel        slog.Level
+	shutdownTimeout time.Duration
+}
+
+// parseServe reads flags, each with an environment fallback (DEBATE_<FLAG>); a flag wins
+// over its variable. Errors name the flag.
+func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
+	fs := flag.NewFlagSet("debate serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(name, def string) string {
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return def
+	}
+	addr := fs.String("addr", env("DEBATE_ADDR", ":8080"), "address to listen on (DEBATE_ADDR)")
+	dataDir := fs.String("data-dir", env("DEBATE_DATA_DIR", "./data"), "directory for the embedded database (DEBATE_DATA_DIR)")
+	origins := fs.String("allowed-origins", env("DEBATE_ALLOWED_ORIGINS", ""), "comma-separated browser origins allowed to open sockets; empty: this host only; * for any (DEBATE_ALLOWED_ORIGINS)")
+	publicURL := fs.String("public-url", env("DEBATE_PUBLIC_URL", ""), "the URL students use, for join links; empty: the request's host (DEBATE_PUBLIC_URL)")
+	proxies := fs.String("trusted-proxies", env("DEBATE_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (DEBATE_TRUSTED_PROXIES)")
+	retention := fs.String("retention", env("DEBATE_RETENTION", "720h"), "delete rooms this long after their last activity (DEBATE_RETENTION)")
+	teacherCode := fs.String("teacher-code", env("DEBATE_TEACHER_CODE", ""), "if set, creating a room needs this code (DEBATE_TEACHER_CODE)")
+	adminToken := fs.String("admin-token", env("DEBATE_ADMIN_TOKEN", ""), "if set, enables /api/admin with this bearer token (DEBATE_ADMIN_TOKEN)")
+	logFormat := fs.String("log-format", env("DEBATE_LOG_FORMAT", "text"), "text or json (DEBATE_LOG_FORMAT)")
+	logLevel := fs.String("log-level", env("DEBATE_LOG_LEVEL", "info"), "debug, info, warn or error (DEBATE_LOG_LEVEL)")
+	shutdown := fs.String("shutdown-timeout", env("DEBATE_SHUTDOWN_TIMEOUT", "15s"), "how long a graceful shutdown may take (DEBATE_SHUTDOWN_TIMEOUT)")
+	if err := fs.Parse(args); err != nil {
+		return serveConfig{}, err
+	}
+	if fs.NArg() > 0 {
+		return serveConfig{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	cfg := serveConfig{addr: *addr, dataDir: *dataDir, teacherCode: *teacherCode, adminToken: *adminToken}
+	var err error
+	if cfg.addr == "" {
+		return cfg, errors.New("--addr: empty")
+	}
+	if cfg.dataDir == "" {
+		return cfg, errors.New("--data-dir: empty")
+	}
+	for _, o := range splitList(*origins) {
+		if o != "*" {
+			u, perr := url.Parse(o)
+			if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+				return cfg, fmt.Errorf("--allowed-origins: %q is not an origin like https://debate.example.org", o)
+			}
+		}
+		cfg.allowedOrigins = append(cfg.allowedOrigins, strings.TrimRight(o, "/"))
+	}
+	if *publicURL != "" {
+		u, perr := url.Parse(*publicURL)
+		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return cfg, fmt.Errorf("--public-url: %q is not an http(s) URL", *publicURL)
+		}
+		cfg.publicURL = *publicURL
+	}
+	for _, p := range splitList(*proxies) {
+		if !strings.Contains(p, "/") {
+			if ip := net.ParseIP(p); ip != nil && ip.To4() != nil {
+				p += "/32"
+			} else {
+				p += "/128"
+			}
+		}
+		_, n, perr := net.ParseCIDR(p)
+		if perr != nil {
+			return cfg, fmt.Errorf("--trusted-proxies: %q is not a CIDR like 10.0.0.0/8", p)
+		}
+		cfg.trustedProxies = append(cfg.trustedProxies, n)
+	}
+	if cfg.retention, err = time.ParseDuration(*retention); err != nil || cfg.retention <= 0 {
+		return cfg, fmt.Errorf("--retention: %q is not a positive duration like 720h", *retention)
+	}
+	if cfg.shutdownTimeout, err = time.ParseDuration(*shutdown); err != nil || cfg.shutdownTimeout <= 0 {
+		return cfg, fmt.Errorf("--shutdown-timeout: %q is not a positive duration like 15s", *shutdown)
+	}
+	switch *logFormat {
+	case "text", "json":
+		cfg.logFormat = *logFormat
+	default:
+		return cfg, fmt.Errorf("--log-format: %q is neither text nor json", *logFormat)
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
+		return cfg, fmt.Errorf("--log-level: %q is not debug, info, warn or error", *logLevel)
+	}
+	return cfg, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// runServe runs the server until SIGINT or SIGTERM, then shuts down gracefully:
+// sockets are told to reconnect (close code 4001), writes finish, the store closes.
+func runServe(args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseServe(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "debate serve: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "debate serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// limits are the in-process rate limiters, at the server's default rates.
+func limits() server.Limits {
+	return server.Limits{
+		Joins:      embedded.NewLimiter(server.JoinRate, server.JoinBurst),
+		WrongCodes: embedded.NewLimiter(server.WrongCodeRate, server.WrongCodeBurst),
+		Creates:    embedded.NewLimiter(server.CreateRate, server.CreateBurst),
+		Commands:   embedded.NewLimiter(server.CommandRate, server.CommandBurst),
+	}
+}
+
+func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error {
+	opts := &slog.HandlerOptions{Level: cfg.logLevel}
+	var handler slog.Handler = slog.NewTextHandler(stderr, opts)
+	if cfg.logFormat == "json" {
+		handler = slog.NewJSONHandler(stderr, opts)
+	}
+	log := slog.New(handler)
+
+	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	store, err := embedded.Open(filepath.Join(cfg.dataDir, "debate.db"), embedded.Options{})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	instance, _ := os.Hostname()
+	hub, err := engine.New(engine.Config{
+		Log:         store.Log(),
+		Notifier:    embedded.NewNotifier(),
+		Directory:   store.Directory(),
+		Credentials: store.Credentials(),
+		Presence:    embedded.NewPresence(),
+		Scenario:    economy.Default(),
+		Clock:       clock.Real{},
+		Logger:      log,
+		Retention:   cfg.retention,
+	})
+	if err != nil {
+		return err
+	}
+	if err := hub.Start(ctx); err != nil {
+		return err
+	}
+	srv := server.New(server.Config{
+		Hub:            hub,
+		Limits:         limits(),
+		AllowedOrigins: cfg.allowedOrigins,
+		PublicURL:      cfg.publicURL,
+		TrustedProxies: cfg.trustedProxies,
+		TeacherCode:    cfg.teacherCode,
+		AdminToken:     cfg.adminToken,
+		Logger:         log,
+		Instance:       instance,
+	})
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(handler, slog.LevelDebug),
+	}
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+	fmt.Fprintf(stdout, "debate: listening on %s\n", listenURL(ln.Addr()))
+	log.Info("listening", "addr", ln.Addr().String(), "data", cfg.dataDir,
+		"gated", cfg.teacherCode != "", "admin", cfg.adminToken != "")
+
+	sweepDone := make(chan struct{})
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	go func() {
+		defer close(sweepDone)
+		sweep(sweepCtx, hub, store.Credentials(), log)
+	}()
+
+	select {
+	case err := <-served:
+		stopSweep()
+		<-sweepDone
+		_ = hub.Shutdown(context.Background())
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	stopSweep()
+	<-sweepDone
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	defer cancel()
+	// The listener closes at once; sockets and streams end with CloseRestart as the hub
+	// shuts down, and HTTP requests in flight finish.
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- httpSrv.Shutdown(sctx) }()
+	serr := srv.Shutdown(sctx)
+	herr := <-httpDone
+	if serr != nil || herr != nil {
+		log.Warn("shutdown did not finish cleanly", "server", serr, "http", herr)
+		return errors.Join(serr, herr)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweep deletes rooms past retention and expired tickets, at start and hourly.
+func sweep(ctx context.Context, hub *engine.Hub, creds *embedded.Credentials, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := hub.Sweep(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("retention sweep failed", "err", err)
+		} else if n > 0 {
+			log.Info("retention sweep deleted rooms", "rooms", n)
+		}
+		if _, err := creds.Sweep(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			log.Warn("expired credential sweep failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// listenURL is the address to print: a wildcard listen address is shown as localhost.
+func listenURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

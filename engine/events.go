@@ -1,0 +1,36 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/room"
+)
+
+// Events returns the room's whole stored log, decoded, for read models such as scores,
+// the debrief and exports. It is the raw log: the caller must show a viewer only what
+// that viewer may see (scoring's For(audience) does), and must hand the raw log itself
+// to staff only.
+func (h *Hub) Events(ctx context.Context, s Session) ([]room.Event, error) {
+	if h.isClosing() {
+		return nil, fault.New(fault.Unavailable, "The server is restarting; try again in a moment.")
+	}
+	entries, err := h.cfg.Log.Read(ctx, s.RoomID, 0, 0)
+	if err != nil {
+		return nil, h.storageErr("read room log", err)
+	}
+	if len(entries) == 0 {
+		return nil, fault.New(fault.NotFound, "That room no longer exists.")
+	}
+	out := make([]room.Event, 0, len(entries))
+	for _, en := range entries {
+		var e room.Event
+		if err := json.Unmarshal(en.Data, &e); err != nil {
+			return nil, h.storageErr("decode room log", fmt.Errorf("event %d: %w", en.Seq, err))
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

@@ -1,0 +1,335 @@
+// Package protocol owns the wire format between clients and the server: the JSON
+// messages a client sends (decoded here, strictly, with a fault code for every way a
+// message can be wrong), the frames the server sends, and the WebSocket close codes.
+// The same messages run over WebSocket and over the SSE + HTTP POST fallback.
+// docs/PROTOCOL.md documents every message with an example.
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/room"
+)
+
+// Version is the protocol version this server speaks. Every message carries it as "v".
+const Version = 1
+
+// Limits on inbound messages.
+const (
+	MaxMessageBytes = 8 << 10 // a WebSocket frame or POST body; the longest command is ~2.5 KB
+	MaxTypeLen      = 32
+	MaxIDLen        = 64
+)
+
+// Control message types; every other type is a room command.
+const (
+	TypeHello = "hello" // first message on a WebSocket: authenticate and say where to resume
+	TypePing  = "ping"  // keep-alive from clients that cannot send WebSocket pings
+)
+
+// Close codes the server uses on WebSocket connections (and as "reason" on SSE streams).
+// 4000–4099: reconnect is expected to work; 4100+: do not reconnect without user action.
+const (
+	CloseRestart      = 4001 // the server is shutting down or restarting: reconnect and resume
+	CloseSlow         = 4008 // the client fell too far behind: reconnect and resume
+	CloseIdle         = 4009 // no hello in time or no pong: reconnect
+	CloseFlood        = 4029 // too many messages: wait a few seconds, then reconnect
+	CloseUnauthorized = 4101 // the hello carried a wrong or revoked credential
+	CloseRemoved      = 4103 // the teacher removed this player
+	CloseDeleted      = 4104 // the room was deleted
+	CloseProtocol     = 4400 // the client broke the protocol (bad hello, wrong version)
+)
+
+// Inbound is a decoded client message.
+type Inbound struct {
+	V    int             `json:"v"`
+	Type string          `json:"type"`
+	ID   string          `json:"id,omitempty"`
+	Data json.RawMessage `json:"data,omitempty"`
+
+	// hello only
+	Key    string  `json:"key,omitempty"`    // teacher, co-teacher or projector key, or a player token
+	Ticket string  `json:"ticket,omitempty"` // alternatively a single-use ticket
+	After  *uint64 `json:"after,omitempty"`  // resume after this sequence number
+}
+
+// Decode parses and checks one client message. Every failure is a *fault.Error with
+// code Malformed, TooLarge, UnknownType, VersionNeeded or (a hello without a credential)
+// Unauthorized; the caller sends it back (with the message id when one could be read)
+// and changes nothing.
+//
+// Decoding is strict: field names must match exactly (encoding/json alone would accept
+// "TYPE"), a field may appear once, and nothing may follow the object.
+func Decode(data []byte) (Inbound, error) {
+	var in Inbound
+	if len(data) > MaxMessageBytes {
+		return in, fault.Newf(fault.TooLarge, "The message is %d bytes; the limit is %d.", len(data), MaxMessageBytes)
+	}
+	if !utf8.Valid(data) {
+		return in, fault.New(fault.Malformed, "The message is not valid UTF-8 text.")
+	}
+	trimmed := trimJSONSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return in, fault.New(fault.Malformed, "A message must be a JSON object.")
+	}
+	if err := checkFields(trimmed); err != nil {
+		return Inbound{ID: salvageID(trimmed)}, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return Inbound{ID: salvageID(trimmed)}, fault.New(fault.Malformed, "The message is not valid JSON for this protocol: "+trimError(err))
+	}
+	if dec.InputOffset() != int64(len(trimmed)) {
+		return Inbound{ID: shortID(in.ID)}, fault.New(fault.Malformed, "Send one JSON object per message.")
+	}
+	if len(in.ID) > MaxIDLen {
+		return Inbound{}, fault.Newf(fault.Malformed, "A message id may be at most %d characters.", MaxIDLen)
+	}
+	if in.V != Version {
+		return Inbound{ID: in.ID}, fault.Newf(fault.VersionNeeded, "This server speaks protocol version %d; the message says %d. Reload the page.", Version, in.V)
+	}
+	if in.Type == "" {
+		return Inbound{ID: in.ID}, fault.New(fault.Malformed, "The message has no type.")
+	}
+	if len(in.Type) > MaxTypeLen || !isName(in.Type) {
+		return Inbound{ID: in.ID}, fault.New(fault.UnknownType, "The message type is not one this server knows.")
+	}
+	if bytes.Equal(in.Data, []byte("null")) {
+		in.Data = nil
+	}
+	if len(in.Data) > 0 && in.Data[0] != '{' {
+		return Inbound{ID: in.ID}, fault.New(fault.Malformed, "The data of a message must be a JSON object.")
+	}
+	switch in.Type {
+	case TypeHello:
+		if in.Key == "" && in.Ticket == "" {
+			return in, fault.New(fault.Unauthorized, "A hello needs a key, a token or a ticket.")
+		}
+		if in.Key != "" && in.Ticket != "" {
+			return in, fault.New(fault.Malformed, "A hello carries a key or a ticket, not both.")
+		}
+	case TypePing:
+	default:
+		if in.ID == "" {
+			return in, fault.New(fault.Malformed, "Every command needs an id, chosen by the client.")
+		}
+		if in.Key != "" || in.Ticket != "" || in.After != nil {
+			return in, fault.New(fault.Malformed, "Credentials belong in the hello message only.")
+		}
+	}
+	return in, nil
+}
+
+// fieldNames are the exact top-level names of an Inbound message.
+var fieldNames = map[string]bool{"v": true, "type": true, "id": true, "data": true, "key": true, "ticket": true, "after": true}
+
+// checkFields walks the object's top-level names: each must be one of fieldNames, spelt
+// exactly, and appear once. Values are skipped; the struct decode checks them.
+func checkFields(obj []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if _, err := dec.Token(); err != nil { // the opening brace
+		return fault.New(fault.Malformed, "The message is not valid JSON: "+trimError(err))
+	}
+	seen := make(map[string]bool, len(fieldNames))
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fault.New(fault.Malformed, "The message is not valid JSON: "+trimError(err))
+		}
+		name, _ := tok.(string)
+		if !fieldNames[name] {
+			return fault.Newf(fault.Malformed, "The message has a field this protocol does not know: %.40q.", name)
+		}
+		if seen[name] {
+			return fault.Newf(fault.Malformed, "The field %q appears twice.", name)
+		}
+		seen[name] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return fault.New(fault.Malformed, "The message is not valid JSON: "+trimError(err))
+		}
+	}
+	return nil
+}
+
+// trimJSONSpace trims the four whitespace characters JSON allows (bytes.TrimSpace would
+// also accept Unicode spaces that no JSON parser does).
+func trimJSONSpace(b []byte) []byte {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func shortID(id string) string {
+	if len(id) > MaxIDLen {
+		return ""
+	}
+	return id
+}
+
+// Command turns a decoded room command into a room.Command for principal by.
+func (in Inbound) Command(by room.Principal) room.Command {
+	return room.Command{ID: in.ID, Type: in.Type, By: by, Data: in.Data}
+}
+
+func isName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' && i > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// salvageID reads the "id" of a message that failed to decode, so the error can be
+// matched to the command the client sent.
+func salvageID(data []byte) string {
+	var probe struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(data, &probe) == nil && len(probe.ID) <= MaxIDLen {
+		return probe.ID
+	}
+	return ""
+}
+
+func trimError(err error) string {
+	s := err.Error()
+	s = trimPrefix(s, "json: ")
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return s
+}
+
+func trimPrefix(s, p string) string {
+	if len(s) >= len(p) && s[:len(p)] == p {
+		return s[len(p):]
+	}
+	return s
+}
+
+// Outbound frames. Each is built once and sent as is to every connection that gets it.
+
+// EventFrame is {"v":1,"type":"event","event":{…}}.
+func EventFrame(e room.Event) ([]byte, error) {
+	ev, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	return wrap("event", "event", ev), nil
+}
+
+// SnapshotFrame is {"v":1,"type":"snapshot","seq":N,"state":{…}}: the room as the viewer
+// may see it, as of seq. Events with larger seq follow.
+func SnapshotFrame(seq uint64, view any) ([]byte, error) {
+	st, err := json.Marshal(view)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"v":1,"type":"snapshot","seq":`)
+	b.WriteString(strconv.FormatUint(seq, 10))
+	b.WriteString(`,"state":`)
+	b.Write(st)
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// AckFrame is {"v":1,"type":"ack","id":"…","seq":N}: the command id was accepted and its
+// events end at seq (they reach the client as event frames too).
+func AckFrame(id string, seq uint64) []byte {
+	idj, _ := json.Marshal(id)
+	var b bytes.Buffer
+	b.WriteString(`{"v":1,"type":"ack","id":`)
+	b.Write(idj)
+	b.WriteString(`,"seq":`)
+	b.WriteString(strconv.FormatUint(seq, 10))
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// ErrorFrame is {"v":1,"type":"error","id":"…","code":"…","message":"…"}; id is empty for
+// errors not tied to a command.
+func ErrorFrame(id string, err error) []byte {
+	fe := fault.As(err)
+	out, _ := json.Marshal(struct {
+		V       int        `json:"v"`
+		Type    string     `json:"type"`
+		ID      string     `json:"id,omitempty"`
+		Code    fault.Code `json:"code"`
+		Message string     `json:"message"`
+	}{Version, "error", id, fe.Code, fe.Message})
+	return out
+}
+
+// Welcome is the first frame on a stream: who the server takes the client to be.
+type Welcome struct {
+	V         int            `json:"v"`
+	Type      string         `json:"type"` // "welcome"
+	RoomID    string         `json:"roomId"`
+	Code      string         `json:"code"`
+	Principal room.Principal `json:"principal"`
+	Server    string         `json:"server,omitempty"` // instance name, for support
+}
+
+// WelcomeFrame encodes a welcome.
+func WelcomeFrame(w Welcome) []byte {
+	w.V, w.Type = Version, "welcome"
+	out, _ := json.Marshal(w)
+	return out
+}
+
+// PresenceFrame is {"v":1,"type":"presence","online":[…player ids…]}, sent to staff
+// when who is connected changes. It carries no sequence number: presence is not part of
+// the room's log.
+func PresenceFrame(online []string) []byte {
+	if online == nil {
+		online = []string{}
+	}
+	out, _ := json.Marshal(struct {
+		V      int      `json:"v"`
+		Type   string   `json:"type"`
+		Online []string `json:"online"`
+	}{Version, "presence", online})
+	return out
+}
+
+// PongFrame answers a ping.
+func PongFrame() []byte { return []byte(`{"v":1,"type":"pong"}`) }
+
+// ClosingFrame tells an SSE client (which has no close codes) why the stream ends:
+// {"v":1,"type":"closing","code":4001,"reason":"…"}.
+func ClosingFrame(code int, reason string) []byte {
+	out, _ := json.Marshal(struct {
+		V      int    `json:"v"`
+		Type   string `json:"type"`
+		Code   int    `json:"code"`
+		Reason string `json:"reason"`
+	}{Version, "closing", code, reason})
+	return out
+}
+
+func wrap(typ, field string, inner []byte) []byte {
+	var b bytes.Buffer
+	b.Grow(len(inner) + 40)
+	b.WriteString(`{"v":1,"type":"`)
+	b.WriteString(typ)
+	b.WriteString(`","`)
+	b.WriteString(field)
+	b.WriteString(`":`)
+	b.Write(inner)
+	b.WriteByte('}')
+	return b.Bytes()
+}

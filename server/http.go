@@ -1,0 +1,413 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/engine"
+	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/protocol"
+	"github.com/classroom-debate/debate/room"
+)
+
+// Body limits of the JSON requests (commands use protocol.MaxMessageBytes).
+const (
+	maxCreateBody = 16 << 10 // room settings are the largest part
+	maxJoinBody   = 1 << 10
+)
+
+type createRequest struct {
+	Mode     economy.Mode    `json:"mode"`
+	VoteMode room.VoteMode   `json:"voteMode"`
+	Settings json.RawMessage `json:"settings"`
+	GateCode string          `json:"gateCode"`
+}
+
+type createResponse struct {
+	Code         string `json:"code"`
+	RoomID       string `json:"roomId"`
+	TeacherKey   string `json:"teacherKey"`
+	CoTeacherKey string `json:"coTeacherKey"`
+	ProjectorKey string `json:"projectorKey"`
+	JoinURL      string `json:"joinUrl"`
+}
+
+// createRoom: POST /api/rooms.
+func (s *Server) createRoom(c echo.Context) error {
+	ctx := c.Request().Context()
+	if err := s.allow(ctx, s.cfg.Limits.Creates, "create:"+clientKey(c)); err != nil {
+		return err
+	}
+	var req createRequest
+	if err := readJSON(c, maxCreateBody, &req, true); err != nil {
+		return err
+	}
+	if s.cfg.TeacherCode != "" && !equalSecret(req.GateCode, s.cfg.TeacherCode) {
+		return fault.New(fault.Forbidden, "Creating a room on this server needs the teacher code from its operator.")
+	}
+	created, err := s.hub.Create(ctx, engine.CreateOptions{Mode: req.Mode, VoteMode: req.VoteMode, Settings: req.Settings})
+	if err != nil {
+		return err
+	}
+	logger(c).Info("room created", "room", created.RoomID)
+	return c.JSON(http.StatusCreated, createResponse{
+		Code:         created.Code,
+		RoomID:       created.RoomID,
+		TeacherKey:   created.TeacherKey,
+		CoTeacherKey: created.CoTeacherKey,
+		ProjectorKey: created.ProjectorKey,
+		JoinURL:      s.publicURL(c) + "/join/" + url.PathEscape(created.Code),
+	})
+}
+
+// publicURL is the configured public address, or the one this request came to.
+func (s *Server) publicURL(c echo.Context) string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+type joinRequest struct {
+	Nickname string `json:"nickname"`
+}
+
+type joinResponse struct {
+	RoomID   string `json:"roomId"`
+	Code     string `json:"code"`
+	PlayerID string `json:"playerId"`
+	Token    string `json:"token"`
+}
+
+// join: POST /api/rooms/:code/join.
+func (s *Server) join(c echo.Context) error {
+	ctx := c.Request().Context()
+	addr := clientKey(c)
+	if s.isBlocked(addr) {
+		return errTooManyJoins
+	}
+	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr); err != nil {
+		return err
+	}
+	var req joinRequest
+	if err := readJSON(c, maxJoinBody, &req, false); err != nil {
+		return err
+	}
+	joined, err := s.hub.Join(ctx, c.Param("code"), req.Nickname)
+	if err != nil {
+		return s.countWrongCode(c, addr, err)
+	}
+	logger(c).Debug("player joined", "room", joined.RoomID, "player", joined.PlayerID)
+	return c.JSON(http.StatusCreated, joinResponse{RoomID: joined.RoomID, Code: joined.Code, PlayerID: joined.PlayerID, Token: joined.Token})
+}
+
+// countWrongCode passes err on, first counting it against addr when it says the room
+// code (or a rejoin code) was wrong; past the budget the address is blocked and gets
+// 429 instead.
+func (s *Server) countWrongCode(c echo.Context, addr string, err error) error {
+	code := fault.CodeOf(err)
+	if (code != fault.NotFound && code != fault.Unauthorized) || s.cfg.Limits.WrongCodes == nil {
+		return err
+	}
+	ok, lerr := s.cfg.Limits.WrongCodes.Allow(c.Request().Context(), "wrongcode:"+addr)
+	if lerr == nil && !ok {
+		s.block(addr)
+		logger(c).Info("joins blocked: too many wrong codes from one address")
+		return errTooManyJoins
+	}
+	return err
+}
+
+type rejoinRequest struct {
+	RejoinCode string `json:"rejoinCode"`
+}
+
+// rejoin: POST /api/rooms/:code/rejoin, a student back with the code the teacher printed.
+// Limited per address as join is: wrong codes count towards the block.
+func (s *Server) rejoin(c echo.Context) error {
+	ctx := c.Request().Context()
+	addr := clientKey(c)
+	if s.isBlocked(addr) {
+		return errTooManyJoins
+	}
+	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr); err != nil {
+		return err
+	}
+	var req rejoinRequest
+	if err := readJSON(c, maxJoinBody, &req, false); err != nil {
+		return err
+	}
+	joined, err := s.hub.Rejoin(ctx, c.Param("code"), req.RejoinCode)
+	if err != nil {
+		return s.countWrongCode(c, addr, err)
+	}
+	return c.JSON(http.StatusCreated, joinResponse{RoomID: joined.RoomID, Code: joined.Code, PlayerID: joined.PlayerID, Token: joined.Token})
+}
+
+// rejoinCode: POST /api/rooms/:code/players/:playerId/rejoin-code, staff only. The code
+// is shown once, for printing; it replaces the player's earlier one.
+func (s *Server) rejoinCode(c echo.Context) error {
+	sess, err := s.authenticate(c)
+	if err != nil {
+		return err
+	}
+	code, err := s.hub.IssueRejoinCode(c.Request().Context(), sess, c.Param("playerId"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]string{"code": code})
+}
+
+// clientKey is the address rate limits count under: the client's IPv4 address, or
+// the /64 network of an IPv6 one (a single host usually holds a whole /64, so counting
+// single IPv6 addresses would let it pick a fresh one for every guess).
+func clientKey(c echo.Context) string {
+	ip, err := netip.ParseAddr(c.RealIP())
+	if err != nil {
+		return c.RealIP()
+	}
+	ip = ip.Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
+}
+
+var errTooManyJoins = fault.New(fault.RateLimited, "Too many join attempts from this network; wait a minute and check the room code.")
+
+// isBlocked reports whether addr guessed too many codes recently.
+func (s *Server) isBlocked(addr string) bool {
+	now := s.cfg.Clock.Now()
+	s.blockMu.Lock()
+	defer s.blockMu.Unlock()
+	until, ok := s.blocked[addr]
+	if ok && !now.Before(until) {
+		delete(s.blocked, addr)
+		return false
+	}
+	return ok
+}
+
+func (s *Server) block(addr string) {
+	now := s.cfg.Clock.Now()
+	s.blockMu.Lock()
+	defer s.blockMu.Unlock()
+	for a, until := range s.blocked { // the map holds only addresses that misbehaved
+		if !now.Before(until) {
+			delete(s.blocked, a)
+		}
+	}
+	s.blocked[addr] = now.Add(s.cfg.BlockFor)
+}
+
+// allow asks a limiter; a nil limiter allows everything, a failing one is logged and
+// allows (a broken limiter should not lock a class out).
+func (s *Server) allow(ctx context.Context, l engine.Limiter, key string) error {
+	if l == nil {
+		return nil
+	}
+	ok, err := l.Allow(ctx, key)
+	if err != nil {
+		s.log.Warn("rate limiter failed; allowing", "err", err)
+		return nil
+	}
+	if !ok {
+		return fault.New(fault.RateLimited, "Too many requests; slow down and try again in a few seconds.")
+	}
+	return nil
+}
+
+type ticketResponse struct {
+	Ticket  string    `json:"ticket"`
+	Expires time.Time `json:"expires"`
+}
+
+// ticket: POST /api/rooms/:code/tickets.
+func (s *Server) ticket(c echo.Context) error {
+	ctx := c.Request().Context()
+	sess, err := s.authenticate(c)
+	if err != nil {
+		return err
+	}
+	t, expires, err := s.hub.IssueTicket(ctx, sess)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, ticketResponse{Ticket: t, Expires: expires})
+}
+
+// authenticate reads the bearer credential and turns it into a session.
+func (s *Server) authenticate(c echo.Context) (engine.Session, error) {
+	secret, ok := bearer(c.Request())
+	if !ok {
+		return engine.Session{}, fault.New(fault.Unauthorized, "Send your key or token as \"Authorization: Bearer …\".")
+	}
+	sess, err := s.hub.Authenticate(c.Request().Context(), c.Param("code"), secret)
+	return sess, hideMissingRoom(err)
+}
+
+// hideMissingRoom turns "no such room" into "not valid for this room" on credential
+// checks, so that only the rate-limited join route tells whether a code exists.
+func hideMissingRoom(err error) error {
+	if fault.CodeOf(err) == fault.NotFound {
+		return fault.New(fault.Unauthorized, "That key, token or ticket is not valid for this room.")
+	}
+	return err
+}
+
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	const prefix = "bearer "
+	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+		return "", false
+	}
+	secret := strings.TrimSpace(h[len(prefix):])
+	return secret, secret != ""
+}
+
+// command: POST /api/rooms/:code/commands, the fallback's way to send a command. The
+// answer is the ack or error frame a WebSocket would get, with the error's HTTP status.
+func (s *Server) command(c echo.Context) error {
+	ctx := c.Request().Context()
+	sess, err := s.authenticate(c)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(c, protocol.MaxMessageBytes)
+	if err != nil {
+		return frameError(c, "", err)
+	}
+	in, err := protocol.Decode(body)
+	if err != nil {
+		return frameError(c, in.ID, err)
+	}
+	switch in.Type {
+	case protocol.TypePing:
+		return c.JSONBlob(http.StatusOK, protocol.PongFrame())
+	case protocol.TypeHello:
+		return frameError(c, in.ID, fault.New(fault.Malformed, "A hello opens a WebSocket; over HTTP, send the credential in the Authorization header."))
+	}
+	if err := s.allow(ctx, s.cfg.Limits.Commands, "cmd:"+sess.RoomID+":"+sess.Principal.Key()); err != nil {
+		return frameError(c, in.ID, err)
+	}
+	seq, err := s.hub.Submit(ctx, sess, in.Command(sess.Principal))
+	if err != nil {
+		return frameError(c, in.ID, err)
+	}
+	return c.JSONBlob(http.StatusOK, protocol.AckFrame(in.ID, seq))
+}
+
+// frameError answers a POSTed command with an error frame, which has the code and
+// message of every error response plus the command's id.
+func frameError(c echo.Context, id string, err error) error {
+	fe := fault.As(err)
+	if fe.Code == fault.Internal {
+		logger(c).Error("command failed", "err", err)
+	}
+	return c.JSONBlob(StatusOf(fe.Code), protocol.ErrorFrame(id, fe))
+}
+
+// deleteRoom: DELETE /api/rooms/:code, teacher or co-teacher only.
+func (s *Server) deleteRoom(c echo.Context) error {
+	sess, err := s.authenticate(c)
+	if err != nil {
+		return err
+	}
+	if !sess.Principal.IsStaff() {
+		return fault.New(fault.Forbidden, "Only the teacher can delete the room.")
+	}
+	if err := s.hub.DeleteRoom(c.Request().Context(), sess.RoomID); err != nil {
+		return err
+	}
+	logger(c).Info("room deleted by its teacher", "room", sess.RoomID)
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		token, ok := bearer(c.Request())
+		if !ok || !equalSecret(token, s.cfg.AdminToken) {
+			return fault.New(fault.Unauthorized, "The operator routes need the admin token.")
+		}
+		return next(c)
+	}
+}
+
+// adminRooms: GET /api/admin/rooms.
+func (s *Server) adminRooms(c echo.Context) error {
+	rooms, err := s.hub.Rooms(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if rooms == nil {
+		rooms = []engine.RoomSummary{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"rooms": rooms})
+}
+
+// adminDeleteRoom: DELETE /api/admin/rooms/:roomId.
+func (s *Server) adminDeleteRoom(c echo.Context) error {
+	roomID := c.Param("roomId")
+	if err := s.hub.DeleteRoom(c.Request().Context(), roomID); err != nil {
+		return err
+	}
+	logger(c).Info("room deleted by the operator", "room", roomID)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// equalSecret compares in constant time (for equal lengths).
+func equalSecret(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// readBody reads at most limit bytes of the request body.
+func readBody(c echo.Context, limit int) ([]byte, error) {
+	r := http.MaxBytesReader(c.Response(), c.Request().Body, int64(limit))
+	b, err := io.ReadAll(r)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, fault.Newf(fault.TooLarge, "The request body is over %d bytes.", limit)
+	}
+	if err != nil {
+		return nil, fault.New(fault.Malformed, "The request body could not be read.")
+	}
+	return b, nil
+}
+
+// readJSON decodes a JSON object strictly: no unknown fields, nothing after it. An
+// empty body is allowed when emptyOK (every field optional).
+func readJSON(c echo.Context, limit int, v any, emptyOK bool) error {
+	b, err := readBody(c, limit)
+	if err != nil {
+		return err
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		if emptyOK {
+			return nil
+		}
+		return fault.New(fault.Malformed, "The request needs a JSON body.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fault.New(fault.Malformed, "The request body is not the JSON this route takes: "+strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if dec.InputOffset() != int64(len(b)) {
+		return fault.New(fault.Malformed, "The request body must be one JSON object.")
+	}
+	return nil
+}

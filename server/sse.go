@@ -1,0 +1,139 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/protocol"
+)
+
+// events: GET /api/rooms/:code/events?ticket=…&after=N, the fallback's frame stream.
+// The ticket (single-use, short-lived) is the only credential a URL may carry; keys
+// and tokens are never read from the URL. Every message is one frame as "data:", with
+// "id:" set to the seq of event and snapshot frames; comments keep proxies from timing
+// the stream out; the last message is a closing frame with the reason code.
+func (s *Server) events(c echo.Context) error {
+	req := c.Request()
+	ticket := c.QueryParam("ticket")
+	if ticket == "" {
+		return fault.New(fault.Unauthorized, "An event stream needs a ticket: POST /api/rooms/{code}/tickets with your key or token first.")
+	}
+	var after *uint64
+	resume := c.QueryParam("after")
+	if resume == "" {
+		resume = req.Header.Get("Last-Event-ID")
+	}
+	if resume != "" {
+		n, err := strconv.ParseUint(resume, 10, 64)
+		if err != nil {
+			return fault.New(fault.Malformed, "after must be a sequence number.")
+		}
+		after = &n
+	}
+	if !s.beginStream() {
+		return errDraining
+	}
+	defer s.endStream()
+	ctx := req.Context()
+	sess, err := s.hub.RedeemTicket(ctx, c.Param("code"), ticket)
+	if err != nil {
+		return hideMissingRoom(err)
+	}
+	feed, err := s.hub.Watch(ctx, sess, after)
+	if err != nil {
+		return err
+	}
+	defer feed.Close()
+	log := logger(c).With("room", sess.RoomID, "kind", sess.Principal.Kind)
+
+	w := c.Response()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	send := func(b []byte) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteWait))
+		if _, err := w.Write(b); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	welcome := protocol.WelcomeFrame(protocol.Welcome{RoomID: sess.RoomID, Code: sess.Code, Principal: sess.Principal, Server: s.cfg.Instance})
+	if !send(sseMessage(welcome)) {
+		return nil
+	}
+	log.Debug("event stream opened")
+	beat := time.NewTicker(s.cfg.Heartbeat)
+	defer beat.Stop()
+	frames := feed.Frames()
+	for {
+		select {
+		case f, ok := <-frames:
+			if !ok {
+				code, text := feed.Reason()
+				send(sseMessage(protocol.ClosingFrame(code, text)))
+				log.Debug("event stream ended", "code", code)
+				return nil
+			}
+			if !send(sseMessage(f)) {
+				return nil
+			}
+		case <-beat.C:
+			if !send([]byte(": keep-alive\n\n")) {
+				return nil
+			}
+		case <-ctx.Done():
+			if ctx.Err() == context.Canceled {
+				log.Debug("event stream closed by the client")
+			}
+			return nil
+		}
+	}
+}
+
+// sseMessage frames one protocol frame for an event stream. Frames are single-line JSON
+// (json.Marshal escapes newlines), so one data line suffices.
+func sseMessage(frame []byte) []byte {
+	var b bytes.Buffer
+	b.Grow(len(frame) + 32)
+	if seq, ok := frameSeq(frame); ok {
+		b.WriteString("id: ")
+		b.WriteString(strconv.FormatUint(seq, 10))
+		b.WriteByte('\n')
+	}
+	b.WriteString("data: ")
+	b.Write(frame)
+	b.WriteString("\n\n")
+	return b.Bytes()
+}
+
+// frameSeq reads the seq of an event or snapshot frame, so that a browser's EventSource
+// can resume with Last-Event-ID.
+func frameSeq(frame []byte) (uint64, bool) {
+	var probe struct {
+		Type  string `json:"type"`
+		Seq   uint64 `json:"seq"`
+		Event struct {
+			Seq uint64 `json:"seq"`
+		} `json:"event"`
+	}
+	if json.Unmarshal(frame, &probe) != nil {
+		return 0, false
+	}
+	switch probe.Type {
+	case "event":
+		return probe.Event.Seq, true
+	case "snapshot":
+		return probe.Seq, true
+	}
+	return 0, false
+}

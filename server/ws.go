@@ -1,0 +1,422 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"github.com/classroom-debate/debate/engine"
+	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/protocol"
+)
+
+// readLimit is the hard limit on one inbound WebSocket message. It is above
+// protocol.MaxMessageBytes so that a message a little over the protocol's limit gets a
+// too_large error frame (and the socket lives on); one over readLimit closes the socket
+// with 1009 (message too big), as gorilla does at its read limit.
+const readLimit = 4 * protocol.MaxMessageBytes
+
+// submitTimeout bounds how long a command may wait to enter its room's queue.
+const submitTimeout = 15 * time.Second
+
+func (s *Server) upgrader() *websocket.Upgrader {
+	return &websocket.Upgrader{
+		ReadBufferSize:  4096,
+		WriteBufferSize: 4096,
+		CheckOrigin:     s.checkOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			code, _ := codeOfStatus(status)
+			if status == http.StatusForbidden {
+				code = fault.Forbidden
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = w.Write(protocol.ErrorFrame("", fault.New(code, "The WebSocket could not be opened: "+reason.Error()+".")))
+		},
+	}
+}
+
+// checkOrigin allows requests without an Origin (not from a browser), an Origin on the
+// list (or any with "*"), and, with no list, only pages served from this same host.
+func (s *Server) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	if len(s.cfg.AllowedOrigins) == 0 {
+		u, err := url.Parse(origin)
+		return err == nil && strings.EqualFold(u.Host, r.Host)
+	}
+	for _, o := range s.cfg.AllowedOrigins {
+		if o == "*" || strings.EqualFold(strings.TrimRight(o, "/"), origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// websocket: GET /api/rooms/:code/ws. The URL carries no credential: the first message
+// must be a hello with a key, token or ticket.
+func (s *Server) websocket(c echo.Context) error {
+	if !s.beginStream() {
+		return errDraining
+	}
+	defer s.endStream()
+	ws, err := s.upgrader().Upgrade(c.Response(), c.Request(), nil)
+	if err != nil {
+		return nil // the upgrader has answered
+	}
+	conn := &wsConn{
+		s:       s,
+		ws:      ws,
+		log:     logger(c),
+		replies: make(chan []byte, s.cfg.ReplyQueue),
+		kick:    make(chan closeReq, 1),
+		busy:    make(chan struct{}, 1),
+		stopped: make(chan struct{}),
+		readEnd: make(chan struct{}),
+		limiter: rate.NewLimiter(s.cfg.CommandRate, s.cfg.CommandBurst),
+		flood:   rate.NewLimiter(5*s.cfg.CommandRate, 5*s.cfg.CommandBurst),
+	}
+	ws.SetReadLimit(readLimit)
+	conn.serve(c.Param("code"))
+	return nil
+}
+
+type closeReq struct {
+	code int
+	text string
+}
+
+// wsConn is one WebSocket: the read pump runs on the handler's goroutine, the write pump
+// on its own. Only the write pump writes (besides the hello exchange, before it starts).
+type wsConn struct {
+	s    *Server
+	ws   *websocket.Conn
+	log  *slog.Logger
+	sess engine.Session
+	feed *engine.Feed
+
+	replies chan []byte   // acks, errors and pongs for the write pump
+	kick    chan closeReq // the read pump asks the write pump to close the socket
+	busy    chan struct{} // held while a command is with the hub
+	stopped chan struct{} // closed when the write pump has finished
+	readEnd chan struct{} // closed when the read pump has finished
+	closing atomic.Bool   // set once the socket is closing: no new commands
+
+	limiter  *rate.Limiter // commands per second
+	flood    *rate.Limiter // 5× the rate: beyond it the socket is closed
+	refusals int           // rate-limited messages in a row
+}
+
+func (c *wsConn) serve(code string) {
+	defer c.ws.Close()
+	in, ok := c.hello()
+	if !ok {
+		return
+	}
+	sess, err := c.authenticate(code, in)
+	if err != nil {
+		c.refuse("", err)
+		return
+	}
+	c.sess = sess
+	c.log = c.log.With("room", sess.RoomID, "kind", sess.Principal.Kind)
+	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	feed, err := c.s.hub.Watch(ctx, sess, in.After)
+	cancel()
+	if err != nil {
+		c.refuse("", err)
+		return
+	}
+	c.feed = feed
+	welcome := protocol.WelcomeFrame(protocol.Welcome{RoomID: sess.RoomID, Code: sess.Code, Principal: sess.Principal, Server: c.s.cfg.Instance})
+	if err := c.write(websocket.TextMessage, welcome); err != nil {
+		feed.Close()
+		return
+	}
+	c.log.Debug("socket opened")
+	go c.writePump()
+	c.readPump()
+	<-c.stopped
+}
+
+// hello reads the first message, which must be a hello, within HelloTimeout.
+func (c *wsConn) hello() (protocol.Inbound, bool) {
+	c.ws.SetReadDeadline(time.Now().Add(c.s.cfg.HelloTimeout))
+	_, data, err := c.ws.ReadMessage()
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			c.closeNow(protocol.CloseIdle, "no hello in time")
+		}
+		return protocol.Inbound{}, false
+	}
+	in, err := protocol.Decode(data)
+	if err != nil {
+		c.refuse(in.ID, err)
+		return in, false
+	}
+	if in.Type != protocol.TypeHello {
+		c.refuse(in.ID, fault.New(fault.Malformed, "The first message on a socket must be a hello with a key, token or ticket."))
+		return in, false
+	}
+	return in, true
+}
+
+func (c *wsConn) authenticate(code string, in protocol.Inbound) (engine.Session, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	defer cancel()
+	var (
+		sess engine.Session
+		err  error
+	)
+	if in.Ticket != "" {
+		sess, err = c.s.hub.RedeemTicket(ctx, code, in.Ticket)
+	} else {
+		sess, err = c.s.hub.Authenticate(ctx, code, in.Key)
+	}
+	return sess, hideMissingRoom(err)
+}
+
+// refuse sends an error frame and closes the socket with the close code for its fault.
+func (c *wsConn) refuse(id string, err error) {
+	fe := fault.As(err)
+	_ = c.write(websocket.TextMessage, protocol.ErrorFrame(id, fe))
+	code := protocol.CloseProtocol
+	switch fe.Code {
+	case fault.Unauthorized:
+		code = protocol.CloseUnauthorized
+	case fault.Unavailable:
+		code = protocol.CloseRestart
+	case fault.NotFound:
+		code = protocol.CloseDeleted
+	case fault.Internal:
+		c.log.Error("socket refused", "err", err)
+		code = websocket.CloseInternalServerErr
+	}
+	c.closeNow(code, fe.Message)
+}
+
+// closeNow sends a close frame; the deferred ws.Close ends the connection.
+func (c *wsConn) closeNow(code int, text string) {
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, closeText(text)),
+		time.Now().Add(c.s.cfg.WriteWait))
+}
+
+// closeText fits a reason into a close frame (125 bytes with the code), on a rune
+// boundary.
+func closeText(s string) string {
+	const max = 123
+	if len(s) <= max {
+		return s
+	}
+	s = s[:max]
+	for len(s) > 0 && s[len(s)-1]&0xC0 == 0x80 {
+		s = s[:len(s)-1]
+	}
+	if len(s) > 0 && s[len(s)-1] >= 0xC0 {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func (c *wsConn) write(kind int, data []byte) error {
+	c.ws.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
+	return c.ws.WriteMessage(kind, data)
+}
+
+// readPump reads messages until the socket fails or closes. It never blocks on the
+// write pump: replies go into a bounded queue, and a client that lets that queue fill
+// (it sends and does not read) is closed as slow.
+func (c *wsConn) readPump() {
+	defer close(c.readEnd)
+	pongWait := c.s.cfg.PongWait
+	c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	c.ws.SetPongHandler(func(string) error {
+		c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		return nil
+	})
+	for {
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			if websocket.IsUnexpectedCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
+				c.log.Debug("socket read ended", "err", err)
+			}
+			return
+		}
+		c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		if c.closing.Load() {
+			continue // closing: drain until the close handshake ends the socket
+		}
+		c.handle(data)
+	}
+}
+
+// handle answers one inbound message.
+func (c *wsConn) handle(data []byte) {
+	now := c.s.cfg.Clock.Now()
+	if !c.flood.AllowN(now, 1) {
+		c.log.Info("socket closed for flooding")
+		c.requestClose(protocol.CloseFlood, "too many messages; wait a few seconds, then reconnect")
+		return
+	}
+	if !c.limiter.AllowN(now, 1) {
+		c.refusals++
+		if c.refusals >= c.s.cfg.FloodRefusals {
+			c.log.Info("socket closed for flooding")
+			c.requestClose(protocol.CloseFlood, "too many messages; wait a few seconds, then reconnect")
+			return
+		}
+		in, _ := protocol.Decode(data)
+		c.reply(protocol.ErrorFrame(in.ID, fault.New(fault.RateLimited, "Too many messages; slow down. This one was not taken.")))
+		return
+	}
+	c.refusals = 0
+	in, err := protocol.Decode(data)
+	if err != nil {
+		c.reply(protocol.ErrorFrame(in.ID, err))
+		return
+	}
+	switch in.Type {
+	case protocol.TypePing:
+		c.reply(protocol.PongFrame())
+		return
+	case protocol.TypeHello:
+		c.reply(protocol.ErrorFrame(in.ID, fault.New(fault.Conflict, "This socket has already said hello; open a new one to change credentials.")))
+		return
+	}
+	c.submit(in)
+}
+
+// submit hands a command to the hub and queues its answer. busy is held meanwhile, so a
+// closing write pump can wait for the answer before it says goodbye.
+func (c *wsConn) submit(in protocol.Inbound) {
+	select {
+	case c.busy <- struct{}{}:
+	case <-c.stopped:
+		return
+	}
+	defer func() { <-c.busy }()
+	if c.closing.Load() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	defer cancel()
+	seq, err := c.s.hub.Submit(ctx, c.sess, in.Command(c.sess.Principal))
+	if err != nil {
+		if fault.CodeOf(err) == fault.Internal {
+			c.log.Error("command failed", "type", in.Type, "err", err)
+		}
+		c.reply(protocol.ErrorFrame(in.ID, err))
+		return
+	}
+	c.reply(protocol.AckFrame(in.ID, seq))
+}
+
+func (c *wsConn) reply(frame []byte) {
+	select {
+	case c.replies <- frame:
+	default:
+		c.requestClose(protocol.CloseSlow, "the connection is not reading its answers")
+	}
+}
+
+func (c *wsConn) requestClose(code int, text string) {
+	c.closing.Store(true)
+	select {
+	case c.kick <- closeReq{code, text}:
+	default: // a close is already on its way
+	}
+}
+
+// writePump writes feed frames and replies, pings at 9/10 of the pong wait, and closes
+// the socket when the feed ends (with the feed's reason), when the read pump asks, or
+// when the client has gone.
+func (c *wsConn) writePump() {
+	defer close(c.stopped)
+	ping := time.NewTicker(c.s.cfg.PongWait * 9 / 10)
+	defer ping.Stop()
+	frames := c.feed.Frames()
+	for {
+		select {
+		case f, ok := <-frames:
+			if !ok {
+				code, text := c.feed.Reason()
+				c.finish(code, text)
+				return
+			}
+			if c.write(websocket.TextMessage, f) != nil {
+				c.feed.Close()
+				c.ws.Close()
+				return
+			}
+		case r := <-c.replies:
+			if c.write(websocket.TextMessage, r) != nil {
+				c.feed.Close()
+				c.ws.Close()
+				return
+			}
+		case k := <-c.kick:
+			c.feed.Close()
+			c.finish(k.code, k.text)
+			return
+		case <-ping.C:
+			c.ws.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
+			if c.ws.WriteMessage(websocket.PingMessage, nil) != nil {
+				c.feed.Close()
+				c.ws.Close()
+				return
+			}
+		case <-c.readEnd:
+			// The client closed or vanished: answer a close handshake and stop.
+			c.feed.Close()
+			c.closeNow(websocket.CloseNormalClosure, "")
+			c.ws.Close()
+			return
+		}
+	}
+}
+
+// finish says goodbye: it lets a command already with the hub get its answer written,
+// flushes queued replies, sends the close frame and waits briefly for the client's.
+func (c *wsConn) finish(code int, text string) {
+	c.closing.Store(true)
+	wait := time.NewTimer(c.s.cfg.WriteWait)
+	defer wait.Stop()
+	select {
+	case c.busy <- struct{}{}: // held from here on: no command starts
+	case <-wait.C:
+	}
+	for flushing := true; flushing; {
+		select {
+		case r := <-c.replies:
+			if c.write(websocket.TextMessage, r) != nil {
+				flushing = false
+			}
+		default:
+			flushing = false
+		}
+	}
+	if code == 0 {
+		code = websocket.CloseNormalClosure
+	}
+	c.closeNow(code, text)
+	handshake := time.NewTimer(c.s.cfg.WriteWait)
+	defer handshake.Stop()
+	select {
+	case <-c.readEnd:
+	case <-handshake.C:
+	}
+	c.ws.Close()
+}

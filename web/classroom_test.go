@@ -1,0 +1,328 @@
+package web_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Text a user might type to break the page: it must show as these characters.
+const (
+	htmlNick = `<img src=x onerror=a()>`
+	htmlPost = `<script>alert("xss")</script><img src=x onerror=alert(2)><b>bold</b> is not an argument`
+)
+
+// TestClassroom plays a lesson as the issue's "Done when" describes: the teacher creates
+// a room and previews it; four students join in separate browser contexts, one with
+// WebSockets blocked (so on SSE + POST); the class plays two years through every phase;
+// a student's page is reloaded mid-debate and comes back as the same player with the
+// draft kept; the teacher holds, approves and hides posts and removes a student; the
+// projector shows only approved posts and the charts; the teacher ends the lesson and a
+// student answers the exit ticket; a nickname and an argument made of HTML stay text.
+// Every view is checked with axe-core, and screenshots and the printed pack are written.
+func TestClassroom(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser suite skipped in -short mode")
+	}
+	root := browser(t)
+	srv := liveServer(t)
+	base := srv.url
+	L := messages(t, base)
+	phase := func(year int, key string) string { return fmt.Sprintf("%d · %s", year, L("phase."+key)) }
+	if err := os.MkdirAll(shotDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	// The teacher opens a room from the front page's form.
+	teacher := newTab(t, root, base, "teacher", nil)
+	teacher.open("/")
+	teacher.axe("home")
+	teacher.open("/teacher")
+	teacher.axe("create room")
+	teacher.clickText("form.create", L("create.submit"))
+	teacher.waitJS(`location.pathname.startsWith('/teacher/') && !!document.querySelector('.join-code') && document.body.dataset.conn === 'online'`, "the console")
+	code := eval[string](teacher, `document.querySelector('.join-code').textContent`)
+	if len(code) < 4 {
+		t.Fatalf("room code %q", code)
+	}
+	teacher.waitJS(`(() => { const i = document.querySelector('.join-card img.qr'); return i && i.complete && i.naturalWidth >= 200; })()`, "the join QR code")
+
+	// Preview: every year's decisions, the role cards, and the what-if panel's charts.
+	preview := newTab(t, root, base, "preview", teacher)
+	preview.open("/preview")
+	preview.waitJS(`document.querySelectorAll('section.year').length === 7 && document.querySelectorAll('.role-card.mini').length === 5`, "every year and role in the preview")
+	preview.waitJS(`document.querySelectorAll('#whatif .chart circle').length > 0`, "the what-if charts")
+	// Pick a different 1928 quota and run again: the two paths must part.
+	eval[bool](preview, `(() => { const s = document.querySelector('#whatif select[data-decision="quota-1928"]'); s.value = s.options[0].value; return true; })()`)
+	preview.clickText("#whatif", L("whatif.run"))
+	preview.waitJS(`[...document.querySelectorAll('#whatif tbody tr')].some(tr => [...tr.querySelectorAll('td')].some(td => { const [a, b] = td.textContent.split(' / '); return a !== b; }))`, "the what-if run to differ from history's")
+	preview.shot("preview-1280.png", 1280, 720, "")
+	preview.axe("preview")
+
+	// Four students, each in their own browser context; the fourth cannot open WebSockets.
+	nicks := []string{htmlNick, "Boris", "Chen", "Dana"}
+	students := make([]*tab, 4)
+	for i, nick := range nicks {
+		s := newTab(t, root, base, "student "+nick, nil)
+		if i == 3 {
+			s.blockWebSockets()
+		}
+		s.open("/join/" + code)
+		if i == 0 {
+			s.axe("join")
+		}
+		s.typeInto(`input[name=nickname]`, nick)
+		s.clickText("form", L("join.submit"))
+		s.waitJS(`document.body.dataset.conn === 'online' && !!document.querySelector('#s-head .me')`, "joining")
+		students[i] = s
+	}
+	transport := eval[string](students[3], `document.body.dataset.transport`)
+	if transport != "sse" {
+		t.Fatalf("the student with WebSockets blocked uses %q, want sse", transport)
+	}
+	transport = eval[string](students[0], `document.body.dataset.transport`)
+	if transport != "ws" {
+		t.Fatalf("a student with WebSockets uses %q, want ws", transport)
+	}
+	teacher.waitJS(`document.querySelectorAll('#t-roster tbody tr').length === 4`, "four players in the roster")
+	plainText(t, teacher, htmlNick)
+
+	// Role assignment: the teacher moves Boris to the Volga; Boris's screen follows.
+	eval[bool](teacher, `(() => { const tr = [...document.querySelectorAll('#t-roster tbody tr')].find(tr => tr.querySelector('.nick').textContent === 'Boris');
+	  const s = tr.querySelectorAll('select')[1]; s.value = 'volga'; s.dispatchEvent(new Event('change')); return true; })()`)
+	students[1].waitJS(fmt.Sprintf(`document.querySelector('#s-head .me').textContent.includes(%s)`, jsStr(L("region.volga"))), "Boris's new home region")
+
+	// The projector, in the teacher's browser (it finds the projector key there).
+	projector := newTab(t, root, base, "projector", teacher)
+	projector.open("/projector/" + code)
+	projector.waitJS(`document.body.dataset.conn === 'online' && document.querySelectorAll('.proj-names li').length === 4`, "the projector lobby")
+	projector.axe("projector lobby")
+
+	// Hold posts, then start.
+	teacher.do(chromedp.Click(chromedp.CSS(`#tg-holdPosts`)))
+	teacher.waitJS(`document.querySelector('#tg-holdPosts').checked`, "hold posts on")
+	teacher.clickText("#t-controls", L("ctl.start"))
+	for _, tb := range append([]*tab{teacher, projector}, students...) {
+		tb.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s)`, jsStr(phase(1928, "briefing"))), "the 1928 briefing")
+	}
+	students[1].waitJS(`document.querySelector('.briefing') !== null`, "the briefing on the role card")
+	teacher.clickText("#t-controls", L("ctl.advance"))
+	for _, s := range students {
+		s.waitJS(`!!document.querySelector('#arg-text') && document.querySelector('#arg-stance').options.length > 2`, "the compose form in the debate")
+	}
+
+	// Arguments: one is HTML and script, one comes over the SSE fallback, one gets hidden.
+	texts := []string{htmlPost, "If the state paid a fair price, we would sell our grain.", "The towns will starve without the plan.", "Posted over SSE: the market can feed the towns."}
+	post := func(i int, text string) {
+		s := students[i]
+		eval[bool](s, `(() => { const s = document.querySelector('#arg-stance'); s.value = s.options[1].value; s.dispatchEvent(new Event('change')); return true; })()`)
+		s.typeInto(`#arg-text`, text)
+		s.clickText("#s-wall", L("wall.post"))
+		s.waitJS(fmt.Sprintf(`[...document.querySelectorAll('#wall-list .post-text')].some(e => e.textContent === %s) && document.querySelector('#arg-text').value === ''`, jsStr(text)), "the argument on the wall")
+	}
+	post(0, texts[0])
+	post(1, texts[1])
+	post(3, texts[3])
+
+	// Chen types a draft, the page reloads mid-debate, and Chen is back with the draft.
+	draft := "A draft that must survive a reload"
+	students[2].typeInto(`#arg-text`, draft)
+	students[2].do(chromedp.Reload())
+	students[2].waitJS(`document.body.dataset.ready === '1' && document.body.dataset.conn === 'online'`, "the reloaded page")
+	students[2].waitJS(fmt.Sprintf(`document.querySelector('#arg-text') && document.querySelector('#arg-text').value === %s && document.querySelector('#s-head .me .nick').textContent === 'Chen'`, jsStr(draft)), "the same player with the draft kept")
+	players := eval[int](teacher, `document.querySelectorAll('#t-roster tbody tr').length`)
+	if players != 4 {
+		t.Fatalf("after the reload the roster has %d players, want 4 (the reload must not join again)", players)
+	}
+	// The network drops: every page shows "reconnecting…", the draft stays in the box,
+	// and when the server is back each page resumes by itself (WebSocket and SSE alike).
+	srv.outage.Store(true)
+	srv.cut()
+	for _, s := range []*tab{students[2], students[3]} {
+		s.waitJS(fmt.Sprintf(`document.body.dataset.conn === 'reconnecting' && document.querySelector('.conn').textContent === %s`, jsStr(L("conn.reconnecting"))), "the reconnecting state")
+	}
+	students[2].shot("student-reconnecting-360.png", 360, 740, "#sec-wall")
+	if got := eval[string](students[2], `document.querySelector('#arg-text').value`); got != draft {
+		t.Fatalf("while reconnecting the draft is %q, want %q", got, draft)
+	}
+	srv.outage.Store(false)
+	for _, tb := range append([]*tab{teacher, projector}, students...) {
+		tb.waitJS(`document.body.dataset.conn === 'online'`, "coming back online")
+	}
+	if got := eval[string](students[3], `document.body.dataset.transport`); got != "sse" {
+		t.Fatalf("after the outage the filtered student uses %q, want sse", got)
+	}
+	eval[bool](students[2], `(() => { const a = document.querySelector('#arg-text'); a.value = ''; a.dispatchEvent(new Event('input')); return true; })()`)
+	post(2, texts[2])
+
+	// Everyone's posts are held: the projector shows none of them yet.
+	teacher.waitJS(`document.querySelectorAll('#mod-queue > li.post.held').length === 4`, "four posts in the approval queue")
+	onProjector := func() []string {
+		return eval[[]string](projector, `[...document.querySelectorAll('.proj-posts .post-text')].map(e => e.textContent)`)
+	}
+	if got := onProjector(); len(got) != 0 {
+		t.Fatalf("the projector shows held posts: %q", got)
+	}
+	moderate := func(text, button string) {
+		t.Helper()
+		js := fmt.Sprintf(`(() => { const li = [...document.querySelectorAll('#t-moderation li.post')].find(li => li.querySelector('.post-text').textContent === %s);
+		  if (!li) return false; const b = [...li.querySelectorAll('button')].find(b => b.textContent === %s); if (!b) return false; b.click(); return true; })()`, jsStr(text), jsStr(button))
+		teacher.waitJS(js, button+" on "+text)
+	}
+	moderate(texts[0], L("mod.approve"))
+	moderate(texts[1], L("mod.approve"))
+	moderate(texts[2], L("mod.hide"))
+	projector.waitJS(fmt.Sprintf(`(() => { const got = [...document.querySelectorAll('.proj-posts .post-text')].map(e => e.textContent); return got.length === 2 && got.includes(%s) && got.includes(%s); })()`, jsStr(texts[0]), jsStr(texts[1])), "exactly the approved posts on the projector")
+	students[1].waitJS(fmt.Sprintf(`(() => { const got = [...document.querySelectorAll('#wall-list .post-text')].map(e => e.textContent); return got.includes(%s) && !got.includes(%s) && !got.includes(%s); })()`, jsStr(texts[0]), jsStr(texts[2]), jsStr(texts[3])), "a student seeing approved posts only")
+	for _, tb := range []*tab{teacher, projector, students[1]} {
+		plainText(t, tb, htmlPost)
+	}
+	plainText(t, projector, htmlNick)
+
+	// Marks and a reply, across factions.
+	students[1].clickText(`#wall-list`, L("wall.mark"))
+	students[1].waitJS(`[...document.querySelectorAll('#wall-list button[aria-pressed="true"]')].length === 1`, "the mark")
+
+	teacher.shot("teacher-1280.png", 1280, 720, "")
+	teacher.shot("teacher-360.png", 360, 740, "")
+	teacher.axe("teacher console")
+	students[1].shot("student-1280.png", 1280, 720, "")
+	students[1].shot("student-360.png", 360, 740, "#sec-wall")
+	students[1].axe("student debate")
+
+	// Boris loses his device: the teacher makes a rejoin code, and on another device the
+	// QR link (secret in the fragment) brings Boris back as the same player.
+	teacher.waitJS(`(() => { const tr = [...document.querySelectorAll('#t-roster tbody tr')].find(tr => tr.querySelector('.nick').textContent === 'Boris');
+	  const b = tr && [...tr.querySelectorAll('button')].find(b => b.textContent === `+jsStr(L("roster.rejoin"))+`); if (!b) return false; b.click(); return true; })()`, "a rejoin code for Boris")
+	teacher.waitJS(`(() => { const d = document.querySelector('.rejoin-dialog'); const i = d && d.querySelector('img.qr'); return !!d && d.open && i.complete && i.naturalWidth > 0; })()`, "the rejoin code and its QR code")
+	rejoinCode := eval[string](teacher, `document.querySelector('.rejoin-dialog .join-code').textContent`)
+	teacher.clickText(".rejoin-dialog", L("roster.close"))
+	teacher.waitJS(`!document.querySelector('.rejoin-dialog')`, "the dialog closed")
+	again := newTab(t, root, base, "student Boris, second device", nil)
+	again.open("/join/" + code + "#rejoin=" + rejoinCode)
+	again.waitJS(`document.body.dataset.conn === 'online' && document.querySelector('#s-head .me .nick').textContent === 'Boris' && location.hash === ''`, "Boris back on a new device")
+	if n := eval[int](teacher, `document.querySelectorAll('#t-roster tbody tr').length`); n != 4 {
+		t.Fatalf("after the rejoin the roster has %d players, want 4", n)
+	}
+	students[1].cancel() // the lost device
+	students[1] = again
+
+	// The teacher removes Chen, whose page says so and stops.
+	teacher.waitJS(`(() => { const tr = [...document.querySelectorAll('#t-roster tbody tr')].find(tr => tr.querySelector('.nick').textContent === 'Chen');
+	  const b = tr && [...tr.querySelectorAll('button')].find(b => b.textContent === `+jsStr(L("roster.remove"))+`); if (!b) return false; b.click(); return true; })()`, "removing Chen")
+	students[2].waitJS(`document.body.dataset.conn === 'closed' && !!document.querySelector('.notice[role=alert]')`, "Chen's page saying they were removed")
+	teacher.waitJS(`[...document.querySelectorAll('#t-roster tr.st-removed .nick')].some(e => e.textContent === 'Chen')`, "Chen marked removed")
+	active := []*tab{students[0], students[1], students[3]}
+
+	playVote := func(year int) {
+		t.Helper()
+		teacher.clickText("#t-controls", L("ctl.advance"))
+		for _, s := range active {
+			s.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s) && document.querySelectorAll('#s-vote fieldset.decision').length > 0`, jsStr(phase(year, "vote"))), "the vote")
+			eval[bool](s, `(() => { document.querySelectorAll('#s-vote fieldset.decision').forEach(fs => { const r = fs.querySelector('input[type=radio]:not(:checked)'); if (r && !fs.querySelector('input:checked')) r.click(); }); return true; })()`)
+			s.waitJS(`[...document.querySelectorAll('#s-vote fieldset.decision')].every(fs => fs.querySelector('input:checked'))`, "every choice saved")
+		}
+		teacher.waitJS(`(() => { const m = document.querySelector('#t-tally .tally'); return m && [...m.querySelectorAll('meter')].reduce((a, x) => a + Number(x.value), 0) === 3; })()`, "three votes in the live tally")
+		if year == 1928 {
+			students[3].shot("student-vote-360.png", 360, 740, "#sec-vote")
+			students[3].axe("student vote")
+		}
+		teacher.clickText("#t-controls", L("ctl.advance"))
+		projector.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s) && document.querySelectorAll('.proj-charts figure').length === 4 && document.querySelectorAll('.proj-charts circle').length >= 4`, jsStr(phase(year, "resolution"))), "the results and charts on the projector")
+		for _, s := range active {
+			s.waitJS(fmt.Sprintf(`!!document.querySelector('#sec-outcome .outcome') && document.querySelector('#sec-outcome h3').textContent.includes('%d')`, year), "the year's outcome")
+		}
+	}
+	playVote(1928)
+	charts := eval[[]string](projector, `[...document.querySelectorAll('.proj-charts figure')].map(f => f.dataset.quantity)`)
+	for _, q := range charts {
+		if strings.Contains(strings.ToLower(q), "famine") || strings.Contains(strings.ToLower(q), "death") {
+			t.Fatalf("the live charts include %s", q)
+		}
+	}
+	projector.shot("projector-1280.png", 1280, 720, "")
+	projector.shot("projector-360.png", 360, 740, "")
+	projector.axe("projector results")
+
+	// 1929 is stepped with history's choices; the second played year is 1930.
+	teacher.clickText("#t-controls", L("ctl.advance"))
+	for _, s := range active {
+		s.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s)`, jsStr(phase(1930, "briefing"))), "the 1930 briefing")
+	}
+	teacher.clickText("#t-controls", L("ctl.advance"))
+	students[0].waitJS(fmt.Sprintf(`!!document.querySelector('#arg-text') && document.querySelector('.yearphase').textContent.includes(%s)`, jsStr(phase(1930, "debate"))), "the 1930 debate")
+	post(3, "1930: the pace must slow before the spring sowing.")
+	moderate("1930: the pace must slow before the spring sowing.", L("mod.approve"))
+	projector.waitJS(`[...document.querySelectorAll('.proj-posts .post-text')].some(e => e.textContent.startsWith('1930:'))`, "the 1930 argument on the projector")
+	playVote(1930)
+
+	// End the lesson: de-roling and the exit ticket.
+	teacher.clickText("#t-controls", L("ctl.end"))
+	students[1].waitJS(`!!document.querySelector('#sec-exit textarea')`, "the exit ticket")
+	students[1].typeInto(`#exit-0`, "Quotas were set without regard to what villages could give.")
+	students[1].clickText("#sec-exit", L("exit.send"))
+	students[1].waitJS(`document.querySelector('#sec-exit').textContent.includes(`+jsStr(L("exit.thanks"))+`)`, "the exit ticket sent")
+	students[1].shot("student-exit-360.png", 360, 740, "#sec-exit")
+	students[1].axe("student debrief")
+	teacher.waitJS(`!!document.querySelector('#ex-h') && [...document.querySelectorAll('#t-debrief .post-text')].some(e => e.textContent.startsWith('Quotas were set'))`, "the exit ticket on the teacher's console")
+	teacher.clickText("#t-controls", L("ctl.endGame"))
+	teacher.waitJS(`!!document.querySelector('#t-debrief .debrief')`, "the teacher's debrief")
+	teacher.shot("teacher-debrief-1280.png", 1280, 720, "#t-debrief")
+	projector.waitJS(`!!document.querySelector('.debrief')`, "the projector's debrief")
+	projector.shot("projector-debrief-1280.png", 1280, 720, "")
+	projector.axe("projector debrief")
+
+	// The printable pack, on A4 and Letter.
+	printer := newTab(t, root, base, "print", teacher)
+	printer.open("/print/" + code + "?rejoin=1")
+	printer.waitJS(`document.querySelectorAll('.slip').length >= 2 && document.querySelectorAll('.role-card.cut').length >= 3`, "the print pack")
+	printer.waitJS(`document.querySelectorAll('.rejoin .join-code').length === 3 && [...document.querySelectorAll('.rejoin img.qr')].every(i => i.complete && i.naturalWidth > 0) && location.search === ''`, "a rejoin slip with a QR code for each player still in the game")
+	printer.axe("print pack")
+	for _, size := range []string{"A4", "letter"} {
+		eval[bool](printer, fmt.Sprintf(`(() => { const s = document.querySelector('#paper'); s.value = %s; s.dispatchEvent(new Event('change')); return true; })()`, jsStr(size)))
+		pdf := printer.pdf()
+		if len(pdf) < 1000 || string(pdf[:4]) != "%PDF" {
+			t.Fatalf("the %s pack is not a PDF (%d bytes)", size, len(pdf))
+		}
+		// The page size is the CSS @page size the teacher chose: A4 is 595×842 points,
+		// Letter 612×792.
+		want := map[string]string{"A4": "/MediaBox [0 0 594.9", "letter": "/MediaBox [0 0 612"}[size]
+		if !strings.Contains(string(pdf), want) {
+			t.Errorf("the %s pack does not have %s pages", size, size)
+		}
+		if err := os.WriteFile(filepath.Join(shotDir, "print-pack-"+size+".pdf"), pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if *updateShots {
+		dir := filepath.Join("..", "docs", "screenshots")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"teacher-1280.png", "teacher-360.png", "projector-1280.png", "projector-360.png", "student-1280.png", "student-360.png", "student-vote-360.png", "preview-1280.png", "projector-debrief-1280.png"} {
+			copyFile(t, filepath.Join(shotDir, name), filepath.Join(dir, name))
+		}
+	}
+}
+
+// plainText checks that text typed as HTML appears as those characters and that none of
+// it became an element or ran.
+func plainText(t *testing.T, tb *tab, text string) {
+	t.Helper()
+	type result struct {
+		Shown    bool   `json:"shown"`
+		Elements int    `json:"elements"`
+		Alerted  string `json:"alerted"`
+	}
+	res := eval[result](tb, fmt.Sprintf(`({shown: [...document.querySelectorAll('.post-text, .nick')].some(e => e.textContent === %s && e.children.length === 0),
+	  elements: document.querySelectorAll('#main img[src="x"], #main script, #main b').length,
+	  alerted: window.__alerted || ''})`, jsStr(text)))
+	if !res.Shown || res.Elements != 0 || res.Alerted != "" {
+		t.Fatalf("%s: %q is not plain text: shown=%v, elements made=%d, alert=%q", tb.name, text, res.Shown, res.Elements, res.Alerted)
+	}
+}

@@ -1,0 +1,94 @@
+// projector.js is the read-only shared view for the classroom wall: year, phase, timer,
+// the join code while students arrive, the decisions, approved and spotlighted arguments,
+// at most four live charts (never famine deaths), results and the debrief. It is made to
+// be read from the back of a room at 1280×720.
+import { h, fill, field } from './dom.js';
+import { t } from './i18n.js';
+import { cached } from './api.js';
+import { Connection } from './conn.js';
+import { RoomState } from './state.js';
+import { Timer, connBanner, yearPhase, store, roleName, optionLabel, normCode } from './ui.js';
+import { chart, classPath, LIVE } from './charts.js';
+import { debrief } from './debrief.js';
+import { contentNote } from './teacher.js';
+
+const YEARS = [1928, 1929, 1930, 1931, 1932, 1933, 1934];
+
+export async function render(main, [codeArg]) {
+  const code = normCode(codeArg);
+  const frag = new URLSearchParams(location.hash.slice(1));
+  if (frag.get('key')) {
+    store.set(`debate.projector.${code}`, frag.get('key'));
+    history.replaceState(null, '', location.pathname);
+  }
+  const key = store.get(`debate.projector.${code}`) || (store.get(`debate.teacher.${code}`) || {}).projectorKey;
+  if (!key) {
+    const input = h('input', { type: 'password', autocomplete: 'off', required: true });
+    fill(main, h('form', { class: 'card narrow', onsubmit: (e) => { e.preventDefault(); store.set(`debate.projector.${code}`, input.value.trim()); location.reload(); } },
+      h('h1', null, t('proj.title', { code })), field(t('proj.key'), input, t('proj.keyHint')), h('button', { type: 'submit', class: 'primary' }, t('teacher.open'))));
+    return;
+  }
+  const timer = new Timer(true);
+  const banner = connBanner();
+  let scenario = null;
+  let bands = [];
+  cached('scenario').then((s) => { scenario = s; draw(); }).catch(() => {});
+  cached('reference').then((r) => { bands = r.bands; draw(); }).catch(() => {});
+  const top = h('div', { class: 'proj-top' });
+  const body = h('div', { class: 'proj-body' });
+  fill(main, h('h1', { class: 'visually-hidden' }, t('proj.title', { code })), top, body, h('div', { class: 'proj-foot' }, banner.el));
+  const st = new RoomState({ code, secret: key, onChange: () => draw() });
+  const conn = new Connection({
+    code, secret: key,
+    onStatus: (s, d) => banner.set(s, d),
+    onFrame: (f) => { if (f.type === 'snapshot') st.snapshot(f.state); else if (f.type === 'event') st.apply(f.event); },
+  });
+  let raf = 0;
+  function draw() { if (!raf) raf = requestAnimationFrame(() => { raf = 0; drawNow(); }); }
+  function drawNow() {
+    const v = st.view;
+    if (!v) return;
+    timer.update(v);
+    const last = (v.announcements || [])[v.announcements.length - 1];
+    fill(top, h('div', { class: 'proj-year' }, h('p', { class: 'yearphase' }, yearPhase(v)), v.current && v.phase !== 'debrief' ? h('p', { class: 'proj-title' }, v.current.title) : null), timer.el,
+      last ? h('p', { class: 'announcement' }, last.text) : null);
+    const note = v.contentNote && v.contentNote.shown && ['lobby', 'briefing'].includes(v.phase) ? contentNote() : null;
+    if (v.phase === 'lobby') {
+      fill(body, note, h('div', { class: 'proj-join' },
+        h('div', null, h('p', { class: 'proj-label' }, t('proj.joinAt', { host: location.host })), h('p', { class: 'join-code huge' }, code),
+          h('p', { class: 'proj-label' }, t('proj.players', { n: v.players.length })),
+          h('ul', { class: 'proj-names' }, v.players.map((p) => h('li', { class: 'nick' }, p.nickname)))),
+        h('img', { class: 'qr qr-big', src: `/api/rooms/${encodeURIComponent(code)}/qr.png`, alt: t('teacher.qrAlt', { url: `${location.origin}/join/${code}` }) })));
+      return;
+    }
+    if (v.phase !== 'debrief' && (v.derole || (v.suspended && v.recap))) {
+      const r = v.recap;
+      fill(body, h('section', { class: 'proj-recap' }, h('h2', null, v.derole ? t('proj.deroling') : t('proj.onHold')),
+        v.derole ? h('p', { class: 'proj-label' }, t('exit.deroling')) : null,
+        r ? h('ul', { class: 'proj-recap-list' }, (r.years || []).map((y) => h('li', null, h('strong', null, `${y.year}: ${y.title}`), ' — ', (y.decisions || []).map((d) => d.chosenLabel).join('; ')))) : null));
+      return;
+    }
+    if (v.phase === 'debrief') {
+      fill(body, debrief(v, { scenario, bands, staff: false, graphic: false, charts: LIVE }));
+      return;
+    }
+    const args = (v.arguments || []).filter((a) => a.year === v.year && !a.held && !a.hidden);
+    const spot = args.filter((a) => a.spotlit);
+    const shown = (spot.length ? spot : args.slice().sort((a, b) => b.marks - a.marks)).slice(0, 4);
+    const latest = (v.results || [])[v.results.length - 1];
+    fill(body, h('div', { class: 'proj-grid' },
+      h('section', { class: 'proj-col', 'aria-labelledby': 'pd-h' }, h('h2', { id: 'pd-h' }, t('proj.decisions')),
+        v.current ? v.current.decisions.map((d) => h('div', { class: 'proj-decision' }, h('h3', null, d.title), h('ol', null, d.options.map((o) => h('li', null, o.label))))) : null,
+        v.phase === 'resolution' && latest && latest.year === v.year ? h('div', { class: 'proj-result' }, h('h3', null, t('results.year', { year: latest.year })),
+          h('ul', null, (latest.tallies || []).map((tl) => { const l = optionLabel(v, tl.decision, tl.result, scenario); return h('li', null, h('strong', null, `${l.decision}: `), l.option); })),
+          h('ul', { class: 'notes' }, ((latest.outcome || {}).notes || []).slice(0, 3).map((n) => h('li', null, n)))) : null),
+      h('section', { class: 'proj-col', 'aria-labelledby': 'pa-h' }, h('h2', { id: 'pa-h' }, spot.length ? t('proj.spotlight') : t('proj.arguments')),
+        shown.length ? h('ul', { class: 'posts proj-posts' }, shown.map((a) => {
+          const l = optionLabel(v, a.decision, a.option, scenario);
+          return h('li', { class: 'post', 'data-post': a.id }, h('p', { class: 'post-text' }, a.text), h('p', { class: 'post-meta' }, h('span', { class: 'nick' }, a.nickname), ` · ${roleName(a.role)} · ${l.option} · ${t('wall.marks', { n: a.marks })}`));
+        })) : h('p', { class: 'hint' }, t('proj.noArguments'))),
+      h('section', { class: 'proj-charts', 'aria-labelledby': 'pc-h' }, h('h2', { id: 'pc-h', class: 'visually-hidden' }, t('results.title')),
+        LIVE.map((q) => chart(q, { years: YEARS, series: [{ name: t('chart.class'), values: classPath(v.results, q) }], bands })))));
+  }
+  conn.start();
+}

@@ -1,0 +1,365 @@
+// student.js is the student's screen: join with the room code and a nickname (or a
+// printed/QR rejoin code), then the role card, the argument wall, the vote and the
+// role's action, the year's outcome, stepping out of role, and the exit ticket. The token
+// and the draft argument live in this browser's storage, so a reload comes back as the
+// same player with the draft kept.
+import { h, fill, field, announce } from './dom.js';
+import { t, has } from './i18n.js';
+import { api, cached, request } from './api.js';
+import { Connection } from './conn.js';
+import { RoomState } from './state.js';
+import { Timer, connBanner, yearPhase, store, roleName, regionName, fateName, toast, errorText, optionLabel, normCode, richText } from './ui.js';
+import { chart, classPath, LIVE } from './charts.js';
+import { yearOutcome } from './teacher.js';
+import { debrief } from './debrief.js';
+
+const playerKey = (code) => `debate.player.${code}`;
+
+export async function render(main, [codeArg]) {
+  const frag = new URLSearchParams(location.hash.slice(1));
+  const code = normCode(codeArg || frag.get('room') || '');
+  const rejoin = frag.get('rejoin');
+  if (rejoin && code) {
+    history.replaceState(null, '', location.pathname); // the secret leaves the address bar
+    return rejoinWith(main, code, rejoin);
+  }
+  if (!code) return codeForm(main);
+  const me = store.get(playerKey(code));
+  if (me && me.token) return play(main, code, me);
+  return joinForm(main, code);
+}
+
+function codeForm(main) {
+  const code = h('input', { autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', required: true, maxlength: 16, class: 'code-input' });
+  const rj = h('input', { autocomplete: 'off', spellcheck: 'false', maxlength: 64 });
+  fill(main, h('form', { class: 'card narrow', onsubmit: (e) => {
+    e.preventDefault();
+    const c = normCode(code.value);
+    if (!c) return;
+    if (rj.value.trim()) rejoinWith(main, c, rj.value.trim());
+    else location.href = `/join/${encodeURIComponent(c)}`;
+  } }, h('h1', null, t('join.title')), field(t('join.code'), code, t('join.codeHint')),
+  h('details', null, h('summary', null, t('join.haveRejoin')), field(t('join.rejoinCode'), rj, t('join.rejoinHint'))),
+  h('button', { type: 'submit', class: 'primary big' }, t('join.next'))));
+}
+
+function joinForm(main, code) {
+  const nick = h('input', { name: 'nickname', autocomplete: 'off', required: true, maxlength: 24, spellcheck: 'false' });
+  const status = h('p', { role: 'alert', class: 'error' });
+  const rj = h('input', { autocomplete: 'off', spellcheck: 'false', maxlength: 64 });
+  fill(main, h('form', { class: 'card narrow', onsubmit: async (e) => {
+    e.preventDefault();
+    fill(status);
+    if (rj.value.trim()) { rejoinWith(main, code, rj.value.trim()); return; }
+    try {
+      const r = await api.join(code, nick.value);
+      const me = { token: r.token, playerId: r.playerId, nickname: nick.value.trim(), code: r.code };
+      store.set(playerKey(r.code), me);
+      if (r.code !== code) { location.href = `/join/${encodeURIComponent(r.code)}`; return; }
+      play(main, code, me);
+    } catch (err) {
+      fill(status, errorText(err));
+    }
+  } },
+  h('h1', null, t('join.room', { code })),
+  h('p', null, t('join.nickText')),
+  field(t('join.nickname'), nick, t('join.nickHint')),
+  status,
+  h('button', { type: 'submit', class: 'primary big' }, t('join.submit')),
+  h('details', null, h('summary', null, t('join.haveRejoin')), field(t('join.rejoinCode'), rj, t('join.rejoinHint')))));
+  nick.focus();
+}
+
+// rejoinWith trades a printed or QR rejoin code for a fresh token.
+async function rejoinWith(main, code, secret) {
+  fill(main, h('p', { class: 'loading' }, t('join.rejoining')));
+  try {
+    const r = await request('POST', `/api/rooms/${encodeURIComponent(code)}/rejoin`, { body: { rejoinCode: secret } });
+    const me = { token: r.token, playerId: r.playerId, nickname: r.nickname || '', code };
+    store.set(playerKey(code), me);
+    play(main, code, me);
+  } catch (e) {
+    fill(main, h('div', { class: 'card narrow' }, h('p', { role: 'alert', class: 'error' }, t('join.rejoinFailed'), ' ', errorText(e)), h('p', null, h('a', { href: `/join/${encodeURIComponent(code)}` }, t('join.back')))));
+  }
+}
+
+function play(main, code, me) {
+  const timer = new Timer(false);
+  const banner = connBanner();
+  const draftKey = `debate.draft.${code}.${me.playerId}`;
+  const draft = store.get(draftKey) || {};
+  let scenario = null;
+  let bands = [];
+  cached('scenario').then((s) => { scenario = s; draw(); }).catch(() => {});
+  cached('reference').then((r) => { bands = r.bands; draw(); }).catch(() => {});
+  let content = null; // profiles, cards, glossary (package roles)
+  cached('roles').then((r) => { content = r; draw(); }).catch(() => {});
+  // The briefing is written for the player's path: fetched again when the year, role,
+  // region, fate or the results change.
+  let brief = null;
+  let briefKey = '';
+  function loadBriefing(v) {
+    const mine = v.me;
+    if (!mine || !v.current || !mine.role) return;
+    const results = (v.results || []).filter((r) => r.outcome && r.year < v.current.year);
+    const prev = results[results.length - 1];
+    const before = results[results.length - 2];
+    const key = [mine.role, mine.region, mine.fate, v.current.year, results.length, v.hideGraphic].join('|');
+    if (key === briefKey) return;
+    briefKey = key;
+    const ctx = { region: mine.region || '', fate: mine.fate || '', showGraphic: v.hideGraphic === false };
+    if (prev) { ctx.prev = prev.outcome; ctx.stepped = !!prev.stepped; }
+    if (before) ctx.before = before.outcome;
+    request('POST', '/api/content/briefing', { body: { role: mine.role, year: v.current.year, context: ctx } })
+      .then((b) => { if (briefKey === key) { brief = b; draw(); } })
+      .catch(() => { if (briefKey === key) { brief = null; draw(); } });
+  }
+
+  const regions = {};
+  for (const id of ['head', 'notice', 'card', 'wall', 'vote', 'outcome', 'score', 'exit']) regions[id] = h('div', { id: `s-${id}` });
+
+  // The compose form is built once and never redrawn, so typing survives every update
+  // and every reconnect; its text is saved as it is typed.
+  const stance = h('select', { id: 'arg-stance', name: 'stance', required: true });
+  const evidence = h('select', { id: 'arg-evidence', name: 'evidence' });
+  const text = h('textarea', { id: 'arg-text', name: 'text', rows: 4, maxlength: 600, required: true });
+  const counter = h('span', { class: 'hint', 'aria-live': 'off' });
+  text.value = draft.text || '';
+  const saveDraft = () => { store.set(draftKey, { text: text.value, stance: stance.value, evidence: evidence.value }); counter.textContent = t('wall.count', { n: text.value.length }); };
+  text.addEventListener('input', saveDraft);
+  stance.addEventListener('change', saveDraft);
+  evidence.addEventListener('change', saveDraft);
+  const composeStatus = h('p', { class: 'error', role: 'alert' });
+  const compose = h('form', { class: 'compose', onsubmit: async (e) => {
+    e.preventDefault();
+    fill(composeStatus);
+    const [decision, option] = stance.value.split('|');
+    if (!decision || !text.value.trim()) { fill(composeStatus, t('wall.needStance')); return; }
+    const data = { text: text.value.trim(), decision, option };
+    if (evidence.value) data.evidence = evidence.value;
+    const btn = compose.querySelector('button[type=submit]');
+    btn.disabled = true;
+    try {
+      await conn.send('argue', data);
+      text.value = '';
+      saveDraft();
+      announce(t('wall.posted'));
+    } catch (err) {
+      fill(composeStatus, errorText(err));
+    } finally { btn.disabled = false; }
+  } },
+  h('h3', null, t('wall.write')),
+  field(t('wall.stance'), stance), field(t('wall.evidence'), evidence, t('wall.evidenceHint')), field(t('wall.text'), text), counter, composeStatus,
+  h('button', { type: 'submit', class: 'primary' }, t('wall.post')));
+  saveDraft();
+
+  const st = new RoomState({ code, secret: me.token, onChange: () => draw() });
+  const conn = new Connection({
+    code, secret: me.token,
+    onStatus: (s, d) => {
+      banner.set(s, d);
+      if (s === 'closed' && d && (d.kind === 'removed' || d.kind === 'unauthorized')) {
+        store.del(playerKey(code));
+        fill(regions.notice, h('div', { class: 'card notice', role: 'alert' }, h('p', null, t(d.kind === 'removed' ? 'student.removed' : 'student.unauthorized')), h('p', null, h('a', { href: `/join/${encodeURIComponent(code)}` }, t('join.back')))));
+      }
+    },
+    onFrame: (f) => {
+      if (f.type === 'snapshot') st.snapshot(f.state);
+      else if (f.type === 'event') st.apply(f.event);
+    },
+  });
+  const send = async (type, data, okText) => {
+    try { await conn.send(type, data); if (okText) announce(okText); return true; } catch (e) { toast(errorText(e), 'error'); return false; }
+  };
+
+  fill(main,
+    h('div', { class: 'student-head' }, regions.head, banner.el),
+    h('nav', { class: 'jump', 'aria-label': t('student.sections') }, ['card', 'wall', 'vote', 'outcome'].map((s) => h('a', { href: `#sec-${s}` }, t(`student.nav.${s}`)))),
+    regions.notice, regions.card, regions.wall, regions.vote, regions.outcome, regions.score, regions.exit);
+
+  const wallList = h('div', { id: 'wall-list' });
+  const wallSection = h('section', { class: 'card', id: 'sec-wall', 'aria-labelledby': 'wall-h' }, h('h2', { id: 'wall-h' }, t('wall.title')), h('div', { id: 'compose-slot' }), wallList);
+  regions.wall.appendChild(wallSection);
+
+  let raf = 0;
+  function draw() { if (!raf) raf = requestAnimationFrame(() => { raf = 0; drawNow(); }); }
+  function drawNow() {
+    const v = st.view;
+    if (!v) return;
+    const mine = v.me;
+    timer.update(v);
+    fill(regions.head, h('p', { class: 'yearphase' }, yearPhase(v)), timer.el,
+      mine ? h('p', { class: 'me' }, h('span', { class: 'nick' }, mine.nickname), ` · ${roleName(mine.role)} · ${regionName(mine.region)}`, mine.fate ? ` · ${fateName(mine.fate)}` : '') : null);
+    const notes = [];
+    if (mine && mine.status === 'pending') notes.push(h('p', null, t('student.pending')));
+    if (v.suspended && !v.derole) notes.push(h('p', null, t('student.suspended')));
+    if (mine && mine.muted) notes.push(h('p', null, t('student.muted')));
+    if (mine && v.phase === 'lobby' && v.assignment === 'choice' && mine.status === 'active') {
+      const caps = v.roleCaps || {};
+      notes.push(h('div', { class: 'choose-role' }, h('h2', null, t('student.chooseRole')),
+        h('div', { class: 'buttons' }, ['official', 'peasant', 'kulak', 'bukharinite'].map((r) => h('button', { type: 'button', 'data-k': `choose-${r}`, 'aria-pressed': mine.role === r ? 'true' : 'false', onclick: () => send('chooseRole', { role: r }, roleName(r)) },
+          roleName(r), caps[r] !== undefined ? ` (${t('student.places', { n: caps[r] })})` : '')))));
+    }
+    const lastNote = (v.announcements || [])[v.announcements.length - 1];
+    if (lastNote) notes.push(h('p', { class: 'announcement' }, h('strong', null, t('student.announcement')), ' ', lastNote.text));
+    if (mine && mine.status !== 'removed' && !regions.notice.querySelector('[role=alert]')) fill(regions.notice, notes.length ? h('div', { class: 'card notice' }, notes) : null);
+    drawCard(v);
+    drawWall(v);
+    drawVote(v);
+    drawOutcome(v);
+    drawExit(v);
+  }
+
+  function drawCard(v) {
+    const mine = v.me;
+    if (!mine) { fill(regions.card); return; }
+    loadBriefing(v);
+    const role = mine.role;
+    const c = v.current;
+    const glossary = (content && content.glossary) || [];
+    const profile = content && (content.roles.find((r) => r.id === role) || {}).profile;
+    const b = brief && c && brief.year === c.year && brief.role === role ? brief : null;
+    const cards = b ? b.cards : [];
+    const terms = b ? glossary.filter((g) => b.terms.includes(g.id) || g.general) : glossary;
+    const goals = profile ? h('ul', { class: 'goals' }, profile.goals.map((g) => h('li', null, richText(g.text, glossary), h('div', { class: 'hint' }, t('card.howScored'), ' ', richText(g.scoring, glossary))))) : h('p', null, t(`role.${role}.goals`));
+    fill(regions.card, h('section', { class: 'card role-card', id: 'sec-card', 'aria-labelledby': 'card-h' },
+      h('h2', { id: 'card-h' }, t('card.title', { role: roleName(role) })),
+      h('p', { class: 'hint' }, t('card.region', { region: regionName(mine.region) }), mine.fate ? ` · ${fateName(mine.fate)}` : ''),
+      profile ? h('p', { class: 'who' }, richText(profile.who, glossary)) : null,
+      h('p', { class: 'summary' }, profile ? richText(profile.summary, glossary) : t(`role.${role}.summary`)),
+      c ? h('div', { class: 'briefing' }, h('h3', null, t('card.briefing', { year: c.year })), h('p', null, h('strong', null, c.title)),
+        b ? [h('p', { class: 'plain-summary' }, h('strong', null, t('card.inShort')), ' ', richText(b.summary, glossary)), b.paragraphs.map((p) => h('p', null, richText(p.text, glossary)))] : h('p', null, c.summary),
+        c.directives.length ? h('div', null, h('h4', null, t('year.directives')), h('ul', null, c.directives.map((d) => h('li', null, h('strong', null, `${d.title} (${d.date})`), d.inForce ? '' : ` — ${t('year.switchedOff')}`, h('div', null, d.summary), h('div', { class: 'hint' }, t('card.source', { source: d.source })))))) : null,
+        (v.injected || []).filter((x) => x.year === c.year).map((x) => h('p', { class: 'injected' }, h('strong', null, x.title), ' ', x.summary))) : h('p', null, t('card.waiting')),
+      h('h3', null, t('card.goals')), goals,
+      cards.length ? h('div', null, h('h3', null, t('card.evidence')), h('ul', { class: 'evidence' }, cards.map((e) => h('li', { id: `ev-${e.id}` },
+        h('span', { class: `prov ${e.propaganda ? 'prov-propaganda' : 'prov-record'}` }, e.propaganda ? t('prov.propaganda') : t('prov.record')), ' ', h('strong', null, e.title), h('div', null, richText(e.text, glossary)), h('div', { class: 'hint' }, e.provenance))))) : null,
+      b && b.actions.length ? h('div', null, h('h3', null, t('card.actions')), h('ul', null, b.actions.map((a) => h('li', null, h('strong', null, a.title), ' — ', a.summary, a.hint ? h('div', { class: 'hint' }, a.hint) : null)))) : (mine.actionsOpen && mine.actionsOpen.length ? h('div', null, h('h3', null, t('card.actions')), h('ul', null, mine.actionsOpen.map((a) => h('li', null, h('strong', null, a.title), ' — ', a.summary)))) : null),
+      terms.length ? h('details', { class: 'glossary' }, h('summary', null, t('card.glossary')), h('dl', null, terms.map((g) => [h('dt', { id: `gl-${g.id}` }, g.term), h('dd', null, g.definition)]))) : null,
+      h('div', { class: 'step-out' },
+        role !== 'historian' ? h('button', { type: 'button', class: 'quiet', 'data-k': 'optout', onclick: () => { if (window.confirm(t('card.optOutConfirm'))) send('optOut', null, t('card.optedOut')); } }, t('card.optOut')) : null,
+        h('button', { type: 'button', 'data-k': 'stepout', onclick: () => { if (mine.steppedOut || window.confirm(t('card.stepOutConfirm'))) send('stepOut', { out: !mine.steppedOut }, mine.steppedOut ? t('card.steppedIn') : t('card.steppedOut')); } }, mine.steppedOut ? t('card.stepBackIn') : t('card.stepOut')),
+        mine.steppedOut ? h('p', { class: 'ok' }, t('card.youAreOut')) : null,
+        h('p', { class: 'hint' }, t('card.stepOutHint')))));
+    // stance and evidence choices follow the year; the chosen values survive a redraw
+    const opts = c ? c.decisions.map((d) => h('optgroup', { label: d.title }, d.options.map((o) => h('option', { value: `${d.id}|${o.id}` }, o.label)))) : [];
+    const keep = stance.value || draft.stance || '';
+    fill(stance, h('option', { value: '' }, t('wall.chooseStance')), opts);
+    stance.value = keep; if (stance.value !== keep) stance.value = '';
+    const keepEv = evidence.value || draft.evidence || '';
+    fill(evidence, h('option', { value: '' }, t('wall.noEvidence')), cards.map((e) => h('option', { value: e.id }, e.title)));
+    evidence.value = keepEv; if (evidence.value !== keepEv) evidence.value = '';
+  }
+
+  function evidenceTitle(id) {
+    const card = content && content.cards.find((c) => c.id === id);
+    return card ? card.title : id;
+  }
+
+  function drawWall(v) {
+    const slot = wallSection.querySelector('#compose-slot');
+    const canPost = v.phase === 'debate' && v.me && v.me.status === 'active' && !v.suspended;
+    if (canPost && !slot.contains(compose)) slot.appendChild(compose);
+    if (!canPost && slot.contains(compose)) compose.remove();
+    const canReply = ['debate', 'vote'].includes(v.phase) && v.me && v.me.status === 'active';
+    const args = (v.arguments || []).filter((a) => a.year === v.year || v.phase === 'debrief');
+    const meId = v.me && v.me.id;
+    fill(wallList, args.length ? h('ul', { class: 'posts' }, args.map((a) => {
+      const l = optionLabel(v, a.decision, a.option, scenario);
+      const own = a.playerId === meId;
+      const replyText = h('textarea', { rows: 2, maxlength: 600, 'data-k': `rt-${a.id}`, id: `rt-${a.id}` });
+      const old = wallList.querySelector(`#rt-${CSS.escape(a.id)}`);
+      if (old) replyText.value = old.value;
+      return h('li', { class: `post ${a.held ? 'held' : ''}`, 'data-post': a.id },
+        h('div', { class: 'post-meta' }, h('strong', { class: 'nick' }, a.nickname), ` · ${roleName(a.role)}`),
+        h('p', { class: 'stance' }, t('wall.stanceIs', { decision: l.decision, option: l.option })),
+        h('p', { class: 'post-text' }, a.text),
+        a.evidence ? h('p', { class: 'hint' }, t('wall.cites', { id: evidenceTitle(a.evidence) })) : null,
+        a.held ? h('p', { class: 'hint' }, t('wall.heldNote')) : null,
+        h('div', { class: 'row-actions' },
+          h('span', { class: 'marks' }, t('wall.marks', { n: a.marks })),
+          canReply && !own ? h('button', { type: 'button', 'aria-pressed': a.markedByMe ? 'true' : 'false', 'data-k': `mk-${a.id}`, onclick: () => send(a.markedByMe ? 'unmark' : 'mark', { argumentId: a.id }) }, a.markedByMe ? t('wall.unmark') : t('wall.mark')) : null,
+          !own && !a.reportedByMe ? h('button', { type: 'button', class: 'quiet', 'data-k': `rp-${a.id}`, onclick: () => { if (window.confirm(t('wall.reportConfirm'))) send('report', { argumentId: a.id }, t('wall.reported')); } }, t('wall.report')) : null,
+          a.reportedByMe ? h('span', { class: 'hint' }, t('wall.reported')) : null,
+          a.spotlit ? h('span', { class: 'hint' }, t('mod.spotlit')) : null),
+        a.replies.length ? h('ul', { class: 'replies' }, a.replies.map((r) => h('li', { class: 'reply', 'data-post': r.id }, h('strong', { class: 'nick' }, r.nickname), ` · ${roleName(r.role)}: `, h('span', { class: 'post-text' }, r.text), r.held ? h('span', { class: 'hint' }, ` (${t('wall.heldNote')})`) : null))) : null,
+        canReply ? h('form', { class: 'reply-form', onsubmit: async (e) => { e.preventDefault(); if (!replyText.value.trim()) return; if (await send('reply', { argumentId: a.id, text: replyText.value.trim() }, t('wall.replied'))) replyText.value = ''; } },
+          h('label', { for: replyText.id }, t('wall.replyTo', { name: a.nickname })), replyText, h('button', { type: 'submit', 'data-k': `rs-${a.id}` }, t('wall.reply'))) : null);
+    })) : h('p', { class: 'hint' }, v.phase === 'debate' ? t('wall.empty') : t('wall.notYet')));
+  }
+
+  function drawVote(v) {
+    const mine = v.me;
+    if (!mine || !v.current || v.phase !== 'vote') {
+      fill(regions.vote, h('section', { class: 'card', id: 'sec-vote', 'aria-labelledby': 'vote-h' }, h('h2', { id: 'vote-h' }, t('vote.title')), h('p', { class: 'hint' }, t('vote.notYet'))));
+      return;
+    }
+    const historian = mine.role === 'historian';
+    const groups = historian ? [h('p', null, t('vote.historian'))] : v.current.decisions.map((d) => {
+      const cur = mine.votes[d.id] || {};
+      const name = `vote-${d.id}`;
+      const radio = (value, text, checked, data) => {
+        const id = `${name}-${value}`;
+        return h('div', { class: 'radio' }, h('input', { type: 'radio', name, id, value, 'data-k': id, checked, onchange: () => send('vote', data, t('vote.saved')) }), h('label', { for: id }, text));
+      };
+      return h('fieldset', { class: 'decision' }, h('legend', null, d.title), h('p', { class: 'hint' }, d.question),
+        d.options.map((o) => radio(o.id, [h('strong', null, o.label), h('span', { class: 'opt-sum' }, ` — ${o.summary}`)], cur.option === o.id, { decision: d.id, option: o.id })),
+        radio('abstain', t('vote.abstain'), !!cur.abstain, { decision: d.id, abstain: true }));
+    });
+    const acts = mine.actionsOpen || [];
+    const actionSet = !historian && acts.length ? h('fieldset', { class: 'decision' }, h('legend', null, t('vote.action')), h('p', { class: 'hint' }, t('vote.actionHint')),
+      acts.map((a) => { const id = `act-${a.id}`; return h('div', { class: 'radio' }, h('input', { type: 'radio', name: 'action', id, 'data-k': id, checked: mine.action === a.id, onchange: () => send('act', { action: a.id }, t('vote.actionSaved')) }), h('label', { for: id }, h('strong', null, a.title), h('span', { class: 'opt-sum' }, ` — ${a.summary}`))); }),
+      mine.action ? h('button', { type: 'button', class: 'quiet', 'data-k': 'act-none', onclick: () => send('act', { action: '' }, t('vote.actionWithdrawn')) }, t('vote.noAction')) : null) : null;
+    fill(regions.vote, h('section', { class: 'card', id: 'sec-vote', 'aria-labelledby': 'vote-h' }, h('h2', { id: 'vote-h' }, t('vote.title')), h('p', { class: 'hint' }, t('vote.secret')), groups, actionSet));
+  }
+
+  function drawOutcome(v) {
+    const results = (v.results || []).filter((r) => r.outcome);
+    const last = results[results.length - 1];
+    const parts = [h('h2', { id: 'out-h' }, t('student.outcome'))];
+    if (!last) parts.push(h('p', { class: 'hint' }, t('student.noOutcome')));
+    else {
+      parts.push(yearOutcome(last, v, scenario));
+      parts.push(h('details', null, h('summary', null, t('student.charts')), h('div', { class: 'charts' }, LIVE.map((q) => chart(q, { years: [1928, 1929, 1930, 1931, 1932, 1933, 1934], series: [{ name: t('chart.class'), values: classPath(v.results, q) }], bands })))));
+    }
+    if (v.me && v.me.score !== undefined) parts.push(h('p', { class: 'score' }, t('student.score', { n: v.me.score })));
+    fill(regions.outcome, h('section', { class: 'card', id: 'sec-outcome', 'aria-labelledby': 'out-h' }, parts));
+    if (v.phase === 'debrief') fill(regions.score, debrief(v, { scenario, bands, staff: false, graphic: false, charts: [] }));
+    else fill(regions.score);
+  }
+
+  function drawExit(v) {
+    const ticket = v.exitTicket;
+    if (!v.derole || !ticket) { delete regions.exit.dataset.lesson; fill(regions.exit); return; }
+    const sent = (ticket.answers || []).some(Boolean);
+    if (regions.exit.dataset.lesson === `${ticket.lesson}|${sent}`) return; // keep what is being typed
+    regions.exit.dataset.lesson = `${ticket.lesson}|${sent}`;
+    const prompts = (ticket.prompts || []).map((p) => (typeof p === 'string' ? p : p.text));
+    const boxes = prompts.map((p, i) => h('textarea', { id: `exit-${i}`, rows: 3, maxlength: 1000 }));
+    boxes.forEach((b, i) => { b.value = (ticket.answers || [])[i] || ''; });
+    const status = h('p', { role: 'status' });
+    fill(regions.exit, h('section', { class: 'card exit', id: 'sec-exit', 'aria-labelledby': 'exit-h' },
+      h('h2', { id: 'exit-h' }, t('exit.deroleTitle')),
+      h('p', null, t('exit.deroling')),
+      v.recap ? recapBlock(v.recap) : null,
+      h('h3', null, t('exit.title')),
+      sent ? h('p', { class: 'ok' }, t('exit.thanks')) : null,
+      h('form', { onsubmit: async (e) => {
+        e.preventDefault();
+        const answers = boxes.map((b) => b.value.trim());
+        if (!answers.some(Boolean)) { fill(status, t('exit.empty')); return; }
+        try {
+          await conn.send('exitTicket', { answers });
+          fill(status, h('span', { class: 'ok' }, t('exit.thanks')));
+        } catch (err) { fill(status, errorText(err)); }
+      } }, prompts.map((p, i) => field(p, boxes[i])), status, h('button', { type: 'submit', class: 'primary' }, sent ? t('exit.update') : t('exit.send')))));
+  }
+
+  function recapBlock(r) {
+    return h('details', { class: 'recap' }, h('summary', null, t('recap.where', { year: r.year })),
+      h('ul', null, (r.years || []).map((y) => h('li', null, h('strong', null, `${y.year}: ${y.title}`), y.stepped ? ` (${t('results.stepped', { year: y.year })})` : '',
+        h('ul', null, (y.decisions || []).map((d) => h('li', null, `${d.title}: ${d.chosenLabel}`, d.asHistory ? ` (${t('recap.asHistory')})` : ` (${t('recap.history', { label: d.historicalLabel })})`)))))));
+  }
+
+  conn.start();
+}

@@ -1,0 +1,424 @@
+// teacher.js is the teacher console: create a room, then run it — join code and QR code,
+// clock and phase controls, roster and roles, live tally, moderation, results, exports
+// and the debrief. The keys stay in this browser's storage, never in a URL.
+import { h, fill, field, download, announce } from './dom.js';
+import { t } from './i18n.js';
+import { api, cached, request } from './api.js';
+import { Connection } from './conn.js';
+import { RoomState } from './state.js';
+import { Timer, connBanner, yearPhase, store, roleName, regionName, fateName, toast, errorText, optionLabel, normCode, contentNoteParts } from './ui.js';
+import { chart, classPath, LIVE, DEBRIEF } from './charts.js';
+import { debrief } from './debrief.js';
+
+const ROLES = ['official', 'peasant', 'kulak', 'bukharinite', 'historian'];
+const REGIONS = ['ukraine', 'kazakhstan', 'northCaucasus', 'volga', 'rest'];
+const ALL_YEARS = [1928, 1929, 1930, 1931, 1932, 1933, 1934];
+
+// Lesson plans: the years played in the first lesson set the timers; a lesson never
+// ends between the 1932 and 1933 turns.
+export const PLANS = {
+  one: { played: [1928, 1930, 1932], firstLesson: 3 },
+  two: { played: ALL_YEARS, firstLesson: 4 },
+  three: { played: ALL_YEARS, firstLesson: 2 },
+  block: { played: ALL_YEARS, firstLesson: 7, minutes: 90 },
+  custom: { played: ALL_YEARS, firstLesson: 7 },
+  free: { played: ALL_YEARS, firstLesson: 7 },
+};
+
+// planTimers splits a lesson (less ten minutes for joining and the debrief) over its
+// turns: a fifth for the briefing, most for the debate, the rest for vote and results.
+export function planTimers(plan, minutes) {
+  const p = PLANS[plan] || PLANS.one;
+  const total = (p.minutes || minutes) - 10;
+  const perTurn = (total * 60) / p.firstLesson;
+  const r = (x) => Math.max(30, Math.round((perTurn * x) / 15) * 15);
+  return { briefing: r(0.2), debate: r(0.45), vote: r(0.2), resolution: r(0.15) };
+}
+
+export async function render(main, [code]) {
+  if (!code) return createForm(main);
+  return consolePage(main, normCode(code));
+}
+
+function radioGroup(name, legend, values, checked) {
+  return h('fieldset', { class: 'radios' }, h('legend', null, legend),
+    values.map((v) => h('label', null, h('input', { type: 'radio', name, value: v, checked: v === checked }), ' ', t(`${name}.${v}`))));
+}
+
+function createForm(main) {
+  const plan = h('select', { name: 'plan' }, Object.keys(PLANS).map((p) => h('option', { value: p, selected: p === 'one' }, t(`plan.${p}`))));
+  const length = h('select', { name: 'length' }, [45, 50, 55, 60].map((m) => h('option', { value: m, selected: m === 50 }, t('plan.minutes', { n: m }))));
+  const timers = {};
+  for (const ph of ['briefing', 'debate', 'vote', 'resolution']) timers[ph] = h('input', { type: 'number', min: 10, max: 7200, step: 5, name: `timer-${ph}`, required: true });
+  const years = ALL_YEARS.map((y) => h('input', { type: 'checkbox', name: 'year', value: y, id: `year-${y}` }));
+  const sync = () => {
+    const tm = planTimers(plan.value, Number(length.value));
+    for (const k of Object.keys(timers)) timers[k].value = tm[k];
+    const played = PLANS[plan.value].played;
+    years.forEach((cb) => { cb.checked = played.includes(Number(cb.value)); cb.disabled = plan.value !== 'custom' && plan.value !== 'free'; });
+    length.disabled = plan.value === 'block' || plan.value === 'free';
+    timerSet.hidden = plan.value !== 'free';
+  };
+  plan.addEventListener('change', sync);
+  length.addEventListener('change', sync);
+  const graphic = h('input', { type: 'checkbox', id: 'graphic', name: 'graphic' });
+  const timerSet = h('fieldset', { class: 'timers' }, h('legend', null, t('create.timers')),
+    Object.entries(timers).map(([k, el]) => field(t(`phase.${k}`), el, t('create.seconds'))));
+  const gate = h('input', { name: 'gate', autocomplete: 'off', type: 'password' });
+  const maxPlayers = h('input', { type: 'number', min: 4, max: 200, value: 40, name: 'maxPlayers' });
+  const status = h('p', { role: 'alert', class: 'error' });
+  const form = h('form', { class: 'card create', onsubmit: async (e) => {
+    e.preventDefault();
+    fill(status);
+    const played = years.filter((cb) => cb.checked).map((cb) => Number(cb.value));
+    const settings = { maxPlayers: Number(maxPlayers.value) || 40, graphicContent: graphic.checked, assignment: form.querySelector('input[name=assignment]:checked').value };
+    if (plan.value === 'free') {
+      settings.timers = {};
+      for (const k of Object.keys(timers)) settings.timers[k] = Number(timers[k].value);
+      settings.playedYears = played.length ? played : PLANS.one.played;
+    } else {
+      // The room computes each lesson's timers from the plan and its length.
+      settings.lessonPlan = plan.value;
+      settings.lessonMinutes = plan.value === 'block' ? 90 : Number(length.value);
+      if (plan.value === 'custom') settings.lessons = [played.length ? played : PLANS.one.played];
+    }
+    const body = { mode: form.querySelector('input[name=mode]:checked').value, voteMode: form.querySelector('input[name=voteMode]:checked').value, settings };
+    if (gate.value) body.gateCode = gate.value;
+    try {
+      const r = await api.createRoom(body);
+      store.set(`debate.teacher.${r.code}`, { ...r, createdAt: Date.now(), plan: plan.value, length: Number(length.value), graphic: graphic.checked });
+      location.href = `/teacher/${encodeURIComponent(r.code)}`;
+    } catch (err) {
+      fill(status, errorText(err));
+    }
+  } },
+  h('h1', null, t('create.title')),
+  contentNote(),
+  h('div', { class: 'grid2' },
+    h('div', null,
+      field(t('plan.label'), plan, t('plan.hint')),
+      field(t('plan.length'), length),
+      h('fieldset', { class: 'years' }, h('legend', null, t('plan.years')), years.map((cb) => h('label', { for: cb.id }, cb, ` ${cb.value}`))),
+      radioGroup('voteMode', t('create.voteMode'), ['historical', 'oneEach'], 'historical'),
+      radioGroup('mode', t('create.mode'), ['historical', 'counterfactual'], 'historical'),
+      radioGroup('assignment', t('create.assignment'), ['auto', 'choice'], 'auto')),
+    h('div', null,
+      timerSet,
+      field(t('create.maxPlayers'), maxPlayers),
+      h('div', { class: 'field check' }, graphic, h('label', { for: 'graphic' }, t('create.graphic'))),
+      field(t('create.gate'), gate, t('create.gateHint')))),
+  status,
+  h('button', { type: 'submit', class: 'primary big' }, t('create.submit')),
+  h('p', null, h('a', { href: '/preview' }, t('home.preview'))));
+  sync();
+  fill(main, form);
+}
+
+export function contentNote() {
+  const note = contentNoteParts();
+  return h('aside', { class: 'content-note', 'aria-labelledby': 'cn-title' },
+    h('h2', { id: 'cn-title' }, note.title),
+    note.body.map((p) => h('p', null, p)));
+}
+
+async function consolePage(main, code) {
+  const rec = store.get(`debate.teacher.${code}`);
+  if (!rec || !rec.teacherKey) return keyForm(main, code);
+  const key = rec.teacherKey;
+  const timer = new Timer(true);
+  const banner = connBanner();
+  const regions = {};
+  for (const id of ['headline', 'controls', 'current', 'tally', 'roster', 'moderation', 'results', 'debrief', 'exports']) regions[id] = h('div', { id: `t-${id}` });
+  const presence = new Set();
+  let scenario = null;
+  let bands = [];
+  cached('scenario').then((s) => { scenario = s; draw(); }).catch(() => {});
+  cached('reference').then((r) => { bands = r.bands; draw(); }).catch(() => {});
+
+  const st = new RoomState({ code, secret: key, onChange: () => draw() });
+  const conn = new Connection({
+    code, secret: key,
+    onStatus: (s, d) => banner.set(s, d),
+    onFrame: (f) => {
+      if (f.type === 'snapshot') st.snapshot(f.state);
+      else if (f.type === 'event') st.apply(f.event);
+      else if (f.type === 'presence') { presence.clear(); for (const id of f.online) presence.add(id); draw(); }
+    },
+  });
+  const send = async (type, data, okText) => {
+    try {
+      await conn.send(type, data);
+      if (okText) announce(okText);
+      return true;
+    } catch (e) {
+      toast(errorText(e), 'error');
+      return false;
+    }
+  };
+
+  const joinUrl = rec.joinUrl || `${location.origin}/join/${code}`;
+  const joinCard = h('section', { class: 'card join-card', 'aria-labelledby': 'join-h' },
+    h('h2', { id: 'join-h' }, t('teacher.joinTitle')),
+    h('p', { class: 'join-code', 'aria-label': t('teacher.codeIs', { code: code.split('').join(' ') }) }, code),
+    h('img', { class: 'qr', src: `/api/rooms/${encodeURIComponent(code)}/qr.png`, alt: t('teacher.qrAlt', { url: joinUrl }), width: 220, height: 220 }),
+    h('p', { class: 'join-url' }, joinUrl),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'button', onclick: () => openProjector(code, rec.projectorKey) }, t('teacher.openProjector')),
+      h('a', { class: 'button', href: `/print/${encodeURIComponent(code)}`, target: '_blank', rel: 'noopener' }, t('teacher.print')),
+      h('a', { class: 'button', href: '/preview', target: '_blank', rel: 'noopener' }, t('teacher.preview'))),
+    h('details', null, h('summary', null, t('teacher.keys')),
+      h('p', null, t('teacher.keysText')),
+      h('dl', { class: 'keys' },
+        h('dt', null, t('teacher.coKey')), h('dd', null, h('code', null, rec.coTeacherKey || '')),
+        h('dt', null, t('teacher.projKey')), h('dd', null, h('code', null, rec.projectorKey || '')))));
+
+  fill(main,
+    h('div', { class: 'console-head' }, h('h1', null, t('teacher.title', { code })), banner.el),
+    regions.headline,
+    h('div', { class: 'console' },
+      h('div', { class: 'col' }, joinCard, regions.controls, regions.roster),
+      h('div', { class: 'col' }, regions.current, regions.tally, regions.moderation, regions.results, regions.debrief, regions.exports)),
+    h('details', { class: 'card' }, h('summary', null, t('care.title')), contentNote()));
+
+  let raf = 0;
+  function draw() {
+    if (raf) return;
+    raf = requestAnimationFrame(() => { raf = 0; drawNow(); });
+  }
+  function drawNow() {
+    const v = st.view;
+    if (!v) return;
+    timer.update(v);
+    fill(regions.headline, h('div', { class: 'headline' }, h('p', { class: 'yearphase' }, yearPhase(v)), timer.el));
+    drawControls(v);
+    drawRoster(v);
+    drawCurrent(v);
+    drawTally(v);
+    drawModeration(v);
+    drawResults(v);
+    drawDebrief(v);
+    drawExports(v);
+  }
+
+  function drawControls(v) {
+    const b = (label, type, data, opts = {}) => h('button', { type: 'button', 'data-k': `ctl-${type}-${label}`, class: opts.cls || null, disabled: opts.disabled,
+      onclick: async () => { if (opts.confirm && !window.confirm(opts.confirm)) return; await send(type, data, label); } }, label);
+    const inLesson = v.phase !== 'lobby' && v.phase !== 'debrief';
+    const buttons = [];
+    if (v.phase === 'lobby') buttons.push(b(t('ctl.start'), 'start', null, { cls: 'primary' }));
+    if (inLesson && !v.suspended) {
+      buttons.push(v.paused ? b(t('ctl.resume'), 'resume') : b(t('ctl.pause'), 'pause'));
+      buttons.push(b(t('ctl.extend1'), 'extend', { seconds: 60 }), b(t('ctl.extend5'), 'extend', { seconds: 300 }));
+      buttons.push(b(t('ctl.advance'), 'advance', null, { cls: 'primary' }));
+      buttons.push(b(t('ctl.suspend'), 'suspend'));
+    }
+    if (v.suspended) buttons.push(b(t('ctl.unsuspend'), 'unsuspend', null, { cls: 'primary' }));
+    if (v.phase !== 'lobby' && !v.derole) buttons.push(b(t('ctl.end'), 'endLesson', null, { cls: 'danger', confirm: t('ctl.endConfirm') }));
+    if (v.phase !== 'debrief' && v.phase !== 'lobby') buttons.push(b(t('ctl.endGame'), 'end', null, { confirm: t('ctl.endGameConfirm') }));
+    buttons.push(b(t('ctl.showNote'), 'showContentNote', null, {}));
+    const toggle = (key, type, on) => {
+      const id = `tg-${type}`;
+      return h('div', { class: 'field check' }, h('input', { type: 'checkbox', id, 'data-k': id, checked: !!on, onchange: (e) => send(type, type === 'lock' ? { locked: e.target.checked } : { on: e.target.checked }) }), h('label', { for: id }, t(key)));
+    };
+    const note = h('textarea', { rows: 2, maxlength: 1000, 'data-k': 'announce', id: 'announce-text' });
+    const prevNote = regions.controls.querySelector('#announce-text');
+    if (prevNote) note.value = prevNote.value;
+    const announceForm = h('form', { class: 'inline', onsubmit: async (e) => { e.preventDefault(); if (note.value.trim() && await send('announce', { text: note.value.trim() }, t('ctl.announced'))) note.value = ''; } },
+      field(t('ctl.announce'), note), h('button', { type: 'submit' }, t('ctl.send')));
+    const shocks = (v.current && v.current.shocks) || [];
+    const injectedNow = new Set((v.injected || []).filter((x) => x.year === v.year).map((x) => x.event));
+    const inject = shocks.length && ['briefing', 'debate', 'vote'].includes(v.phase) ? h('div', { class: 'inject' }, h('h3', null, t('ctl.inject')),
+      h('ul', { class: 'plain' }, shocks.map((s) => h('li', null, h('button', { type: 'button', 'data-k': `inj-${s.id}`, disabled: injectedNow.has(s.id), onclick: () => { if (window.confirm(t('ctl.injectConfirm', { title: s.title }))) send('injectEvent', { event: s.id }, s.title); } }, s.title), ' ', h('span', { class: 'hint' }, s.summary))))) : null;
+    const dirs = v.mode === 'counterfactual' && v.current && v.current.directives.length ? h('div', null, h('h3', null, t('ctl.directives')),
+      v.current.directives.map((d) => { const id = `dir-${d.id}`; return h('div', { class: 'field check' }, h('input', { type: 'checkbox', id, 'data-k': id, checked: d.inForce, onchange: (e) => send('setDirective', { directive: d.id, on: e.target.checked }) }), h('label', { for: id }, `${d.title} (${d.date})`)); })) : null;
+    const lp = v.lessonPlan;
+    const groupsSel = h('select', { id: 'groups-mode', 'data-k': 'groups', onchange: (e) => send('setGroups', e.target.value === 'none' ? { mode: 'none' } : { mode: e.target.value, size: 4 }) },
+      ['none', 'villages', 'faction'].map((m) => h('option', { value: m, selected: ((v.groups && v.groups.mode) || 'none') === m }, t(`groups.${m}`))));
+    fill(regions.controls, h('section', { class: 'card', 'aria-labelledby': 'ctl-h' },
+      h('h2', { id: 'ctl-h' }, t('ctl.title')),
+      lp ? h('p', { class: 'hint' }, t('ctl.lesson', { n: v.lesson || 1, of: lp.of || '?', title: lp.title || '' })) : null,
+      v.derole ? h('p', { class: 'notice' }, t('ctl.deroling', { n: (v.exitTickets || []).filter((x) => x.lesson === (v.exitTicket ? v.exitTicket.lesson : x.lesson)).length })) : null,
+      h('div', { class: 'buttons' }, buttons),
+      h('div', { class: 'toggles' }, toggle('ctl.lock', 'lock', v.locked), toggle('ctl.approveJoins', 'approveJoins', v.joinApproval), toggle('ctl.holdPosts', 'holdPosts', v.holdPosts)),
+      field(t('groups.label'), groupsSel, t('groups.hint')),
+      announceForm, inject, dirs));
+  }
+
+  function drawRoster(v) {
+    const players = v.players || [];
+    const voted = (pid) => Object.keys((v.votes || {})[pid] || {}).length;
+    const rows = players.map((p) => {
+      const online = presence.has(p.id);
+      const roleSel = h('select', { 'data-k': `role-${p.id}`, 'aria-label': t('roster.roleFor', { name: p.nickname }), disabled: p.status === 'removed', onchange: (e) => send('assignRole', { playerId: p.id, role: e.target.value }) },
+        ROLES.map((r) => h('option', { value: r, selected: r === p.role }, roleName(r))));
+      const regionSel = h('select', { 'data-k': `region-${p.id}`, 'aria-label': t('roster.regionFor', { name: p.nickname }), disabled: p.status === 'removed', onchange: (e) => send('assignRole', { playerId: p.id, role: p.role, region: e.target.value }) },
+        REGIONS.map((r) => h('option', { value: r, selected: r === p.region }, regionName(r))));
+      const flags = [];
+      if (p.steppedOut) flags.push(t('roster.outOfRole'));
+      if (p.group) flags.push(t('roster.group', { group: p.group }));
+      if (p.muted) flags.push(t('roster.muted'));
+      if (p.fate) flags.push(fateName(p.fate));
+      if (p.members && p.members.length) flags.push(t('roster.members', { names: p.members.join(', ') }));
+      return h('tr', { class: `st-${p.status}`, 'data-player': p.id },
+        h('th', { scope: 'row' }, h('span', { class: `presence ${online ? 'on' : 'off'}`, title: online ? t('roster.online') : t('roster.offline') }, online ? '●' : '○'), h('span', { class: 'visually-hidden' }, online ? t('roster.online') : t('roster.offline')), ' ', h('span', { class: 'nick' }, p.nickname)),
+        h('td', null, roleSel), h('td', null, regionSel),
+        h('td', null, t(`status.${p.status}`), flags.length ? h('div', { class: 'hint' }, flags.join(' · ')) : null, v.phase === 'vote' && p.status === 'active' ? h('div', { class: 'hint' }, t('roster.voted', { n: voted(p.id) })) : null),
+        h('td', { class: 'row-actions' },
+          p.status === 'pending' ? h('button', { type: 'button', 'data-k': `ap-${p.id}`, onclick: () => send('approvePlayer', { playerId: p.id }) }, t('roster.approve')) : null,
+          p.status !== 'removed' ? h('button', { type: 'button', 'data-k': `mute-${p.id}`, 'aria-pressed': p.muted ? 'true' : 'false', onclick: () => send('mute', { playerId: p.id, on: !p.muted }) }, t('roster.mute')) : null,
+          p.status !== 'removed' ? h('button', { type: 'button', 'data-k': `ren-${p.id}`, onclick: () => { const n = window.prompt(t('roster.renamePrompt', { name: p.nickname }), p.nickname); if (n && n.trim() && n.trim() !== p.nickname) send('rename', { playerId: p.id, nickname: n.trim() }); } }, t('roster.rename')) : null,
+          p.status !== 'removed' ? h('button', { type: 'button', 'data-k': `grp-${p.id}`, onclick: () => { const n = window.prompt(t('roster.membersPrompt'), (p.members || []).join(', ')); if (n !== null) send('setGroup', { playerId: p.id, members: n.split(',').map((x) => x.trim()).filter(Boolean) }); } }, t('roster.setMembers')) : null,
+          p.status === 'active' ? h('button', { type: 'button', 'data-k': `rj-${p.id}`, onclick: () => issueRejoin(p) }, t('roster.rejoin')) : null,
+          p.status !== 'removed' ? h('button', { type: 'button', class: 'danger', 'data-k': `rm-${p.id}`, onclick: () => { if (window.confirm(t('roster.removeConfirm', { name: p.nickname }))) send('removePlayer', { playerId: p.id }, t('roster.removed', { name: p.nickname })); } }, t('roster.remove')) : null));
+    });
+    const counts = {};
+    for (const p of players) if (p.status === 'active') counts[p.role] = (counts[p.role] || 0) + 1;
+    fill(regions.roster, h('section', { class: 'card', 'aria-labelledby': 'roster-h' },
+      h('h2', { id: 'roster-h' }, t('roster.title', { n: players.filter((p) => p.status !== 'removed').length, online: players.filter((p) => presence.has(p.id)).length })),
+      h('p', { class: 'hint' }, ROLES.map((r) => `${roleName(r)}: ${counts[r] || 0}`).join(' · ')),
+      players.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'roster' },
+        h('thead', null, h('tr', null, ['roster.name', 'roster.role', 'roster.region', 'roster.status', 'roster.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', null, rows))) : h('p', null, t('roster.empty'))));
+  }
+
+  // issueRejoin asks the server for a new rejoin code (the old one stops working) and
+  // shows it once, with its QR code, for the teacher to read out or print.
+  async function issueRejoin(p) {
+    if (!window.confirm(t('roster.rejoinConfirm', { name: p.nickname }))) return;
+    try {
+      const r = await request('POST', `/api/rooms/${encodeURIComponent(code)}/players/${encodeURIComponent(p.id)}/rejoin-code`, { secret: key });
+      const img = await request('POST', `/api/rooms/${encodeURIComponent(code)}/qr`, { body: { fragment: `rejoin=${r.code}` }, secret: key, raw: true });
+      const url = URL.createObjectURL(await img.blob());
+      const dlg = h('dialog', { class: 'rejoin-dialog', 'aria-labelledby': 'rj-h' },
+        h('h2', { id: 'rj-h' }, t('roster.rejoinFor', { name: p.nickname })),
+        h('p', { class: 'join-code' }, r.code),
+        h('img', { class: 'qr', src: url, alt: t('print.rejoinQr', { name: p.nickname }), width: 200, height: 200 }),
+        h('p', { class: 'hint' }, t('roster.rejoinHint')),
+        h('form', { method: 'dialog' }, h('button', { type: 'submit', class: 'primary' }, t('roster.close'))));
+      dlg.addEventListener('close', () => { URL.revokeObjectURL(url); dlg.remove(); });
+      document.body.appendChild(dlg);
+      dlg.showModal();
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  }
+
+  function drawCurrent(v) {
+    if (!v.current) { fill(regions.current); return; }
+    const c = v.current;
+    fill(regions.current, h('section', { class: 'card', 'aria-labelledby': 'cur-h' },
+      h('h2', { id: 'cur-h' }, `${c.year}: ${c.title}`),
+      h('p', null, c.summary),
+      c.directives.length ? h('div', null, h('h3', null, t('year.directives')), h('ul', null, c.directives.map((d) => h('li', null, h('strong', null, `${d.title} (${d.date})`), d.inForce ? '' : ` — ${t('year.switchedOff')}`, h('div', { class: 'hint' }, d.summary))))) : null,
+      (v.injected || []).filter((x) => x.year === v.year).map((x) => h('p', { class: 'injected' }, h('strong', null, x.title), ' ', x.summary))));
+  }
+
+  function drawTally(v) {
+    if (!v.current || !['vote', 'debate'].includes(v.phase)) { fill(regions.tally); return; }
+    const votes = v.votes || {};
+    const decisions = v.current.decisions.map((d) => {
+      const counts = {}; let abstain = 0; let n = 0;
+      for (const byDecision of Object.values(votes)) {
+        const x = byDecision[d.id];
+        if (!x) continue;
+        n += 1;
+        if (x.abstain) abstain += 1; else counts[x.option] = (counts[x.option] || 0) + 1;
+      }
+      return h('div', { class: 'tally' }, h('h3', null, d.title), h('p', { class: 'hint' }, d.question),
+        h('ul', { class: 'bars' }, d.options.map((o) => h('li', null, h('span', { class: 'bar-label' }, o.label), h('meter', { min: 0, max: Math.max(1, n), value: counts[o.id] || 0, 'aria-label': o.label }), h('span', { class: 'bar-n' }, String(counts[o.id] || 0)))),
+          h('li', null, h('span', { class: 'bar-label' }, t('vote.abstain')), h('meter', { min: 0, max: Math.max(1, n), value: abstain, 'aria-label': t('vote.abstain') }), h('span', { class: 'bar-n' }, String(abstain)))));
+    });
+    const actions = Object.entries(v.actions || {}).filter(([, a]) => a).length;
+    fill(regions.tally, h('section', { class: 'card', 'aria-labelledby': 'tally-h' },
+      h('h2', { id: 'tally-h' }, t('tally.title')), h('p', { class: 'hint' }, t(v.voteMode === 'oneEach' ? 'tally.oneEach' : 'tally.weights')),
+      decisions, h('p', null, t('tally.actions', { n: actions }))));
+  }
+
+  function drawModeration(v) {
+    const args = v.arguments || [];
+    const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || id;
+    const post = (p, isReply) => {
+      const flags = [p.held ? t('mod.held') : null, p.filtered ? t('mod.filtered') : null, p.hidden ? t('mod.hidden') : null, p.spotlit ? t('mod.spotlit') : null, p.group && !p.promoted ? t('mod.groupOnly', { group: p.group }) : null, (p.reports || []).length ? t('mod.reports', { n: p.reports.length }) : null].filter(Boolean);
+      const stance = !isReply && p.decision ? optionLabel(v, p.decision, p.option, scenario) : null;
+      return h('li', { class: `post ${p.held ? 'held' : ''} ${p.hidden ? 'hidden-post' : ''}`, 'data-post': p.id },
+        h('div', { class: 'post-meta' }, h('strong', { class: 'nick' }, p.nickname || nick(p.playerId)), ` · ${roleName(p.role)}`, stance ? ` · ${stance.option}` : '', flags.length ? h('span', { class: 'flags' }, ` · ${flags.join(' · ')}`) : null),
+        h('p', { class: 'post-text' }, p.text),
+        h('div', { class: 'row-actions' },
+          p.held && !p.hidden ? h('button', { type: 'button', 'data-k': `apv-${p.id}`, onclick: () => send('approvePost', { argumentId: p.id }, t('mod.approved')) }, t('mod.approve')) : null,
+          !p.hidden ? h('button', { type: 'button', class: 'danger', 'data-k': `hide-${p.id}`, onclick: () => send('hidePost', { argumentId: p.id }, t('mod.hiddenDone')) }, t('mod.hide')) : null,
+          !isReply && !p.hidden && !p.held && (!p.group || p.promoted) ? h('button', { type: 'button', 'data-k': `spot-${p.id}`, onclick: () => send('spotlight', { argumentId: p.id, on: !p.spotlit }) }, p.spotlit ? t('mod.unspotlight') : t('mod.spotlight')) : null,
+          !isReply && !p.hidden && !p.held && p.group && !p.promoted ? h('button', { type: 'button', 'data-k': `pro-${p.id}`, onclick: () => send('promote', { argumentId: p.id }, t('mod.promoted')) }, t('mod.promote')) : null),
+        (p.reports || []).length ? h('ul', { class: 'hint' }, p.reports.map((r) => h('li', null, t('mod.reportBy', { name: nick(r.playerId), reason: r.reason || '–' })))) : null,
+        !isReply && p.replies && p.replies.length ? h('ul', { class: 'replies' }, p.replies.map((r) => post(r, true))) : null);
+    };
+    const held = [];
+    for (const a of args) { if (a.held && !a.hidden) held.push(a); for (const r of a.replies) if (r.held && !r.hidden) held.push({ ...r, replies: [] }); }
+    const year = args.filter((a) => a.year === v.year);
+    fill(regions.moderation, h('section', { class: 'card', 'aria-labelledby': 'mod-h' },
+      h('h2', { id: 'mod-h' }, t('mod.title')),
+      h('h3', null, t('mod.queue', { n: held.length })),
+      held.length ? h('ul', { class: 'posts', id: 'mod-queue' }, held.map((p) => post(p, !!p.argumentId))) : h('p', { class: 'hint' }, t('mod.queueEmpty')),
+      h('h3', null, t('mod.wall', { n: year.length })),
+      year.length ? h('ul', { class: 'posts' }, year.map((p) => post(p, false))) : h('p', { class: 'hint' }, t('mod.wallEmpty'))));
+  }
+
+  function drawResults(v) {
+    const played = (v.results || []).filter((r) => !r.stepped || r.outcome);
+    if (!played.length) { fill(regions.results); return; }
+    const last = v.results[v.results.length - 1];
+    fill(regions.results, h('section', { class: 'card', 'aria-labelledby': 'res-h' },
+      h('h2', { id: 'res-h' }, t('results.title')),
+      last ? yearOutcome(last, v, scenario) : null,
+      h('div', { class: 'charts' }, LIVE.map((q) => chart(q, { years: ALL_YEARS, series: [{ name: t('chart.class'), values: classPath(v.results, q) }], bands })))));
+  }
+
+  function drawDebrief(v) {
+    const tickets = v.exitTickets || [];
+    const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || id;
+    const ticketList = tickets.length ? h('section', { class: 'card', 'aria-labelledby': 'ex-h' }, h('h2', { id: 'ex-h' }, t('exit.received', { n: tickets.length })),
+      h('ul', { class: 'posts' }, tickets.map((x) => h('li', { class: 'post' }, h('div', { class: 'post-meta' }, h('strong', { class: 'nick' }, nick(x.playerId)), ` · ${t('exit.lesson', { n: x.lesson })}`, x.flagged ? ` · ${t('mod.filtered')}` : ''), x.answers.map((a) => h('p', { class: 'post-text' }, a)))))) : null;
+    if (v.phase !== 'debrief') { fill(regions.debrief, ticketList); return; }
+    fill(regions.debrief, debrief(v, { scenario, bands, staff: true, graphic: !v.hideGraphic, charts: DEBRIEF }), ticketList);
+  }
+
+  function drawExports(v) {
+    const players = v.players || [];
+    const csv = (rows) => rows.map((r) => r.map((c) => `"${String(c ?? '').replace(/"/g, '""')}"`).join(',')).join('\r\n');
+    fill(regions.exports, h('section', { class: 'card', 'aria-labelledby': 'exp-h' },
+      h('h2', { id: 'exp-h' }, t('exports.title')),
+      h('p', { class: 'hint' }, t('exports.text')),
+      h('div', { class: 'buttons' },
+        h('button', { type: 'button', onclick: () => download(`roster-${code}.csv`, 'text/csv', csv([['nickname', 'role', 'region', 'status', 'fate'], ...players.map((p) => [p.nickname, p.role, p.region, p.status, p.fate])])) }, t('exports.roster')),
+        h('button', { type: 'button', onclick: () => {
+          const rows = [['id', 'year', 'nickname', 'role', 'decision', 'option', 'evidence', 'marks', 'held', 'hidden', 'replyTo', 'text']];
+          for (const a of v.arguments) { rows.push([a.id, a.year, a.nickname, a.role, a.decision, a.option, a.evidence, a.marks, a.held, a.hidden, '', a.text]); for (const r of a.replies) rows.push([r.id, r.year, r.nickname, r.role, '', '', '', '', r.held, r.hidden, a.id, r.text]); }
+          download(`arguments-${code}.csv`, 'text/csv', csv(rows));
+        } }, t('exports.arguments')),
+        h('button', { type: 'button', onclick: () => download(`results-${code}.json`, 'application/json', JSON.stringify({ room: code, mode: v.mode, voteMode: v.voteMode, scenario: v.scenario, results: v.results }, null, 2)) }, t('exports.results')),
+        h('button', { type: 'button', onclick: () => download(`choices-${code}.json`, 'application/json', JSON.stringify({ format: 1, scenario: v.scenario.id, scenarioHash: v.scenario.hash, mode: v.mode, years: v.results.map((r) => r.choices) }, null, 2)) }, t('exports.record')))));
+  }
+
+  conn.start();
+}
+
+// yearOutcome summarises one resolved year: the decisions taken and what changed.
+export function yearOutcome(r, v, scenario) {
+  const o = r.outcome || {};
+  const rows = ['grainHarvestMt', 'procurementMt', 'cattleM', 'collectivisedPct', 'industryIndex'].filter((q) => typeof o[q] === 'number');
+  return h('div', { class: 'outcome' },
+    h('h3', null, r.stepped ? t('results.stepped', { year: r.year }) : t('results.year', { year: r.year })),
+    (r.tallies || []).length ? h('ul', null, r.tallies.map((tl) => { const l = optionLabel(v, tl.decision, tl.result, scenario); return h('li', null, h('strong', null, `${l.decision}: `), l.option, tl.noVotes ? ` (${t('results.noVotes')})` : '', tl.tied ? ` (${t('results.tied')})` : ''); })) : null,
+    h('dl', { class: 'figures' }, rows.map((q) => [h('dt', null, t(`q.${q}`)), h('dd', null, `${o[q]} ${t(`unit.${q}`)}`)])),
+    (o.notes || []).length ? h('ul', { class: 'notes' }, o.notes.map((n) => h('li', null, n))) : null);
+}
+
+function openProjector(code, key) {
+  store.set(`debate.projector.${code}`, key);
+  window.open(`/projector/${encodeURIComponent(code)}`, `projector-${code}`, 'noopener');
+}
+
+function keyForm(main, code) {
+  const key = h('input', { type: 'password', autocomplete: 'off', required: true });
+  fill(main, h('form', { class: 'card', onsubmit: (e) => { e.preventDefault(); store.set(`debate.teacher.${code}`, { code, teacherKey: key.value.trim(), createdAt: Date.now() }); location.reload(); } },
+    h('h1', null, t('teacher.title', { code })), h('p', null, t('teacher.needKey')), field(t('teacher.key'), key), h('button', { type: 'submit', class: 'primary' }, t('teacher.open'))));
+}
