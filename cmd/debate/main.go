@@ -2,6 +2,7 @@
 //
 //	debate [serve] [flags]        run the server (the default)
 //	debate simulate [flags]       run the economy model and print the years
+//	debate replay FILE            rebuild a room's final state and scores from its exported log
 //
 // Each subcommand lives in its own file and returns a process exit code.
 package main
@@ -24,6 +25,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch sub {
 	case "simulate":
 		return runSimulate(args, stdin, stdout, stderr)
+	case "replay":
+		return runReplay(args, stdout, stderr)
 	case "serve":
 		return runServe(args, stdout, stderr)
 	case "help":
@@ -37,4 +40,5 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 const usage = `usage:
   debate [serve] [flags]     run the classroom debate server (default)
-  debate simulate [flags]    run the 1928–1934 economy model; --help for flags`
+  debate simulate [flags]    run the 1928–1934 economy model; --help for flags
+  debate replay FILE         rebuild a room's final state and scores from its exported log`
