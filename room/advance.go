@@ -27,7 +27,15 @@ func (b *batch) closePhase() error {
 		}
 		b.openPhase(w.c.Year, Resolution)
 	case Resolution:
-		return b.nextYear(w.c.Year)
+		year := w.c.Year
+		if err := b.nextYear(year); err != nil {
+			return err
+		}
+		// The lesson plan's boundary: the lesson ends here, and the next one starts
+		// with the next played year's briefing.
+		if sch, ok := w.c.Settings.schedule(); ok && sch.endsLesson(year) && !b.lessonEnding && w.c.Phase != Debrief {
+			return b.endLesson(true)
+		}
 	default:
 		return fault.New(fault.WrongPhase, "The game is over; there is no next phase.")
 	}
@@ -37,7 +45,7 @@ func (b *batch) closePhase() error {
 // openPhase moves to a phase with its full timer running.
 func (b *batch) openPhase(year int, ph Phase) {
 	d := PhaseChangedData{Year: year, Phase: ph}
-	if dur := b.fork().c.Settings.Timers.Duration(ph); dur > 0 {
+	if dur := b.fork().c.Settings.timersFor(year).Duration(ph); dur > 0 {
 		dl := b.now.Add(dur)
 		d.Deadline = &dl
 	}
@@ -96,7 +104,10 @@ func (s *State) applyDirectives(ch *economy.YearChoices) {
 	ch.Directives = dirs
 }
 
-// stepYear runs the model one year and emits yearResolved.
+// stepYear runs the model one year and emits its record in two parts: yearActions (staff
+// only: the action shares, which in a small class name what each player did, the
+// settlers' testimony and the purges' reasons) and yearResolved (public: the choices
+// without the actions, the outcome and the fates).
 func (b *batch) stepYear(y int, ch economy.YearChoices, stepped bool) error {
 	w := b.fork()
 	// The model seeds each year's noise from (seed, year) itself, so the room passes its own
@@ -106,31 +117,18 @@ func (b *batch) stepYear(y int, ch economy.YearChoices, stepped bool) error {
 	if err != nil {
 		return fault.As(err)
 	}
-	b.add(EvYearResolved, YearResolvedData{Year: y, Stepped: stepped, Seed: seed, Choices: ch, Outcome: out, Fates: w.fateChanges(ch)})
+	fates, purges := w.fateChanges(ch, out, stepped)
+	private := YearActionsData{Year: y, Actions: ch.Actions, Purges: purges}
+	if !stepped {
+		private.Settlers, private.Taken = w.settlerVoices(), w.takenActions()
+	}
+	public := ch
+	public.Actions = nil
+	if private.Actions != nil || private.Settlers != nil || private.Taken != nil || private.Purges != nil {
+		b.add(EvYearActions, private)
+	}
+	b.add(EvYearResolved, YearResolvedData{Year: y, Stepped: stepped, Seed: seed, Choices: public, Outcome: out, Fates: fates})
 	return nil
-}
-
-// fateChanges lists the players whose fate a year's directives change (roles.FateChanges).
-func (s *State) fateChanges(ch economy.YearChoices) []FateData {
-	yr, ok := s.sc.Year(ch.Year)
-	if !ok {
-		return nil
-	}
-	var out []FateData
-	for _, id := range s.c.Order {
-		p := s.c.Players[id]
-		if p.Status == StatusRemoved {
-			continue
-		}
-		for _, fc := range roles.FateChanges {
-			if fc.Role != p.Role || fc.From != p.Fate || !inForce(yr, ch, fc.Directive) {
-				continue
-			}
-			out = append(out, FateData{PlayerID: p.ID, Fate: fc.To})
-			break
-		}
-	}
-	return out
 }
 
 // inForce reports whether a directive is one of the year's and was not switched off.

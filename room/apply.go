@@ -59,7 +59,7 @@ func init() {
 		EvTimerResumed:    on(func(s *State, _ Event, d TimerData) error { s.c.Paused = false; setTimer(s, d); return nil }),
 		EvTimerExtended:   on(func(s *State, _ Event, d TimerData) error { setTimer(s, d); return nil }),
 		EvSuspended:       on(func(s *State, _ Event, d TimerData) error { s.c.Suspended = true; stopTimer(s, d); return nil }),
-		EvUnsuspended:     on(func(s *State, _ Event, d TimerData) error { s.c.Suspended = false; setTimer(s, d); return nil }),
+		EvUnsuspended:     on(foldUnsuspended),
 		EvLockSet:         on(func(s *State, _ Event, d FlagData) error { s.c.Locked = d.On; return nil }),
 		EvJoinApprovalSet: on(func(s *State, _ Event, d FlagData) error { s.c.JoinApproval = d.On; return nil }),
 		EvHoldPostsSet:    on(func(s *State, _ Event, d FlagData) error { s.c.HoldPosts = d.On; return nil }),
@@ -77,7 +77,10 @@ func init() {
 		EvActionTaken:     on(foldAction),
 		EvVotesClosed:     on(func(s *State, _ Event, d VotesClosedData) error { s.c.Tallies = d.Tallies; return nil }),
 		EvYearResolved:    on(foldYearResolved),
+		EvRubricSet:       on(foldRubric),
+		EvAssessed:        on(foldAssessed),
 	}
+	registerClassroomFolds(folds)
 }
 
 // on adapts a typed fold to the folds table, decoding the event's data first.
@@ -143,7 +146,7 @@ func foldJoined(s *State, e Event) error {
 	if d.Pending {
 		status = StatusPending
 	}
-	s.c.Players[d.PlayerID] = &player{ID: d.PlayerID, Nickname: d.Nickname, Role: d.Role, Region: d.Region, Fate: d.Fate, Status: status, Joined: e.At}
+	s.c.Players[d.PlayerID] = &player{ID: d.PlayerID, Nickname: d.Nickname, Role: d.Role, Region: d.Region, Fate: d.Fate, Status: status, Joined: e.At, Group: d.Group}
 	s.c.Order = append(s.c.Order, d.PlayerID)
 	return nil
 }
@@ -159,7 +162,7 @@ func foldRoleAssigned(s *State, _ Event, d PlayerData) error {
 		if p.Role != d.Role {
 			delete(s.c.Actions, p.ID) // an action of the old role no longer fits
 		}
-		p.Role, p.Region, p.Fate = d.Role, d.Region, d.Fate
+		p.Role, p.Region, p.Fate, p.Group = d.Role, d.Region, d.Fate, d.Group
 	})
 }
 
@@ -169,6 +172,7 @@ func foldPhase(s *State, _ Event, d PhaseChangedData) error {
 	}
 	s.c.Phase, s.c.Year, s.c.Ended = d.Phase, d.Year, d.Ended
 	s.c.Deadline, s.c.Paused, s.c.Remaining = d.Deadline, false, 0
+	s.c.RecapShown = false
 	if d.Phase == Debrief {
 		s.c.Suspended = false
 	}
@@ -177,6 +181,18 @@ func foldPhase(s *State, _ Event, d PhaseChangedData) error {
 
 // stopTimer and setTimer fold the timer state that pause, resume, extend, suspend and
 // unsuspend events carry.
+// foldUnsuspended resumes the game; after a lesson's end it starts the next lesson, out of
+// the de-roling screen, with the recap shown.
+func foldUnsuspended(s *State, _ Event, d UnsuspendedData) error {
+	s.c.Suspended = false
+	setTimer(s, d.TimerData)
+	if d.NewLesson {
+		s.c.Derole, s.c.ExitPrompts, s.c.LessonNo = false, nil, d.Lesson
+	}
+	s.c.RecapShown = d.Recap != nil
+	return nil
+}
+
 func stopTimer(s *State, d TimerData) {
 	s.c.Remaining = time.Duration(d.RemainingMs) * time.Millisecond
 	s.c.Deadline = nil
@@ -257,6 +273,12 @@ func foldAction(s *State, _ Event, d ActionData) error {
 // foldYearResolved steps the model again from the event's choices: the model is
 // deterministic and the room keeps its scenario, so the fold lands where Decide did.
 func foldYearResolved(s *State, _ Event, d YearResolvedData) error {
+	// The action shares travel in the staff-only yearActions just before (older logs
+	// carry them here).
+	if d.Choices.Actions == nil && s.c.PendingShares != nil {
+		d.Choices.Actions = s.c.PendingShares
+	}
+	s.c.PendingShares = nil
 	next, _, err := s.sc.Step(s.c.Econ, d.Choices, s.c.Mode, d.Seed)
 	if err != nil {
 		return fmt.Errorf("step %d: %w", d.Year, err)
@@ -272,6 +294,13 @@ func foldYearResolved(s *State, _ Event, d YearResolvedData) error {
 		if p, ok := s.c.Players[f.PlayerID]; ok {
 			p.Fate = f.Fate
 		}
+		if s.c.FateLog == nil {
+			s.c.FateLog = map[int]map[string]int{}
+		}
+		if s.c.FateLog[d.Year] == nil {
+			s.c.FateLog[d.Year] = map[string]int{}
+		}
+		s.c.FateLog[d.Year][f.Fate]++
 	}
 	return nil
 }

@@ -79,6 +79,8 @@ func init() {
 		"hidePost":      {staff, decideHidePost},
 		"settings":      {staff, decideSettings},
 		"delete":        {staff, decideDelete},
+		"rubric":        {staff, decideRubric},
+		"assess":        {staff, decideAssess},
 
 		"argue":  {activePlayer, decideArgue},
 		"reply":  {activePlayer, decideReply},
@@ -87,6 +89,7 @@ func init() {
 		"vote":   {activePlayer, decideVote},
 		"act":    {activePlayer, decideAct},
 	}
+	registerClassroom(handlers)
 }
 
 // CommandTypes lists every command type the room knows, sorted.
@@ -113,7 +116,10 @@ func staff(b *batch) error {
 	return nil
 }
 
-func activePlayer(b *batch) error {
+func activePlayer(b *batch) error { return checkPlayer(b, false) }
+
+// checkPlayer admits an active player; evenOnHold admits them while the game is on hold.
+func checkPlayer(b *batch, evenOnHold bool) error {
 	if b.cmd.By.Kind != Player {
 		return fault.New(fault.Forbidden, "Only players can do that.")
 	}
@@ -123,7 +129,7 @@ func activePlayer(b *batch) error {
 		return fault.New(fault.Forbidden, "You are no longer a player in this room.")
 	case p.Status == StatusPending:
 		return fault.New(fault.Forbidden, "Your teacher has not let you in yet. Please wait a moment.")
-	case b.s.c.Suspended:
+	case b.s.c.Suspended && !evenOnHold:
 		return fault.New(fault.WrongPhase, "The game is on hold until your teacher resumes it.")
 	}
 	b.me = p
@@ -140,6 +146,9 @@ type batch struct {
 	events []Event
 	work   *State
 	err    error
+	// lessonEnding: the command is ending the lesson, so closing its phase must not end
+	// it a second time at a plan's boundary.
+	lessonEnding bool
 }
 
 // add appends an event of the given type and data. A failure (data that does not encode,
@@ -279,7 +288,7 @@ func decideJoin(b *batch) error {
 	if n >= c.Settings.MaxPlayers {
 		return fault.Newf(fault.RoomFull, "This room is full (%d players).", c.Settings.MaxPlayers)
 	}
-	nick, err := CleanNickname(d.Nickname)
+	nick, err := b.s.checkNickname(d.Nickname)
 	if err != nil {
 		return err
 	}
@@ -289,10 +298,13 @@ func decideJoin(b *batch) error {
 		}
 	}
 	role := roles.Assign(counts)
-	region := roles.Region(regionCounts(sameRole[role]), regionCounts(all))
+	region := string(roles.Region(regionCounts(sameRole[role]), regionCounts(all)))
+	if c.Settings.Assignment == AssignChoice && c.Phase == Lobby {
+		role, region = "", "" // the player chooses (chooseRole), or gets one at the start
+	}
 	b.add(EvPlayerJoined, PlayerData{
-		PlayerID: d.PlayerID, Nickname: nick, Role: role, Region: string(region),
-		Fate: roles.InitialFate(role), Pending: c.JoinApproval,
+		PlayerID: d.PlayerID, Nickname: nick, Role: role, Region: region,
+		Fate: b.s.startingFate(role), Pending: c.JoinApproval, Group: b.s.groupFor(d.PlayerID, role),
 	})
 	return nil
 }

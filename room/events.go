@@ -97,6 +97,8 @@ type PlayerData struct {
 	// Pending is set while the player waits for approval; such an event is seen only by
 	// staff and the player.
 	Pending bool `json:"pending,omitempty"`
+	// Group is the player's small debate group, while the room has groups.
+	Group string `json:"group,omitempty"`
 }
 
 // PlayerRef names one player.
@@ -165,6 +167,12 @@ type PostData struct {
 	Evidence string `json:"evidence,omitempty"`
 	Text     string `json:"text"`
 	Held     bool   `json:"held,omitempty"`
+	// Filtered: held because the word filter matched (staff and the author see it).
+	Filtered bool `json:"filtered,omitempty"`
+	// Group and Audience: a post in a small debate group is seen only by the group's
+	// members at the time of posting (Audience, player ids) and staff, until promoted.
+	Group    string   `json:"group,omitempty"`
+	Audience []string `json:"audience,omitempty"`
 }
 
 // PostRef names a post (an argument or a reply).
@@ -176,6 +184,8 @@ type PostRef struct {
 type MarkData struct {
 	ArgumentID string `json:"argumentId"`
 	PlayerID   string `json:"playerId"`
+	// Audience: the argument's group, while it is group-only (see PostData).
+	Audience []string `json:"audience,omitempty"`
 }
 
 // VoteData is one player's vote on one decision; seen only by staff and the voter.

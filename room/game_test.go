@@ -147,9 +147,10 @@ func TestPlayedYears(t *testing.T) {
 	r := newRoom(t, CreateParams{Settings: Settings{PlayedYears: []int{1930, 1932}}})
 	r.join("a", "Ada")
 	evs := r.do(teacher, "start", nil)
-	if got := types(evs); len(got) != 3 || got[0] != EvYearResolved || got[1] != EvYearResolved || got[2] != EvPhaseChanged {
+	if got := types(evs); len(got) != 5 || got[1] != EvYearResolved || got[3] != EvYearResolved || got[4] != EvPhaseChanged {
 		t.Fatalf("start with 1928–29 stepped: %v", got)
 	}
+	evs = eventsOf(evs, EvYearResolved)
 	var d YearResolvedData
 	mustDecode(t, evs[0], &d)
 	hist := r.s.Scenario().HistoricalChoices(1928)
@@ -161,12 +162,12 @@ func TestPlayedYears(t *testing.T) {
 	}
 	r.toPhase(Resolution)
 	evs = r.do(teacher, "advance", nil)
-	if got := types(evs); len(got) != 2 || got[0] != EvYearResolved || r.s.Year() != 1932 {
+	if got := types(evs); len(got) != 3 || got[0] != EvYearActions || got[1] != EvYearResolved || r.s.Year() != 1932 {
 		t.Fatalf("after 1930: %v, year %d", got, r.s.Year())
 	}
 	r.toPhase(Resolution)
 	evs = r.do(teacher, "advance", nil)
-	if got := types(evs); len(got) != 3 || got[2] != EvPhaseChanged || r.s.Phase() != Debrief || r.s.Year() != 1934 {
+	if got := types(evs); len(got) != 5 || got[4] != EvPhaseChanged || r.s.Phase() != Debrief || r.s.Year() != 1934 {
 		t.Fatalf("after 1932: %v, %s %d", got, r.s.Phase(), r.s.Year())
 	}
 	if n := len(r.s.Record().Years); n != 7 {

@@ -59,6 +59,9 @@ func decideArgue(b *batch) error {
 	if b.s.c.Phase != Debate {
 		return fault.New(fault.WrongPhase, "Arguments are posted during the debate.")
 	}
+	if err := b.mayPost(); err != nil {
+		return err
+	}
 	text, err := cleanText(d.Text, "argument", MaxArgument)
 	if err != nil {
 		return err
@@ -76,11 +79,16 @@ func decideArgue(b *batch) error {
 		return fault.New(fault.Invalid, "That evidence card id cannot be read.")
 	}
 	seq := b.s.Seq() + 1
-	b.add(EvArgumentPosted, PostData{
+	pd := PostData{
 		ID: fmt.Sprintf("a%d", seq), PlayerID: b.me.ID, Nickname: b.me.Nickname, Role: b.me.Role,
 		Year: b.s.c.Year, Decision: d.Decision, Option: d.Option, Evidence: d.Evidence,
 		Text: text, Held: b.s.c.HoldPosts,
-	})
+	}
+	if b.s.c.GroupMode != "" && b.me.Group != "" {
+		pd.Group, pd.Audience = b.me.Group, b.s.audienceOf(b.me.Group)
+	}
+	b.s.screen(&pd)
+	b.add(EvArgumentPosted, pd)
 	return nil
 }
 
@@ -92,10 +100,26 @@ type replyData struct {
 // argument finds an argument the sending player can see.
 func (b *batch) argument(id string) (*post, error) {
 	p, ok := b.s.c.Posts[id]
-	if !ok || p.Parent != "" || p.Hidden || (p.Held && p.PlayerID != b.me.ID) {
+	if !ok || p.Parent != "" || !p.visibleTo(AudienceOf(b.cmd.By)) {
 		return nil, fault.New(fault.NotFound, "There is no such argument.")
 	}
 	return p, nil
+}
+
+// mayPost refuses a muted player's posts (their votes and actions still count).
+func (b *batch) mayPost() error {
+	if b.me.Muted {
+		return fault.New(fault.Forbidden, "Your teacher has paused your posting for now; you can still vote and act.")
+	}
+	return nil
+}
+
+// screen runs a post through the word filter: a post that trips it is held for the
+// teacher, who approves or hides it, whether or not the room holds every post.
+func (s *State) screen(pd *PostData) {
+	if s.filtered(pd.Text) {
+		pd.Held, pd.Filtered = true, true
+	}
 }
 
 func decideReply(b *batch) error {
@@ -106,6 +130,9 @@ func decideReply(b *batch) error {
 	if b.s.c.Phase != Debate && b.s.c.Phase != Vote {
 		return fault.New(fault.WrongPhase, "Replies are posted during the debate and the vote.")
 	}
+	if err := b.mayPost(); err != nil {
+		return err
+	}
 	arg, err := b.argument(d.ArgumentID)
 	if err != nil {
 		return err
@@ -115,10 +142,15 @@ func decideReply(b *batch) error {
 		return err
 	}
 	seq := b.s.Seq() + 1
-	b.add(EvReplyPosted, PostData{
+	pd := PostData{
 		ID: fmt.Sprintf("r%d", seq), Parent: arg.ID, PlayerID: b.me.ID, Nickname: b.me.Nickname,
 		Role: b.me.Role, Year: b.s.c.Year, Text: text, Held: b.s.c.HoldPosts,
-	})
+	}
+	if arg.groupOnly() { // a reply stays in its argument's group
+		pd.Group, pd.Audience = arg.Group, arg.Audience
+	}
+	b.s.screen(&pd)
+	b.add(EvReplyPosted, pd)
 	return nil
 }
 
@@ -147,10 +179,15 @@ func decideMark(on bool) func(*batch) error {
 			return fault.New(fault.Conflict, "You have already marked this argument as persuasive.")
 		case !on && !marked:
 			return fault.New(fault.Conflict, "You have not marked this argument.")
-		case on:
-			b.add(EvMarkAdded, MarkData{ArgumentID: arg.ID, PlayerID: b.me.ID})
-		default:
-			b.add(EvMarkRemoved, MarkData{ArgumentID: arg.ID, PlayerID: b.me.ID})
+		}
+		md := MarkData{ArgumentID: arg.ID, PlayerID: b.me.ID}
+		if arg.groupOnly() {
+			md.Audience = arg.Audience
+		}
+		if on {
+			b.add(EvMarkAdded, md)
+		} else {
+			b.add(EvMarkRemoved, md)
 		}
 		return nil
 	}

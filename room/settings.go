@@ -16,6 +16,21 @@ type Settings struct {
 	// PlayedYears lists the years the class plays (default: every year of the scenario).
 	// The others are stepped with history's choices and announced.
 	PlayedYears []int `json:"playedYears,omitempty"`
+	// Assignment is how players get roles: "auto" (the default: balanced as they join) or
+	// "choice" (players choose in the lobby under the plan's caps; see chooseRole).
+	Assignment string `json:"assignment,omitempty"`
+	// LessonPlan is the lesson plan (lessons.go): "" for none (the room's own timers and
+	// played years), or a plan id. With a plan, the plan's years and timers apply and
+	// PlayedYears and Timers follow it. Send "none" to drop the plan.
+	LessonPlan string `json:"lessonPlan,omitempty"`
+	// LessonMinutes is the length of a lesson (45, 50, 55 or 60; the block is 90).
+	LessonMinutes int `json:"lessonMinutes,omitempty"`
+	// Lessons are the played years of each lesson: the teacher's for the custom plan,
+	// filled in from the plan otherwise.
+	Lessons [][]int `json:"lessons,omitempty"`
+	// GraphicContent shows the material marked graphic; off (the default), clients show
+	// its non-graphic alternative.
+	GraphicContent bool `json:"graphicContent,omitempty"`
 }
 
 // Timers holds each phase's length in seconds.
@@ -111,7 +126,55 @@ func (st Settings) normalize(sc *economy.Scenario) (Settings, error) {
 		sort.Ints(played)
 		out.PlayedYears = played
 	}
+	switch out.Assignment {
+	case "":
+		out.Assignment = AssignAuto
+	case AssignAuto, AssignChoice:
+	default:
+		return st, fault.Newf(fault.Invalid, "%q is not a way of assigning roles; choose auto or choice.", out.Assignment)
+	}
+	if err := out.normalizeLessons(years); err != nil {
+		return st, err
+	}
 	return out, nil
+}
+
+// normalizeLessons checks the lesson plan and makes the played years follow it.
+func (st *Settings) normalizeLessons(years []int) error {
+	if st.LessonPlan == "" || st.LessonPlan == PlanNone {
+		st.LessonPlan, st.LessonMinutes, st.Lessons = "", 0, nil
+		return nil
+	}
+	p := lessons.byID[st.LessonPlan]
+	if p == nil {
+		return fault.Newf(fault.Invalid, "%q is not a lesson plan; choose one of %s.", st.LessonPlan, planNames())
+	}
+	switch {
+	case p.Minutes > 0:
+		st.LessonMinutes = p.Minutes
+	case st.LessonMinutes == 0:
+		st.LessonMinutes = lessons.lengthsOf(p)[0]
+	}
+	if !p.Custom {
+		st.Lessons = nil
+		for _, ys := range p.Lessons {
+			st.Lessons = append(st.Lessons, append([]int(nil), ys...))
+		}
+	}
+	if _, err := ScheduleFor(st.LessonPlan, st.LessonMinutes, st.Lessons); err != nil {
+		return err
+	}
+	valid := map[int]bool{}
+	for _, y := range years {
+		valid[y] = true
+	}
+	for _, y := range playedUnion(st.Lessons) {
+		if !valid[y] {
+			return fault.Newf(fault.Invalid, "The %s plan plays %d, which is not a year of this game.", p.Title, y)
+		}
+	}
+	st.PlayedYears = playedUnion(st.Lessons)
+	return nil
 }
 
 // merge overlays the non-zero fields of a settings change on the current settings.
@@ -135,6 +198,18 @@ func (st Settings) merge(ch Settings) Settings {
 	}
 	if len(ch.PlayedYears) != 0 {
 		out.PlayedYears = append([]int(nil), ch.PlayedYears...)
+	}
+	if ch.Assignment != "" {
+		out.Assignment = ch.Assignment
+	}
+	if ch.LessonPlan != "" && ch.LessonPlan != out.LessonPlan {
+		out.LessonPlan, out.LessonMinutes, out.Lessons = ch.LessonPlan, 0, nil
+	}
+	if ch.LessonMinutes != 0 {
+		out.LessonMinutes = ch.LessonMinutes
+	}
+	if len(ch.Lessons) != 0 {
+		out.Lessons = ch.Lessons
 	}
 	return out
 }

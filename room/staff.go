@@ -1,6 +1,7 @@
 package room
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/classroom-debate/debate/economy"
@@ -17,6 +18,7 @@ func decideStart(b *batch) error {
 	if b.s.c.Suspended {
 		return fault.New(fault.WrongPhase, "The game is on hold; resume it first.")
 	}
+	b.fillUndecided()
 	return b.nextYear(0)
 }
 
@@ -130,11 +132,18 @@ func decideUnsuspend(b *batch) error {
 	if !c.Suspended {
 		return fault.New(fault.Conflict, "The game is not on hold.")
 	}
-	d := TimerData{RemainingMs: c.Remaining.Milliseconds()}
+	d := UnsuspendedData{TimerData: TimerData{RemainingMs: c.Remaining.Milliseconds()}}
 	if timed(c.Phase) && !c.Paused {
 		dl := b.now.Add(c.Remaining)
-		d = TimerData{Deadline: &dl}
+		d.TimerData = TimerData{Deadline: &dl}
 	}
+	// A new lesson after the end of one; every resume shows where the class stands.
+	recap := b.s.Recap()
+	if c.Derole {
+		d.NewLesson, d.Lesson = true, b.s.lesson()+1
+		recap.Lesson = d.Lesson
+	}
+	d.Recap = &recap
 	b.add(EvUnsuspended, d)
 	return nil
 }
@@ -176,7 +185,7 @@ func decideApproveJoins(b *batch) error {
 }
 
 func (p *player) data() PlayerData {
-	return PlayerData{PlayerID: p.ID, Nickname: p.Nickname, Role: p.Role, Region: p.Region, Fate: p.Fate, Pending: p.Status == StatusPending}
+	return PlayerData{PlayerID: p.ID, Nickname: p.Nickname, Role: p.Role, Region: p.Region, Fate: p.Fate, Pending: p.Status == StatusPending, Group: p.Group}
 }
 
 type playerRef struct {
@@ -243,15 +252,10 @@ func decideAssignRole(b *batch) error {
 	if region == "" {
 		region = p.Region
 	}
-	if !roles.ValidRegion(region) {
+	if region != "" && !roles.ValidRegion(region) {
 		return fault.Newf(fault.Invalid, "%q is not a region in this game.", region)
 	}
-	pd := p.data()
-	if d.Role != p.Role {
-		pd.Fate = roles.InitialFate(d.Role)
-	}
-	pd.Role, pd.Region = d.Role, region
-	b.add(EvRoleAssigned, pd)
+	b.add(EvRoleAssigned, b.s.withRole(p, d.Role, region))
 	return nil
 }
 
@@ -371,7 +375,10 @@ func decideApprovePost(b *batch) error {
 		return fault.New(fault.Conflict, "That post is already visible to everyone.")
 	}
 	pd := p.PostData
-	pd.Held = false
+	pd.Held, pd.Filtered = false, false
+	if p.Promoted {
+		pd.Audience = nil // its thread went to the whole class meanwhile
+	}
 	b.add(EvPostApproved, pd)
 	return nil
 }
@@ -400,7 +407,21 @@ func decideSettings(b *batch) error {
 	if b.s.c.Phase == Debrief {
 		return fault.New(fault.WrongPhase, "The game is over.")
 	}
-	next, err := b.s.c.Settings.merge(d).normalize(b.s.sc)
+	var flags struct {
+		GraphicContent *bool `json:"graphicContent"`
+	}
+	if len(b.cmd.Data) > 0 { // d decoded already, so this cannot fail; absence needs a pointer
+		_ = json.Unmarshal(b.cmd.Data, &flags)
+	}
+	cur := b.s.c.Settings
+	if len(d.PlayedYears) > 0 && (d.LessonPlan != "" && d.LessonPlan != PlanNone || d.LessonPlan == "" && cur.LessonPlan != "") {
+		return fault.New(fault.Invalid, "The lesson plan decides which years are played; choose the custom plan (lessons) or no plan to pick years yourself.")
+	}
+	merged := cur.merge(d)
+	if flags.GraphicContent != nil {
+		merged.GraphicContent = *flags.GraphicContent
+	}
+	next, err := merged.normalize(b.s.sc)
 	if err != nil {
 		return err
 	}

@@ -3,9 +3,13 @@
 // events it becomes, or a *fault.Error. It also says who may see each event
 // (VisibilityOf) and what each viewer's snapshot holds (View).
 //
+// It also owns the classroom around the game (classroom.go): role choice, lessons and
+// their plans (lessons.go), end of lesson with de-roling and exit tickets, recaps, the word
+// filter and the teacher's moderation, small debate groups, and fates that change.
+//
 // The package has no clock, network, storage or goroutines: time is passed in, randomness
 // comes from the room's seed, and the same events always fold to the same State. It imports
-// the economy model, roles and fault. The per-room actor, transport and storage live in
+// the economy model, roles, history (the recap's bands) and fault. The per-room actor, transport and storage live in
 // package engine and around it.
 package room
 
@@ -65,6 +69,10 @@ type core struct {
 	InjectedAll   []InjectedData    `json:"injectedAll,omitempty"`
 	Processed     map[string]uint64 `json:"processed"`
 	LastActivity  time.Time         `json:"lastActivity"`
+	classroom
+	// The teacher's rubric (nil: DefaultRubric) and scores in force (assess.go).
+	Rubric      []Criterion  `json:"rubric,omitempty"`
+	Assessments []Assessment `json:"assessments,omitempty"`
 }
 
 type player struct {
@@ -75,6 +83,13 @@ type player struct {
 	Fate     string    `json:"fate,omitempty"`
 	Status   string    `json:"status"`
 	Joined   time.Time `json:"joined"`
+	// Classroom: a group player's members, moderation flags, the debate group, the
+	// generation of the last rejoin code issued.
+	Members    []string `json:"members,omitempty"`
+	Muted      bool     `json:"muted,omitempty"`
+	SteppedOut bool     `json:"steppedOut,omitempty"`
+	Group      string   `json:"group,omitempty"`
+	Rejoin     int      `json:"rejoin,omitempty"`
 }
 
 type post struct {
@@ -82,6 +97,11 @@ type post struct {
 	At     time.Time       `json:"at"`
 	Hidden bool            `json:"hidden,omitempty"`
 	Marks  map[string]bool `json:"marks,omitempty"` // arguments: who marked it persuasive
+	// Spotlit: the teacher's spotlight. Promoted: a group's post carried to the whole
+	// class. Reports: who reported it, and why.
+	Spotlit  bool              `json:"spotlit,omitempty"`
+	Promoted bool              `json:"promoted,omitempty"`
+	Reports  map[string]string `json:"reports,omitempty"`
 }
 
 // YearResult is one resolved year: what the class chose (or history, for a stepped year),

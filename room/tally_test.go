@@ -30,11 +30,21 @@ func voteRoom(t *testing.T, mode VoteMode, playerRoles []string) *testRoom {
 func (r *testRoom) closeVote() ([]Tally, YearResult) {
 	r.t.Helper()
 	evs := r.do(teacher, "advance", nil)
-	if got := types(evs); len(got) != 3 || got[0] != EvVotesClosed || got[1] != EvYearResolved || got[2] != EvPhaseChanged {
+	if got := types(evs); len(got) != 4 || got[0] != EvVotesClosed || got[1] != EvYearActions || got[2] != EvYearResolved || got[3] != EvPhaseChanged {
 		r.t.Fatalf("closing the vote gave %v", got)
 	}
-	if !VisibilityOf(evs[0]).Public || !VisibilityOf(evs[1]).Public {
+	if !VisibilityOf(evs[0]).Public || !VisibilityOf(evs[2]).Public {
 		r.t.Error("tallies and outcomes are public")
+	}
+	// Privacy: the action shares (which name individual actions in a small class) are
+	// for staff only, never in the public yearResolved.
+	if v := VisibilityOf(evs[1]); v.Public || v.Projector || len(v.Players) != 0 || !v.Staff {
+		r.t.Errorf("yearActions visibility %+v, want staff only", v)
+	}
+	var pub YearResolvedData
+	mustDecode(r.t, evs[2], &pub)
+	if pub.Choices.Actions != nil {
+		r.t.Error("yearResolved carries the action shares")
 	}
 	var vc VotesClosedData
 	mustDecode(r.t, evs[0], &vc)

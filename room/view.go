@@ -41,9 +41,16 @@ type View struct {
 	Announcements []Announcement `json:"announcements"`
 	Injected      []InjectedData `json:"injected"` // shock events brought in, every year so far
 
+	// Lessons, de-roling, moderation (classroom_view.go).
+	ClassroomView
+
 	// Staff only.
 	Votes   map[string]map[string]VoteData `json:"votes,omitempty"`   // player → decision → vote, this year
 	Actions map[string]string              `json:"actions,omitempty"` // player → action, this year
+
+	// Staff only: the rubric in force and the teacher's scores (assess.go).
+	Rubric      []Criterion  `json:"rubric,omitempty"`
+	Assessments []Assessment `json:"assessments,omitempty"`
 }
 
 // ScenarioInfo names the scenario a room plays.
@@ -62,6 +69,14 @@ type PlayerInfo struct {
 	Region   string `json:"region"`
 	Fate     string `json:"fate,omitempty"`
 	Status   string `json:"status"`
+	Group    string `json:"group,omitempty"` // the small debate group
+	// Staff (and the player themself) only: a group player's members, whether the
+	// teacher muted them, whether they stepped out of role, and the generation of their
+	// last rejoin code.
+	Members    []string `json:"members,omitempty"`
+	Muted      bool     `json:"muted,omitempty"`
+	SteppedOut bool     `json:"steppedOut,omitempty"`
+	Rejoin     int      `json:"rejoinIssued,omitempty"`
 }
 
 // Me is what a player sees of themself.
@@ -119,6 +134,7 @@ type DirectiveInfo struct {
 // ArgumentView is an argument with its replies and marks.
 type ArgumentView struct {
 	PostView
+	Spotlit    bool       `json:"spotlit,omitempty"`
 	Marks      int        `json:"marks"`
 	MarkedByMe bool       `json:"markedByMe,omitempty"`
 	MarkedBy   []string   `json:"markedBy,omitempty"` // staff only
@@ -128,8 +144,18 @@ type ArgumentView struct {
 // PostView is an argument's or a reply's content.
 type PostView struct {
 	PostData
-	At     time.Time `json:"at"`
-	Hidden bool      `json:"hidden,omitempty"` // staff only: hidden from everyone else
+	At       time.Time `json:"at"`
+	Hidden   bool      `json:"hidden,omitempty"` // staff only: hidden from everyone else
+	Promoted bool      `json:"promoted,omitempty"`
+	// Reports: staff only; ReportedByMe: the viewing player reported it.
+	Reports      []ReportView `json:"reports,omitempty"`
+	ReportedByMe bool         `json:"reportedByMe,omitempty"`
+}
+
+// ReportView is one player's report of a post (staff only).
+type ReportView struct {
+	PlayerID string `json:"playerId"`
+	Reason   string `json:"reason,omitempty"`
 }
 
 // View returns the snapshot p may see.
@@ -162,7 +188,7 @@ func (s *State) View(p Principal) View {
 	for _, id := range c.Order {
 		pl := c.Players[id]
 		if staff || pl.Status == StatusActive {
-			v.Players = append(v.Players, pl.info())
+			v.Players = append(v.Players, pl.info(staff))
 		}
 	}
 	var yr *economy.Year
@@ -174,7 +200,7 @@ func (s *State) View(p Principal) View {
 	}
 	if a.Kind == Player {
 		if me, ok := c.Players[a.PlayerID]; ok {
-			m := &Me{PlayerInfo: me.info(), Votes: map[string]VoteData{}, Action: c.Actions[me.ID], ActionsOpen: []ActionInfo{}}
+			m := &Me{PlayerInfo: me.info(true), Votes: map[string]VoteData{}, Action: c.Actions[me.ID], ActionsOpen: []ActionInfo{}}
 			for d, vote := range c.Votes[me.ID] {
 				m.Votes[d] = vote
 			}
@@ -200,13 +226,21 @@ func (s *State) View(p Principal) View {
 		for pid, act := range c.Actions {
 			v.Actions[pid] = act
 		}
+		s.assessView(&v)
 	}
 	v.Arguments = s.arguments(a)
+	s.classroomView(&v, a)
 	return v
 }
 
-func (p *player) info() PlayerInfo {
-	return PlayerInfo{ID: p.ID, Nickname: p.Nickname, Role: p.Role, Region: p.Region, Fate: p.Fate, Status: p.Status}
+// info is a player as others see them; private adds what only staff and the player see.
+func (p *player) info(private bool) PlayerInfo {
+	pi := PlayerInfo{ID: p.ID, Nickname: p.Nickname, Role: p.Role, Region: p.Region, Fate: p.Fate, Status: p.Status, Group: p.Group}
+	if private {
+		pi.Members = append([]string(nil), p.Members...)
+		pi.Muted, pi.SteppedOut, pi.Rejoin = p.Muted, p.SteppedOut, p.Rejoin
+	}
+	return pi
 }
 
 // yearInfo describes the year in play, with each directive's state.
@@ -236,15 +270,7 @@ func (s *State) yearInfo(y *economy.Year, staff bool) *YearInfo {
 // post, and see a held one only if they wrote it.
 func (s *State) arguments(a Audience) []ArgumentView {
 	staff := a.Kind == Teacher
-	visible := func(p *post) bool {
-		if staff {
-			return true
-		}
-		if p.Hidden {
-			return false
-		}
-		return !p.Held || (a.Kind == Player && p.PlayerID == a.PlayerID)
-	}
+	visible := func(p *post) bool { return p.visibleTo(a) }
 	out := []ArgumentView{}
 	index := map[string]int{}
 	for _, id := range s.c.PostOrder {
@@ -252,12 +278,28 @@ func (s *State) arguments(a Audience) []ArgumentView {
 		if !visible(p) {
 			continue
 		}
-		pv := PostView{PostData: p.PostData, At: p.At}
+		pv := PostView{PostData: p.PostData, At: p.At, Promoted: p.Promoted}
+		if au, ok := s.c.Players[p.PlayerID]; ok {
+			pv.Nickname = au.Nickname // after a rename, posts show the new name
+		}
 		if staff {
 			pv.Hidden = p.Hidden
+			for _, pid := range s.c.Order {
+				if reason, ok := p.Reports[pid]; ok {
+					pv.Reports = append(pv.Reports, ReportView{PlayerID: pid, Reason: reason})
+				}
+			}
+		} else {
+			pv.Filtered = pv.Filtered && a.Kind == Player && a.PlayerID == p.PlayerID
+			if !p.groupOnly() {
+				pv.Audience = nil // a promoted post's old group is nobody's business
+			}
+		}
+		if a.Kind == Player {
+			_, pv.ReportedByMe = p.Reports[a.PlayerID]
 		}
 		if p.Parent == "" {
-			av := ArgumentView{PostView: pv, Marks: len(p.Marks), Replies: []PostView{}}
+			av := ArgumentView{PostView: pv, Marks: len(p.Marks), Replies: []PostView{}, Spotlit: p.Spotlit}
 			if a.Kind == Player {
 				av.MarkedByMe = p.Marks[a.PlayerID]
 			}

@@ -6,11 +6,17 @@ import "encoding/json"
 // receives Stub(e).
 //   - voteCast and actionTaken: staff and the player concerned;
 //   - a held argument or reply: staff and its author (postApproved later carries it to all);
+//   - a post (or a mark) in a small debate group: staff and the group's members;
+//   - the classroom's private events (classroomVisibility): exit tickets, reports, mutes,
+//     stepping out, rejoin codes, the teacher's filter words, a year's private record;
 //   - playerJoined and roleAssigned of a player waiting for approval: staff and that player;
 //   - roomCreated (it carries the whole scenario): staff;
 //   - everything else: everyone.
 func VisibilityOf(e Event) Visibility {
 	staffAnd := func(ids ...string) Visibility { return Visibility{Staff: true, Players: ids} }
+	if v, ok := classroomVisibility(e); ok {
+		return v
+	}
 	switch e.Type {
 	case EvVoteCast, EvActionTaken:
 		var d PlayerRef
@@ -18,13 +24,24 @@ func VisibilityOf(e Event) Visibility {
 			return staffAnd()
 		}
 		return staffAnd(d.PlayerID)
-	case EvArgumentPosted, EvReplyPosted:
+	case EvArgumentPosted, EvReplyPosted, EvPostApproved:
 		var d PostData
 		if json.Unmarshal(e.Data, &d) != nil {
 			return staffAnd()
 		}
 		if d.Held {
 			return staffAnd(d.PlayerID)
+		}
+		if len(d.Audience) > 0 {
+			return staffAnd(d.Audience...)
+		}
+	case EvMarkAdded, EvMarkRemoved:
+		var d MarkData
+		if json.Unmarshal(e.Data, &d) != nil {
+			return staffAnd()
+		}
+		if len(d.Audience) > 0 {
+			return staffAnd(d.Audience...)
 		}
 	case EvPlayerJoined, EvRoleAssigned:
 		var d PlayerData
@@ -34,7 +51,7 @@ func VisibilityOf(e Event) Visibility {
 		if d.Pending {
 			return staffAnd(d.PlayerID)
 		}
-	case EvRoomCreated:
+	case EvRoomCreated, EvRubricSet, EvAssessed: // the scenario; the teacher's assessment
 		return staffAnd()
 	}
 	return Visibility{Public: true, Staff: true, Projector: true}
