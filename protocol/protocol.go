@@ -20,7 +20,7 @@ const Version = 1
 
 // Limits on inbound messages.
 const (
-	MaxMessageBytes = 8 << 10 // a WebSocket frame or POST body; the longest command is ~2.5 KB
+	MaxMessageBytes = 16 << 10 // a WebSocket frame or POST body; the longest command, an exit ticket of two 1,000-character answers in a four-byte script, is ~8.2 KB
 	MaxTypeLen      = 32
 	MaxIDLen        = 64
 )

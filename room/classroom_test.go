@@ -716,3 +716,39 @@ func TestRecapBesideHistory(t *testing.T) {
 		t.Errorf("harvest figure %+v", harvest)
 	}
 }
+
+// Every player's briefing can be built from the room's context in every year, whatever
+// their fate (the content in package roles reads BriefingContext).
+func TestBriefingContextFeedsEveryBriefing(t *testing.T) {
+	r := newRoom(t, CreateParams{Seed: 5, Settings: Settings{PlayedYears: []int{1928, 1930, 1931, 1932, 1933}}})
+	for _, p := range []struct{ id, role string }{{"o", roles.Official}, {"p", roles.Peasant}, {"k", roles.Kulak}, {"b", roles.Bukharinite}, {"h", roles.Historian}} {
+		r.join(p.id, "Player "+p.id)
+		r.do(teacher, "assignRole", map[string]string{"playerId": p.id, "role": p.role})
+	}
+	r.do(teacher, "start", nil)
+	for r.s.Phase() != Debrief {
+		if r.s.Phase() == Briefing {
+			for _, id := range r.s.c.Order {
+				ctx, _ := r.s.BriefingContext(id)
+				if _, err := roles.Briefing(r.s.c.Players[id].Role, r.s.Year(), ctx); err != nil {
+					t.Errorf("%d briefing of %s (%s): %v", r.s.Year(), id, r.s.c.Players[id].Fate, err)
+				}
+			}
+		}
+		if r.s.Phase() == Vote {
+			for _, id := range r.s.c.Order {
+				a := r.actionFor(id)
+				if id == "b" && r.s.Year() >= 1930 {
+					a = "bukharin-organise-quietly"
+				}
+				if a != "" {
+					r.do(pl(id), "act", map[string]string{"action": a})
+				}
+			}
+		}
+		r.do(teacher, "advance", nil)
+	}
+	if k, b := r.s.c.Players["k"].Fate, r.s.c.Players["b"].Fate; k != roles.Settler || b != roles.Organising {
+		t.Errorf("fates at the end: kulak %q, Bukharinite %q", k, b)
+	}
+}

@@ -62,7 +62,7 @@ type ContentNoteView struct {
 }
 
 // ContentNoteMessage is the message id of the content note in the message catalogue.
-const ContentNoteMessage = "content-note"
+const ContentNoteMessage = "contentNote.body"
 
 // GroupsView describes the small debate groups.
 type GroupsView struct {

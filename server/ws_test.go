@@ -469,7 +469,7 @@ func TestHugeMessageClosesSocket(t *testing.T) {
 	r := ts.room("")
 	teacher := ts.dial(r.Code, r.TeacherKey)
 	before := ts.last(r.RoomID)
-	huge := `{"v":1,"type":"announce","id":"h","data":{"text":"` + strings.Repeat("x", 40<<10) + `"}}`
+	huge := `{"v":1,"type":"announce","id":"h","data":{"text":"` + strings.Repeat("x", protocol.MaxMessageBytes*5) + `"}}`
 	if err := teacher.SendRaw(ctxT(t), []byte(huge)); err != nil {
 		t.Fatal(err)
 	}
