@@ -259,7 +259,8 @@ func (tb *tab) waitJS(expr, what string) {
 	for {
 		// A navigation (a form that moves to the next page, a reload) ends a poll
 		// early; poll again in the new document until the deadline.
-		_, err = chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond)))
+		// An exception (an element not drawn yet) counts as "not yet".
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool]("(() => { try { return !!("+expr+"); } catch (e) { return false; } })()", chromedp.WithPollingInterval(50*time.Millisecond)))
 		if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "navigated") && !strings.Contains(err.Error(), "context") {
 			break
 		}
@@ -304,7 +305,9 @@ func (tb *tab) shot(name string, w, h int64, at string) {
 	tb.t.Helper()
 	tb.do(chromedp.EmulateViewport(w, h))
 	eval[bool](tb, fmt.Sprintf(`(() => { const el = %s && document.querySelector(%s); if (el) el.scrollIntoView({block: 'start'}); else window.scrollTo(0, 0); return true; })()`, jsStr(at), jsStr(at)))
-	tb.do(chromedp.Sleep(200 * time.Millisecond)) // let layout and the QR image settle
+	// Wait for fonts, images and two frames, so the picture shows the settled layout.
+	eval[bool](tb, `document.fonts.ready.then(() => Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; }))))
+	  .then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))))`)
 	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
 	defer cancel()
 	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -315,6 +318,20 @@ func (tb *tab) shot(name string, w, h int64, at string) {
 		tb.t.Fatal(err)
 	}
 	tb.do(chromedp.EmulateViewport(1280, 720))
+}
+
+// fits checks that the page at its current viewport needs no sideways scrolling, and
+// names the widest elements when it does.
+func (tb *tab) fits(width int) {
+	tb.t.Helper()
+	tb.do(chromedp.EmulateViewport(int64(width), 740))
+	over := eval[string](tb, fmt.Sprintf(`(() => { if (document.documentElement.scrollWidth <= %d) return '';
+	  return [...document.querySelectorAll('#main *')].filter(e => e.getBoundingClientRect().right > %d + 1)
+	    .slice(-6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', '); })()`, width, width))
+	tb.do(chromedp.EmulateViewport(1280, 720))
+	if over != "" {
+		tb.t.Errorf("%s: the page is wider than %d px: %s", tb.name, width, over)
+	}
 }
 
 // pdf prints the page as the browser's print dialog would, with the page's own size.

@@ -62,7 +62,8 @@ export function yearPhase(v) {
   if (!v) return '';
   if (v.phase === 'lobby') return t('phase.lobby');
   if (v.phase === 'debrief') return t(v.ended ? 'phase.ended' : 'phase.debrief');
-  return `${v.year} · ${phaseName(v.phase)}${v.suspended ? ` · ${t('timer.suspended')}` : ''}`;
+  if (v.derole) return t('exit.deroleTitle');
+  return `${v.year} · ${phaseName(v.phase)}`;
 }
 
 export function errorText(e) {
