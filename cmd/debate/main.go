@@ -3,6 +3,7 @@
 //	debate [serve] [flags]        run the server (the default)
 //	debate simulate [flags]       run the economy model and print the years
 //	debate replay FILE            rebuild a room's final state and scores from its exported log
+//	debate probe                  check a running server's /healthz
 //
 // Each subcommand lives in its own file and returns a process exit code.
 package main
@@ -29,6 +30,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runReplay(args, stdout, stderr)
 	case "serve":
 		return runServe(args, stdout, stderr)
+	case "probe":
+		return runProbe(args, stdout, stderr)
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -41,4 +44,5 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 const usage = `usage:
   debate [serve] [flags]     run the classroom debate server (default)
   debate simulate [flags]    run the 1928–1934 economy model; --help for flags
-  debate replay FILE         rebuild a room's final state and scores from its exported log`
+  debate replay FILE         rebuild a room's final state and scores from its exported log
+  debate probe [--url URL]   check a running server's health (for container health checks)`
