@@ -81,6 +81,7 @@ func init() {
 		EvAssessed:        on(foldAssessed),
 	}
 	registerClassroomFolds(folds)
+	registerHistorianFolds(folds)
 }
 
 // on adapts a typed fold to the folds table, decoding the event's data first.

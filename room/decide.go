@@ -90,6 +90,7 @@ func init() {
 		"act":    {activePlayer, decideAct},
 	}
 	registerClassroom(handlers)
+	registerHistorian(handlers)
 }
 
 // CommandTypes lists every command type the room knows, sorted.

@@ -221,14 +221,16 @@ func TestPermissions(t *testing.T) {
 		"join": "system", "tick": "system", "issueRejoin": "system",
 		"argue": "player", "reply": "player", "mark": "player", "unmark": "player", "vote": "player", "act": "player",
 		"chooseRole": "player", "optOut": "player", "exitTicket": "player", "report": "player", "stepOut": "player",
+		"flagClaim": "player", "attachCard": "player", "annotate": "player",
 	}
 	for _, typ := range CommandTypes() {
 		if who[typ] == "" {
 			who[typ] = "staff"
 		}
 	}
-	// 29 of the room engine, 15 of the classroom, 2 of the teacher's assessment.
-	if want := 29 + 15 + 2; len(who) != want {
+	// 29 of the room engine, 15 of the classroom, 2 of the teacher's assessment, 3 of the
+	// Historian.
+	if want := 29 + 15 + 2 + 3; len(who) != want {
 		t.Errorf("%d command types, want %d", len(who), want)
 	}
 	kinds := map[string][]Principal{

@@ -5,7 +5,8 @@
 //
 // It also owns the classroom around the game (classroom.go): role choice, lessons and
 // their plans (lessons.go), end of lesson with de-roling and exit tickets, recaps, the word
-// filter and the teacher's moderation, small debate groups, and fates that change.
+// filter and the teacher's moderation, small debate groups, and fates that change; and the
+// Historian's flags, attached evidence cards and annotations (historian.go).
 //
 // The package has no clock, network, storage or goroutines: time is passed in, randomness
 // comes from the room's seed, and the same events always fold to the same State. It imports
@@ -70,6 +71,7 @@ type core struct {
 	Processed     map[string]uint64 `json:"processed"`
 	LastActivity  time.Time         `json:"lastActivity"`
 	classroom
+	historianNotes // flags, cards and annotations (historian.go)
 	// The teacher's rubric (nil: DefaultRubric) and scores in force (assess.go).
 	Rubric      []Criterion  `json:"rubric,omitempty"`
 	Assessments []Assessment `json:"assessments,omitempty"`
@@ -112,6 +114,8 @@ type YearResult struct {
 	Tallies []Tally             `json:"tallies,omitempty"`
 	Choices economy.YearChoices `json:"choices"`
 	Outcome economy.Outcome     `json:"outcome"`
+	// Annotations: the historians' notes on the outcome, filled in snapshots only.
+	Annotations []AnnotationView `json:"annotations,omitempty"`
 }
 
 // Announcement is a teacher's free-text message.

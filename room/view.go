@@ -139,6 +139,10 @@ type ArgumentView struct {
 	MarkedByMe bool       `json:"markedByMe,omitempty"`
 	MarkedBy   []string   `json:"markedBy,omitempty"` // staff only
 	Replies    []PostView `json:"replies"`
+
+	// Historians' requests for evidence and the cards they attached (historian.go).
+	Flags []FlagView `json:"historianFlags,omitempty"`
+	Cards []CardView `json:"historianCards,omitempty"`
 }
 
 // PostView is an argument's or a reply's content.
@@ -230,6 +234,7 @@ func (s *State) View(p Principal) View {
 	}
 	v.Arguments = s.arguments(a)
 	s.classroomView(&v, a)
+	s.historianView(&v, a)
 	return v
 }
 

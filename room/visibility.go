@@ -17,6 +17,9 @@ func VisibilityOf(e Event) Visibility {
 	if v, ok := classroomVisibility(e); ok {
 		return v
 	}
+	if v, ok := historianVisibility(e); ok {
+		return v
+	}
 	switch e.Type {
 	case EvVoteCast, EvActionTaken:
 		var d PlayerRef

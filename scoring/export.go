@@ -190,9 +190,9 @@ func DebriefJSON(events []room.Event) ([]byte, error) {
 }
 
 // Gradebook exports one CSV row per student (a group player is one row that lists its
-// members): role, the teacher's rubric scores and notes, the debate counts, peer marks
-// received and given (apart from the teacher's columns), votes, actions and exit-ticket
-// answers. It has no game score: a role's result measures history's outcome for the
+// members): role, the teacher's rubric scores and notes, the debate counts, the
+// Historian's flags, cards attached and annotations, peer marks received and given (apart
+// from the teacher's columns), votes, actions and exit-ticket answers. It has no game score: a role's result measures history's outcome for the
 // people played, not the student. Players who never got past approval are left out.
 func Gradebook(events []room.Event) ([]byte, error) {
 	ss, err := fold(events)
@@ -206,6 +206,7 @@ func Gradebook(events []room.Event) ([]byte, error) {
 	}
 	head = append(head, "teacher: notes",
 		"arguments", "replies", "evidence cited",
+		"historian: flags", "historian: cards attached", "historian: annotations",
 		"peer marks received (own role)", "peer marks received (other roles)", "peer marks given",
 		"votes cast", "abstentions", "actions taken", "actions",
 		"exit tickets", "exit ticket flagged")
@@ -250,6 +251,7 @@ func Gradebook(events []room.Event) ([]byte, error) {
 		}
 		row = append(row, cell(strings.Join(notes, " | ")),
 			itoa(a.arguments), itoa(a.replies), itoa(a.evidence),
+			a.historian(p.Role, a.flags), a.historian(p.Role, a.cards), a.historian(p.Role, a.annotations),
 			itoa(a.marksSame), itoa(a.marksOther), itoa(a.marksGiven),
 			itoa(a.votes), itoa(a.abstentions), itoa(len(a.actions)), cell(strings.Join(a.actions, "; ")),
 			cell(strings.Join(answers, " | ")), flagged)
@@ -271,6 +273,15 @@ func cell(s string) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// historian is a count of the Historian's work, left blank for a player who never did any
+// and is not a Historian.
+func (a *playerActivity) historian(role string, n int) string {
+	if role != "historian" && a.flags+a.cards+a.annotations == 0 {
+		return ""
+	}
+	return itoa(n)
+}
+
 func playerInfo(ss *session, id string) room.PlayerInfo {
 	for _, p := range ss.final.Players {
 		if p.ID == id {
@@ -281,9 +292,11 @@ func playerInfo(ss *session, id string) room.PlayerInfo {
 }
 
 // playerActivity counts what a player did over the game, from the final state: visible
-// posts, peer marks, votes in force and actions in force.
+// posts, peer marks, votes in force and actions in force, and a Historian's flags, cards
+// and annotations in force (on visible arguments; held notes left out).
 type playerActivity struct {
 	arguments, replies, evidence      int
+	flags, cards, annotations         int
 	marksSame, marksOther, marksGiven int
 	votes, abstentions                int
 	actions                           []string // "1928 Petition the authorities"
@@ -322,6 +335,21 @@ func activity(ss *session) map[string]*playerActivity {
 		for _, r := range a.Replies {
 			if !r.Hidden && !r.Held {
 				get(r.PlayerID).replies++
+			}
+		}
+		for _, f := range a.Flags {
+			if !f.Held {
+				get(f.PlayerID).flags++
+			}
+		}
+		for _, c := range a.Cards {
+			get(c.PlayerID).cards++
+		}
+	}
+	for _, r := range ss.final.Results {
+		for _, n := range r.Annotations {
+			if !n.Held {
+				get(n.PlayerID).annotations++
 			}
 		}
 	}

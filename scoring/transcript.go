@@ -10,9 +10,9 @@ import (
 	"github.com/classroom-debate/debate/room"
 )
 
-// Transcript exports the game as Markdown: the debate year by year with the votes, the
-// model's outcome beside history's band, the famine by region as ranges, the teacher's
-// announcements and the exit tickets. Posts the teacher hid or never approved are left
+// Transcript exports the game as Markdown: the debate year by year with the votes and the
+// historians' flags, cards and notes, the model's outcome beside history's band, the
+// famine by region as ranges, the teacher's announcements and the exit tickets. Posts the teacher hid or never approved are left
 // out and counted.
 func Transcript(events []room.Event) ([]byte, error) {
 	ss, err := fold(events)
@@ -176,6 +176,55 @@ func writeYear(b *bytes.Buffer, ss *session, c *Content, snap *yearSnap, fam Fam
 	for _, a := range fam.Accounts {
 		fmt.Fprintf(b, "**%s** *(%s)*\n\n%s\n\nReal testimony: %s.\n\n", md(a.Title), md(a.Label), md(a.Text), md(strings.Join(a.Testimony, "; ")))
 	}
+	writeAnnotations(b, ss, snap.Year)
+}
+
+// writeHistorianNotes lists under an argument the historians' requests for evidence and
+// the cards they attached, and returns how many lines it wrote. Notes the word filter
+// held are left out, like held posts.
+func writeHistorianNotes(b *bytes.Buffer, ss *session, a room.ArgumentView) int {
+	n := 0
+	for _, f := range a.Flags {
+		if f.Held {
+			continue
+		}
+		n++
+		who := md(nickname(ss, f.PlayerID, f.PlayerID))
+		if f.Note == "" {
+			fmt.Fprintf(b, "- *A historian (%s) asks for evidence.*\n", who)
+		} else {
+			fmt.Fprintf(b, "- *A historian (%s) asks for evidence:* %s\n", who, quoteInline(f.Note))
+		}
+	}
+	for _, c := range a.Cards {
+		n++
+		title := c.Title
+		if title == "" {
+			title = c.CardID
+		}
+		fmt.Fprintf(b, "- *A historian (%s) attached the evidence card* %s (`%s`)\n", md(nickname(ss, c.PlayerID, c.PlayerID)), md(title), strings.ReplaceAll(c.CardID, "`", "'"))
+	}
+	return n
+}
+
+// writeAnnotations writes the historians' notes on a year's outcome (held notes left out).
+func writeAnnotations(b *bytes.Buffer, ss *session, year int) {
+	var notes []room.AnnotationView
+	for _, r := range ss.final.Results {
+		for _, n := range r.Annotations {
+			if r.Year == year && !n.Held {
+				notes = append(notes, n)
+			}
+		}
+	}
+	if len(notes) == 0 {
+		return
+	}
+	b.WriteString("### Historians' notes\n\n")
+	for _, n := range notes {
+		fmt.Fprintf(b, "- **%s** (Historian): %s\n", md(nickname(ss, n.PlayerID, n.PlayerID)), quoteInline(n.Text))
+	}
+	b.WriteString("\n")
 }
 
 // writePosts writes a year's visible arguments with their replies.
@@ -208,6 +257,7 @@ func writePosts(b *bytes.Buffer, ss *session, year int) {
 		b.WriteString(":\n\n")
 		b.WriteString(quoteBlock(a.Text))
 		b.WriteString("\n")
+		notes := writeHistorianNotes(b, ss, a)
 		for _, r := range a.Replies {
 			if r.Hidden || r.Held {
 				left++
@@ -215,7 +265,7 @@ func writePosts(b *bytes.Buffer, ss *session, year int) {
 			}
 			fmt.Fprintf(b, "- **%s** (%s) replied: %s\n", md(nickname(ss, r.PlayerID, r.Nickname)), roleName(r.Role), quoteInline(r.Text))
 		}
-		if len(a.Replies) > 0 {
+		if len(a.Replies) > 0 || notes > 0 {
 			b.WriteString("\n")
 		}
 	}

@@ -204,8 +204,8 @@ func sortedIDs(m map[string]int) []string {
 // model steps the other years with history's choices. It exercises the caps (one player
 // argues five times in 1928), marks from the same and other roles, a held post and a
 // hidden one, abstentions, actions, an announcement, a student stepping out of role, the
-// exit tickets of both lessons, and the teacher's rubric scores given after the game. The
-// log is the same on every run.
+// Historian's flag, attached card and annotations, the exit tickets of both lessons, and
+// the teacher's rubric scores given after the game. The log is the same on every run.
 func Session() ([]room.Event, error) {
 	d := NewDriver(room.CreateParams{
 		RoomID: "room-golden", Code: "GOLD", Seed: 7,
@@ -279,11 +279,16 @@ func Session() ([]room.Event, error) {
 	d.Reply("p6", a4, "The Petrovsky and Chubar letter of June 1932 warned of exactly this.")
 	d.Do(Player("p2"), "mark", map[string]string{"argumentId": a4})
 	d.Do(Player("p6"), "mark", map[string]string{"argumentId": a4})
+	// The Historian asks for evidence on an older claim and attaches a card to Anya's.
+	d.Do(Player("p6"), "flagClaim", map[string]string{"argumentId": a2, "note": "How much grain did the plan ask for in 1928, and who counted it?"})
+	d.Do(Player("p6"), "attachCard", map[string]string{"argumentId": a4, "cardId": "petrovsky-chubar-1932"})
 	d.Advance(room.Vote)
 	d.VoteAll(map[string]int{"p1": 0, "p2": 0, "p3": 0, "p4": 1, "p5": 0})
 	d.Act("p1", "official-report-honestly", "official-ask-relief")
 	d.Advance(room.Resolution)
+	d.Do(Player("p6"), "annotate", map[string]any{"year": 1932, "text": "The class cut the quota, so the model's famine is far smaller than the real one of 1932–33."})
 	d.Advance(room.Debrief)
+	d.Do(Player("p6"), "annotate", map[string]any{"year": 1928, "text": "The emergency measures of 1928 were real: grain was seized under article 107."})
 	d.Do(Teacher, "endLesson", nil)
 	d.ExitTicket("p1", "Reporting the hunger honestly cost me nothing in the game; it cost real officials their posts.")
 	d.ExitTicket("p6", "The class's famine was smaller than history's because the quota was cut in 1932.")
