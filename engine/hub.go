@@ -308,7 +308,7 @@ func (h *Hub) Create(ctx context.Context, opts CreateOptions) (Created, error) {
 		cleanup()
 		return Created{}, h.storageErr("store new room", err)
 	}
-	h.log.Info("room created", "room", roomID, "mode", opts.Mode)
+	h.log.Debug("room created", "room", roomID, "mode", opts.Mode)
 	return created, nil
 }
 
@@ -340,7 +340,7 @@ func (h *Hub) Join(ctx context.Context, code, nickname string) (Joined, error) {
 		_ = h.cfg.Credentials.Delete(context.Background(), hash)
 		return Joined{}, err
 	}
-	h.log.Info("player joined", "room", info.RoomID, "player", playerID)
+	h.log.Debug("player joined", "room", info.RoomID, "player", playerID)
 	return Joined{RoomID: info.RoomID, Code: info.Code, PlayerID: playerID, Token: token}, nil
 }
 
