@@ -329,9 +329,14 @@ func (b *batch) endLesson(auto bool) error {
 	if !final && !w.c.Suspended {
 		b.add(EvSuspended, TimerData{RemainingMs: w.remaining(b.now).Milliseconds()})
 	}
+	// The prompts reflect on the last year the class itself played: a year stepped by
+	// history was only announced, so there is little of the class's own to reflect on.
 	year := w.c.Year
-	if n := len(w.c.Results); n > 0 {
-		year = w.c.Results[n-1].Year
+	for i := len(w.c.Results) - 1; i >= 0; i-- {
+		if !w.c.Results[i].Stepped {
+			year = w.c.Results[i].Year
+			break
+		}
 	}
 	b.add(EvLessonEnded, LessonEndedData{
 		Lesson: w.lesson(), Year: w.c.Year, Phase: w.c.Phase, Final: final, Auto: auto,
