@@ -231,6 +231,9 @@ func (sc *Scenario) Run(rec Record) ([]Outcome, error) {
 	if rec.Scenario != "" && rec.Scenario != sc.ID {
 		return nil, fault.Newf(fault.Invalid, "This choices record is for scenario %q, not %q.", rec.Scenario, sc.ID)
 	}
+	if rec.ScenarioHash != "" && rec.ScenarioHash != sc.Hash() {
+		return nil, fault.New(fault.Invalid, "This choices record was made with another version of the scenario, so its figures would not be reproduced. Replay the room's exported log (debate replay), which carries the scenario the game used.")
+	}
 	mode := rec.Mode
 	if mode == "" {
 		mode = Historical

@@ -186,7 +186,7 @@ func TestFates(t *testing.T) {
 	sc := economy.Default()
 	dy := dekulakisationYear(sc)
 	if dy == 0 {
-		t.Skipf("the scenario has no %q directive", roles.DekulakisationDirective)
+		t.Fatalf("the scenario has no %q directive", roles.DekulakisationDirective)
 	}
 	for _, tc := range []struct {
 		name string

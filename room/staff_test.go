@@ -58,7 +58,7 @@ func TestDirectives(t *testing.T) {
 		}
 	}
 	if dir == "" {
-		t.Skip("the scenario has no directives")
+		t.Fatal("the scenario has no directives")
 	}
 	hist := newRoom(t, CreateParams{})
 	hist.refuse(teacher, "setDirective", map[string]any{"directive": dir, "on": false}, fault.Forbidden)
@@ -85,7 +85,7 @@ func TestInjectAndAnnounce(t *testing.T) {
 		r.advance(4)
 	}
 	if len(r.curYear().Events) == 0 {
-		t.Skip("no shock events in the scenario")
+		t.Fatal("no shock events in the scenario")
 	}
 	ev := r.curYear().Events[0]
 	evs := r.do(teacher, "injectEvent", map[string]string{"event": ev.ID})

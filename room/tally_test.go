@@ -181,7 +181,7 @@ func TestActionShares(t *testing.T) {
 		}
 	}
 	if len(peasantActs) == 0 {
-		t.Skip("no peasant action in the first year")
+		t.Fatal("no peasant action in the first year")
 	}
 	x := peasantActs[0]
 	r.do(pl("p0"), "act", map[string]string{"action": x}) // Ukraine: 1 of 2

@@ -32,6 +32,10 @@ var exports = map[string]export{
 // anyone else gets 403 and nothing.
 func (s *Server) exportFile(c echo.Context) error {
 	sess, err := s.authenticate(c)
+	if fault.CodeOf(err) == fault.Unauthorized {
+		// The records are the teacher's: without a staff key there is nothing here.
+		return fault.New(fault.Forbidden, "Only the teacher can download the room's records.")
+	}
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,9 @@ func TestExportsAreForStaffOnly(t *testing.T) {
 			}
 		}
 		status, body = ts.do("GET", "/api/rooms/"+r.Code+"/exports/"+file, "", "")
-		wantError(t, status, body, http.StatusUnauthorized, fault.Unauthorized)
+		wantError(t, status, body, http.StatusForbidden, fault.Forbidden)
+		status, body = ts.do("GET", "/api/rooms/"+r.Code+"/exports/"+file, "tk_not-a-key", "")
+		wantError(t, status, body, http.StatusForbidden, fault.Forbidden)
 	}
 	status, body := ts.do("GET", "/api/rooms/"+r.Code+"/exports/gradebook.csv", r.TeacherKey, "")
 	if status != 200 || !strings.Contains(string(body), "Boris") || !strings.Contains(string(body), "<b>Egor</b>") {
