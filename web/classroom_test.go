@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -226,15 +227,15 @@ func TestClassroom(t *testing.T) {
 	teacher.waitJS(`[...document.querySelectorAll('#t-roster tr.st-removed .nick')].some(e => e.textContent === 'Chen')`, "Chen marked removed")
 	active := []*tab{students[0], students[1], students[3]}
 
-	playVote := func(year int) {
+	playVote := func(year int, voters []*tab) {
 		t.Helper()
 		teacher.clickText("#t-controls", L("ctl.advance"))
-		for _, s := range active {
+		for _, s := range voters {
 			s.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s) && document.querySelectorAll('#s-vote fieldset.decision').length > 0`, jsStr(phase(year, "vote"))), "the vote")
 			eval[bool](s, `(() => { document.querySelectorAll('#s-vote fieldset.decision').forEach(fs => { const r = fs.querySelector('input[type=radio]:not(:checked)'); if (r && !fs.querySelector('input:checked')) r.click(); }); return true; })()`)
 			s.waitJS(`[...document.querySelectorAll('#s-vote fieldset.decision')].every(fs => fs.querySelector('input:checked'))`, "every choice saved")
 		}
-		teacher.waitJS(`(() => { const m = document.querySelector('#t-tally .tally'); return m && [...m.querySelectorAll('meter')].reduce((a, x) => a + Number(x.value), 0) === 3; })()`, "three votes in the live tally")
+		teacher.waitJS(fmt.Sprintf(`(() => { const m = document.querySelector('#t-tally .tally'); return m && [...m.querySelectorAll('meter')].reduce((a, x) => a + Number(x.value), 0) === %d; })()`, len(voters)), "every vote in the live tally")
 		if year == 1928 {
 			students[3].shot("student-vote-360.png", 360, 740, "#sec-vote")
 			students[3].fits(360)
@@ -246,7 +247,35 @@ func TestClassroom(t *testing.T) {
 			s.waitJS(fmt.Sprintf(`!!document.querySelector('#sec-outcome .outcome') && document.querySelector('#sec-outcome h3').textContent.includes('%d')`, year), "the year's outcome")
 		}
 	}
-	playVote(1928)
+	playVote(1928, active)
+
+	// The end of the year: each student sees their own score, with the human cost as one
+	// line in words (no death count), and the famine by region as named ranges; the
+	// teacher sees everyone's scores; the projector the class-level part only.
+	students[1].waitJS(`!!document.querySelector('#sec-outcome .my-score .score-total') && !!document.querySelector('#sec-outcome .famine-regions, #sec-outcome .famine')`, "Boris's own score at the end of 1928")
+	type myScore struct {
+		Total  string `json:"total"`
+		Cost   string `json:"cost"`
+		Others int    `json:"others"`
+	}
+	mine := eval[myScore](students[1], `({total: document.querySelector('#sec-outcome .my-score .score-total').textContent,
+	  cost: [...document.querySelectorAll('#sec-outcome .my-score .line-human-cost .line-label, #sec-outcome .my-score .line-human-cost .hint')].map(e => e.textContent).join(' '),
+	  others: document.querySelectorAll('#sec-outcome .all-scores').length})`)
+	if mine.Total == "" || mine.Total == "–" || mine.Others != 0 {
+		t.Fatalf("Boris's year result: %+v", mine)
+	}
+	if mine.Cost == "" || strings.ContainsAny(mine.Cost, "0123456789") || strings.Contains(mine.Cost, "million") {
+		t.Fatalf("the human cost line is missing or carries a count: %q", mine.Cost)
+	}
+	teacher.waitJS(`document.querySelectorAll('#t-results .all-scores li[data-player]').length >= 3`, "every player's score on the teacher's console")
+	teacher.axe("teacher year result")
+	projector.waitJS(`!!document.querySelector('.proj-report .famine') && !!document.querySelector('.proj-report .class-cost')`, "the class-level report on the projector")
+	if n := eval[int](projector, `document.querySelectorAll('.my-score, .all-scores, .player-scores').length`); n != 0 {
+		t.Fatalf("the projector shows %d players' scores", n)
+	}
+	students[1].shot("student-result-360.png", 360, 740, "#sec-outcome .my-score")
+	students[1].fits(360)
+	students[1].axe("student year result")
 	charts := eval[[]string](projector, `[...document.querySelectorAll('.proj-charts figure')].map(f => f.dataset.quantity)`)
 	for _, q := range charts {
 		if strings.Contains(strings.ToLower(q), "famine") || strings.Contains(strings.ToLower(q), "death") {
@@ -262,12 +291,59 @@ func TestClassroom(t *testing.T) {
 	for _, s := range active {
 		s.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s)`, jsStr(phase(1930, "briefing"))), "the 1930 briefing")
 	}
+	// The first student would rather not play a role: they become the Historian.
+	students[0].clickText("#s-card", L("card.optOut"))
+	students[0].waitJS(fmt.Sprintf(`document.querySelector('#s-head .me').textContent.includes(%s)`, jsStr(L("role.historian.name"))), "the student now the Historian")
+	historian := students[0]
+	voters := []*tab{students[1], students[3]}
+
+	// The teacher stops holding every post and adds a word of the room's own to the filter.
+	teacher.do(chromedp.Click(chromedp.CSS(`#tg-holdPosts`)))
+	teacher.waitJS(`!document.querySelector('#tg-holdPosts').checked`, "hold posts off")
+	teacher.typeInto(`#filter-add`, "zorkmid")
+	teacher.clickText("#t-moderation", L("filter.addButton"))
+	teacher.waitJS(`[...document.querySelectorAll('#t-moderation .filter-word')].some(e => e.textContent === 'zorkmid') && document.querySelector('#filter-add').value === ''`, "the room's word in the filter")
+
 	teacher.clickText("#t-controls", L("ctl.advance"))
 	students[0].waitJS(fmt.Sprintf(`!!document.querySelector('#arg-text') && document.querySelector('.yearphase').textContent.includes(%s)`, jsStr(phase(1930, "debate"))), "the 1930 debate")
-	post(3, "1930: the pace must slow before the spring sowing.")
-	moderate("1930: the pace must slow before the spring sowing.", L("mod.approve"))
-	projector.waitJS(`[...document.querySelectorAll('.proj-posts .post-text')].some(e => e.textContent.startsWith('1930:'))`, "the 1930 argument on the projector")
-	playVote(1930)
+	arg1930 := "1930: the pace must slow before the spring sowing."
+	post(3, arg1930)
+	projector.waitJS(`[...document.querySelectorAll('.proj-posts .post-text')].some(e => e.textContent.startsWith('1930:'))`, "the 1930 argument on the projector, no longer held")
+	// A post with the filtered word waits for the teacher, marked as a filter hit.
+	filtered := "The zorkmid quota will ruin the villages."
+	post(1, filtered)
+	teacher.waitJS(fmt.Sprintf(`[...document.querySelectorAll('#mod-queue > li.post')].some(li => li.querySelector('.post-text').textContent === %s && li.querySelector('.flags').textContent.includes(%s))`, jsStr(filtered), jsStr(L("mod.filtered"))), "the filtered post in the approval queue")
+	teacher.axe("teacher moderation and word filter")
+
+	// The Historian asks for evidence on Dana's argument and attaches a card; everyone sees both.
+	onArg := func(sel string) string {
+		return fmt.Sprintf(`[...document.querySelectorAll('#wall-list li.post')].find(li => li.querySelector('.post-text').textContent === %s).querySelector(%s)`, jsStr(arg1930), jsStr(sel))
+	}
+	historian.waitJS(`(() => { const b = `+onArg(`.historian-tools button[aria-expanded]`)+`; if (!b) return false; b.click(); return true; })()`, "the Historian's Ask for evidence button")
+	note := "How much grain was sown in 1929, and who counted it?"
+	historian.waitJS(onArg(`.flag-note-input`)+` !== null`, "the note box")
+	historian.do(chromedp.Focus(chromedp.CSS(`#wall-list .flag-note-input`)), chromedp.SendKeys(chromedp.CSS(`#wall-list .flag-note-input`), note))
+	historian.clickText("#wall-list", L("hist.sendFlag"))
+	flagShown := fmt.Sprintf(`[...document.querySelectorAll('.historian-flag .flag-note')].some(e => e.textContent === %s)`, jsStr(note))
+	for _, tb := range []*tab{historian, teacher, projector, students[1], students[3]} {
+		tb.waitJS(flagShown, "the Historian's request for evidence")
+	}
+	historian.clickText("#wall-list", L("hist.attachCard"))
+	historian.waitJS(`(() => { const s = document.querySelector('#wall-list .card-select'); if (!s || s.options.length < 2) return false; s.value = s.options[1].value; return true; })()`, "a card to attach")
+	historian.clickText("#wall-list", L("hist.sendCard"))
+	students[3].waitJS(`document.querySelectorAll('#wall-list .historian-card .card-title').length === 1`, "the attached card on Dana's screen")
+	historian.shot("student-historian-360.png", 360, 740, "#wall-list")
+	historian.fits(360)
+	historian.axe("historian")
+	playVote(1930, voters)
+
+	// At the end of the year the Historian annotates it; the class sees the note.
+	annotation := "The harvest sits inside history's band; the livestock figure does not."
+	historian.typeInto(`#annotate-1930`, annotation)
+	historian.clickText("#sec-outcome", L("hist.annotate"))
+	for _, tb := range []*tab{projector, students[1]} {
+		tb.waitJS(fmt.Sprintf(`[...document.querySelectorAll('.annotation-text')].some(e => e.textContent === %s)`, jsStr(annotation)), "the Historian's note on 1930")
+	}
 
 	// End the lesson: de-roling and the exit ticket.
 	teacher.clickText("#t-controls", L("ctl.end"))
@@ -277,14 +353,68 @@ func TestClassroom(t *testing.T) {
 	students[1].waitJS(`document.querySelector('#sec-exit').textContent.includes(`+jsStr(L("exit.thanks"))+`)`, "the exit ticket sent")
 	students[1].shot("student-exit-360.png", 360, 740, "#sec-exit")
 	students[1].fits(360)
-	students[1].axe("student debrief")
+	students[1].axe("student exit ticket")
 	teacher.waitJS(`!!document.querySelector('#ex-h') && [...document.querySelectorAll('#t-debrief .post-text')].some(e => e.textContent.startsWith('Quotas were set'))`, "the exit ticket on the teacher's console")
 	teacher.clickText("#t-controls", L("ctl.endGame"))
-	teacher.waitJS(`!!document.querySelector('#t-debrief .debrief')`, "the teacher's debrief")
+	teacher.waitJS(`!!document.querySelector('#t-debrief .debrief .divergences')`, "the teacher's debrief")
+	// The server's debrief: the largest divergences with why, the historians' debate,
+	// scores by player and faction, and the exit tickets for the teacher alone.
+	type debriefSeen struct {
+		Divergences, Explained, Positions, Factions, Players int
+		Tickets                                              string
+	}
+	seen := eval[debriefSeen](teacher, `(() => { const d = document.querySelector('#t-debrief .debrief'); return {
+	  Divergences: d.querySelectorAll('.divergences ol > li').length,
+	  Explained: [...d.querySelectorAll('.divergences .explanation')].filter(e => e.textContent.length > 20).length,
+	  Positions: d.querySelectorAll('.historians-debate .positions > li').length,
+	  Factions: d.querySelectorAll('.faction-scores tbody tr').length,
+	  Players: d.querySelectorAll('.player-scores > li').length,
+	  Tickets: (d.querySelector('.reflections') || {}).textContent || ''}; })()`)
+	if seen.Divergences < 1 || seen.Divergences > 3 || seen.Explained != seen.Divergences || seen.Positions < 3 || seen.Factions < 2 || seen.Players < 3 || !strings.Contains(seen.Tickets, "Quotas were set") {
+		t.Fatalf("the teacher's debrief: %+v", seen)
+	}
 	teacher.shot("teacher-debrief-1280.png", 1280, 720, "#t-debrief")
-	projector.waitJS(`!!document.querySelector('.debrief')`, "the projector's debrief")
+	teacher.shot("teacher-debrief-divergences-1280.png", 1280, 720, "#t-debrief .divergences")
+	teacher.axe("teacher debrief")
+
+	// The teacher downloads the gradebook: the key goes in a header, never a URL, and the
+	// file arrives under the server's name with the class's nicknames.
+	// The page's content security policy keeps blob: URLs from being fetched, so the test
+	// keeps each Blob as the page makes its URL and reads it when the link is clicked.
+	eval[bool](teacher, `(() => { window.__dl = []; const click = HTMLAnchorElement.prototype.click; const create = URL.createObjectURL; const blobs = new Map();
+	  URL.createObjectURL = (b) => { const u = create.call(URL, b); blobs.set(u, b); return u; };
+	  HTMLAnchorElement.prototype.click = function () { if (!this.download || !blobs.has(this.href)) return click.call(this); const a = this;
+	    blobs.get(a.href).text().then(text => window.__dl.push({name: a.download, text})); }; return true; })()`)
+	eval[bool](teacher, `(document.querySelector('button[data-export="gradebook.csv"]').click(), true)`)
+	teacher.waitJS(`window.__dl.length === 1`, "the gradebook download")
+	type download struct{ Name, Text string }
+	got := eval[download](teacher, `({Name: window.__dl[0].name, Text: window.__dl[0].text})`)
+	if ok, _ := regexp.MatchString(`^`+code+`-\d{4}-\d{2}-\d{2}\.csv$`, got.Name); !ok {
+		t.Fatalf("the gradebook is saved as %q", got.Name)
+	}
+	for _, nick := range []string{"Boris", "Dana", htmlNick} {
+		if !strings.Contains(got.Text, nick) {
+			t.Fatalf("the gradebook lacks %q:\n%s", nick, got.Text)
+		}
+	}
+	if leaked := eval[bool](teacher, `(() => { const k = JSON.parse(localStorage.getItem('debate.teacher.`+code+`')).teacherKey; return performance.getEntriesByType('resource').some(e => e.name.includes(k)); })()`); leaked {
+		t.Fatal("the teacher's key went into a URL")
+	}
+
+	projector.waitJS(`!!document.querySelector('.debrief .divergences') && !!document.querySelector('.debrief .historians-debate')`, "the projector's debrief")
+	if n := eval[int](projector, `document.querySelectorAll('.debrief .player-scores, .debrief .reflections').length`); n != 0 {
+		t.Fatalf("the projector's debrief shows players' scores or exit tickets (%d)", n)
+	}
 	projector.shot("projector-debrief-1280.png", 1280, 720, "")
 	projector.axe("projector debrief")
+
+	// A student's debrief: their own breakdown opened, nobody's exit tickets.
+	students[1].waitJS(`!!document.querySelector('#s-score .debrief .player-scores li.mine details[open] .breakdown')`, "Boris's debrief with his own breakdown")
+	if n := eval[int](students[1], `document.querySelectorAll('#s-score .reflections').length`); n != 0 {
+		t.Fatal("a student's debrief shows the exit tickets")
+	}
+	students[1].fits(360)
+	students[1].axe("student debrief")
 
 	// The printable pack, on A4 and Letter.
 	printer := newTab(t, root, base, "print", teacher)
@@ -314,7 +444,7 @@ func TestClassroom(t *testing.T) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"teacher-1280.png", "teacher-360.png", "projector-1280.png", "projector-360.png", "student-1280.png", "student-360.png", "student-vote-360.png", "preview-1280.png", "projector-debrief-1280.png"} {
+		for _, name := range []string{"teacher-1280.png", "teacher-360.png", "projector-1280.png", "projector-360.png", "student-1280.png", "student-360.png", "student-vote-360.png", "student-result-360.png", "student-historian-360.png", "preview-1280.png", "projector-debrief-1280.png", "teacher-debrief-1280.png"} {
 			copyFile(t, filepath.Join(shotDir, name), filepath.Join(dir, name))
 		}
 	}

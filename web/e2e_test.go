@@ -218,7 +218,9 @@ func newTab(t *testing.T, parent context.Context, base, name string, share *tab)
 			}
 			// Dialogs (confirm) are accepted; an alert() would mean injected script ran.
 			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
-				Source: `window.confirm = () => true; window.alert = (m) => { window.__alerted = String(m); };`})
+				Source: `window.confirm = () => true; window.alert = (m) => { window.__alerted = String(m); };
+				  window.__errors = []; window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
+				  window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason && (e.reason.stack || e.reason))));`})
 			return err
 		}),
 		chromedp.EmulateViewport(1280, 720),
@@ -266,7 +268,8 @@ func (tb *tab) waitJS(expr, what string) {
 		}
 	}
 	if err != nil {
-		dump, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`document.body.dataset.conn + ' | ' + (document.getElementById('main').innerText.slice(0, 800) + ' …… ' + ((document.getElementById('wall-list') || {}).innerText || '').slice(0, 1200))`))
+		// The page's own script errors come first: they are usually why.
+		dump, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`(window.__errors || []).slice(-3).join('\n') + '\n' + document.body.dataset.conn + ' | ' + (document.getElementById('main').innerText.slice(0, 800) + ' …… ' + ((document.getElementById('wall-list') || {}).innerText || '').slice(0, 1200))`))
 		tb.t.Fatalf("%s: waiting for %s (%s): %v\npage: %s", tb.name, what, expr, err, dump)
 	}
 }
@@ -325,9 +328,18 @@ func (tb *tab) shot(name string, w, h int64, at string) {
 func (tb *tab) fits(width int) {
 	tb.t.Helper()
 	tb.do(chromedp.EmulateViewport(int64(width), 740))
-	over := eval[string](tb, fmt.Sprintf(`(() => { if (document.documentElement.scrollWidth <= %d) return '';
-	  return [...document.querySelectorAll('#main *')].filter(e => e.getBoundingClientRect().right > %d + 1)
-	    .slice(-6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', '); })()`, width, width))
+	// It names the elements that stick out and are not inside a scrolling box (a wide
+	// table in its wrapper is clipped there and does no harm), and boxes whose text
+	// spills out of them, each with its path.
+	over := eval[string](tb, fmt.Sprintf(`(() => { const w = %d; const sw = document.documentElement.scrollWidth; if (sw <= w) return '';
+	  const over = (e) => e.getBoundingClientRect().right > w + 1;
+	  const clipped = (e) => { for (let p = e.parentElement; p && p.id !== 'main'; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return true; return false; };
+	  const all = [...document.querySelectorAll('body *')].filter(over);
+	  // Text that cannot break (a long URL) overflows its box without widening any element.
+	  const spill = [...document.querySelectorAll('body *')].filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && !clipped(e));
+	  const free = [...all.filter(e => !clipped(e)), ...spill];
+	  return 'scrollWidth ' + sw + ': ' + (free.length ? free : all).slice(-6).map(e => { const path = []; for (let p = e; p && p.id !== 'main'; p = p.parentElement) path.unshift(p.tagName.toLowerCase() + (typeof p.className === 'string' && p.className.trim() ? '.' + p.className.trim().split(/\s+/).join('.') : ''));
+	    return path.join(' > ') + ' ' + Math.round(e.getBoundingClientRect().right); }).join(', '); })()`, width))
 	tb.do(chromedp.EmulateViewport(1280, 720))
 	if over != "" {
 		tb.t.Errorf("%s: the page is wider than %d px: %s", tb.name, width, over)

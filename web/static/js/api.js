@@ -36,11 +36,60 @@ export const api = {
   reference: () => request('GET', '/api/content/reference'),
   roles: () => request('GET', '/api/content/roles'),
   simulate: (body) => request('POST', '/api/simulate', { body }),
+  yearReport: (code, secret, year) => request('GET', `/api/rooms/${encodeURIComponent(code)}/years/${encodeURIComponent(year)}/report`, { secret }),
+  debrief: (code, secret) => request('GET', `/api/rooms/${encodeURIComponent(code)}/debrief`, { secret }),
 };
+
+// saveExport downloads one of the teacher's records: the key travels in the
+// Authorization header (a key in a URL would end up in histories and logs), and the file
+// is saved under the name the server gives it in Content-Disposition.
+export async function saveExport(code, secret, file) {
+  const r = await request('GET', `/api/rooms/${encodeURIComponent(code)}/exports/${encodeURIComponent(file)}`, { secret, raw: true });
+  const name = fileName(r.headers.get('Content-Disposition')) || file;
+  const url = URL.createObjectURL(await r.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return name;
+}
+
+// fileName reads the filename out of a Content-Disposition header (plain or RFC 5987).
+export function fileName(header) {
+  if (!header) return '';
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (star) { try { return decodeURIComponent(star[1].trim()); } catch { /* fall through */ } }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header);
+  return plain ? plain[1].trim() : '';
+}
 
 // cached memoises a content request for the life of the page.
 const cache = new Map();
 export function cached(name) {
   if (!cache.has(name)) cache.set(name, api[name]().catch((e) => { cache.delete(name); throw e; }));
   return cache.get(name);
+}
+
+// Loader fetches a value once per key and redraws when it arrives. An answer for an older
+// key is dropped; the last value stays shown while a newer one loads.
+export class Loader {
+  constructor(draw) {
+    this.draw = draw;
+    this.key = null;
+    this.value = null;
+    this.error = null;
+  }
+
+  get(key, fn) {
+    if (key !== this.key) {
+      this.key = key;
+      this.error = null;
+      fn().then((x) => { if (this.key === key) { this.value = x; this.draw(); } })
+        .catch((e) => { if (this.key === key) { this.error = e.message || String(e); this.draw(); } });
+    }
+    return this.value;
+  }
 }

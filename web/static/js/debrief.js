@@ -1,68 +1,103 @@
-// debrief.js draws the end of the game: the class's path beside history's, the largest
-// divergences, the human cost as ranges by region (never a score), the model's
-// assumptions and how far to trust them, the historians' debate, and scores when the
-// room reports them.
+// debrief.js draws the end of the game from the server's debrief (GET
+// /api/rooms/{code}/debrief, already cut to what the viewer may see): the class's path
+// beside history's bands, the three largest divergences with why, the human cost as
+// ranges by region (never a score), the model's assumptions and how far to trust them,
+// the historians' debate, scores by player and by faction with their breakdowns, and, for
+// the teacher, the exit tickets.
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { chart, classPath } from './charts.js';
-import { regionName } from './ui.js';
+import { roleName } from './ui.js';
+import { breakdown, famine, pts } from './report.js';
 
 const YEARS = [1928, 1929, 1930, 1931, 1932, 1933, 1934];
-const NAMED = { ukraine: 'famine.holodomor', kazakhstan: 'famine.asharshylyk' };
 
-// divergences lists the largest gaps between the class's figures and history's display
-// value, relative to history's band width, biggest first.
-export function divergences(results, bands, n = 3) {
-  const out = [];
-  for (const r of results || []) {
-    if (!r.outcome || r.stepped) continue;
-    for (const b of bands || []) {
-      if (b.year !== r.year || b.display === undefined || b.display === null || b.quantity.startsWith('famine')) continue;
-      const v = r.outcome[b.quantity];
-      if (typeof v !== 'number') continue;
-      const width = Math.max(b.high - b.low, Math.abs(b.display) * 0.05, 1e-9);
-      const outside = v < b.low ? b.low - v : v > b.high ? v - b.high : 0;
-      if (outside > 0) out.push({ year: r.year, quantity: b.quantity, value: v, band: b, score: outside / width });
-    }
-  }
-  return out.sort((a, b) => b.score - a.score).slice(0, n);
-}
+const num = (x) => (typeof x !== 'number' ? '–' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 
-export function famineRanges(outcome, bands, year) {
-  const band = (bands || []).find((b) => b.quantity === 'famineDeathsM' && b.year === year);
-  const spread = band && band.display ? Math.min(0.6, (band.high - band.low) / 2 / band.display) : 0.3;
-  const by = outcome.famineDeathsByRegionM || {};
-  return Object.keys(by).filter((r) => by[r] >= 0.005).map((r) => ({ region: r, low: by[r] * (1 - spread), high: by[r] * (1 + spread) }));
-}
-
-const m = (x) => (x >= 1 ? x.toFixed(1) : x.toFixed(2));
-
-export function debrief(v, { scenario, bands, staff, graphic, charts }) {
+// audience: 'teacher', 'player' or 'projector'. d is the server's debrief, or null while
+// it loads (the charts come from the room's own results and show at once).
+export function debrief(v, d, { bands, audience, charts, meId, error }) {
   const results = v.results || [];
-  const div = divergences(results, bands);
-  const famine = [];
-  for (const r of results) {
-    if (!r.outcome) continue;
-    for (const f of famineRanges(r.outcome, bands, r.year)) famine.push({ year: r.year, ...f });
+  const path = h('div', { class: 'charts' }, charts.map((q) => chart(q, { years: YEARS, series: [{ name: t('chart.class'), values: classPath(results, q) }], bands })));
+  const head = [h('h2', { id: 'deb-h' }, t('debrief.title'))];
+  if (!d) {
+    return h('section', { class: 'card debrief', 'aria-labelledby': 'deb-h', 'aria-busy': error ? null : 'true' }, head,
+      h('p', { class: error ? 'error' : 'loading' }, error ? t('debrief.failed', { error }) : t('debrief.loading')),
+      charts.length ? [h('h3', null, t('debrief.path')), path] : null);
   }
-  return h('section', { class: 'card debrief', 'aria-labelledby': 'deb-h' },
-    h('h2', { id: 'deb-h' }, t('debrief.title')),
-    h('p', null, t('debrief.intro')),
-    h('h3', null, t('debrief.path')),
-    h('div', { class: 'charts' }, charts.map((q) => chart(q, { years: YEARS, series: [{ name: t('chart.class'), values: classPath(results, q) }], bands }))),
-    h('h3', null, t('debrief.divergences')),
-    div.length ? h('ul', null, div.map((d) => h('li', null, t('debrief.divergence', { year: d.year, quantity: t(`q.${d.quantity}`), value: m(d.value), low: m(d.band.low), high: m(d.band.high), unit: t(`unit.${d.quantity}`) }), h('div', { class: 'hint' }, d.band.source)))) : h('p', null, t('debrief.noDivergence')),
-    h('h3', null, t('debrief.cost')),
-    h('p', null, t('debrief.costIntro')),
-    famine.length ? h('ul', null, famine.map((f) => h('li', null, t('debrief.costLine', { year: f.year, region: regionName(f.region), low: m(f.low), high: m(f.high) }), NAMED[f.region] ? ` — ${t(NAMED[f.region])}` : ''))) : h('p', null, t('debrief.costNone')),
-    h('aside', { class: 'composite' }, h('h4', null, t('debrief.compositeTitle')), h('p', null, t('debrief.composite')), graphic ? h('p', null, t('debrief.compositeMore')) : null, h('p', { class: 'hint' }, t('debrief.testimony'))),
+  return h('section', { class: 'card debrief', 'aria-labelledby': 'deb-h' }, head,
+    h('p', null, d.intro),
+    d.complete ? null : h('p', { class: 'hint' }, t('debrief.incomplete', { years: (d.years || []).join(', ') })),
+    charts.length ? [h('h3', null, t('debrief.path')), path] : null,
+    divergences(d.divergences || []),
+    humanCost(d.famine || []),
     h('h3', null, t('debrief.assumptions')),
-    scenario ? h('ul', null, scenario.assumptions.map((a) => h('li', null, a.text, h('div', { class: 'hint' }, a.trust)))) : null,
-    h('h3', null, t('debrief.debate')),
-    h('p', null, t('debrief.debate1')),
-    h('p', null, t('debrief.debate2')),
-    v.scores ? h('div', null, h('h3', null, t('debrief.scores')), h('ul', null, v.scores.map((s) => h('li', null, `${s.nickname || s.playerId}: ${s.total}`)))) : null,
+    h('p', null, d.assumptionsIntro),
+    h('ul', { class: 'assumptions' }, (d.assumptions || []).map((a) => h('li', null, a.text, h('div', { class: 'hint' }, a.trust)))),
+    historiansDebate(d.debate || {}),
+    scores(d, audience, meId),
+    audience === 'teacher' ? reflections(d.reflections || []) : null,
     h('h3', null, t('debrief.reflect')),
     h('ul', null, [1, 2, 3].map((i) => h('li', null, t(`debrief.reflect${i}`)))),
-    staff ? h('p', { class: 'hint' }, t('debrief.staffNote')) : null);
+    audience === 'teacher' ? h('p', { class: 'hint' }, t('debrief.staffNote')) : null);
+}
+
+function divergences(list) {
+  return h('div', { class: 'divergences' }, h('h3', null, t('debrief.divergences')),
+    list.length ? h('ol', null, list.map((x) => h('li', { 'data-quantity': x.quantity },
+      h('p', null, h('strong', null, `${x.label}, ${x.span ? x.span.join('–') : x.year}`), ': ',
+        t('debrief.divergenceLine', { ours: x.class !== undefined ? num(x.class) : (x.classRange ? x.classRange.text : '–'), unit: x.unit, low: num(x.history.low), high: num(x.history.high) }),
+        ` (${t(`debrief.dir.${x.direction}`)})`),
+      h('p', { class: 'explanation' }, x.explanation),
+      (x.choices || []).length ? h('div', null, h('p', { class: 'hint' }, t('debrief.choicesDiffered')),
+        h('ul', null, x.choices.map((c) => h('li', null, `${c.year}, ${c.title}: `, t('debrief.choiceDiff', { ours: c.class, theirs: c.history || '–' }))))) : null,
+      (x.events || []).length ? h('details', null, h('summary', null, t('debrief.events')),
+        h('ul', null, x.events.map((e) => h('li', null, h('strong', null, e.date), ' ', e.text, h('div', { class: 'hint' }, e.source))))) : null,
+      h('p', { class: 'hint' }, t('debrief.bandSource', { source: x.history.source }))))) : h('p', null, t('debrief.noDivergence')));
+}
+
+// humanCost shows each year with famine deaths in the model, by region as ranges.
+function humanCost(years) {
+  const hit = years.filter((fy) => (fy.regions || []).some((r) => r.famine));
+  return h('div', { class: 'debrief-cost' }, h('h3', null, t('debrief.cost')),
+    h('p', null, t('debrief.costIntro')),
+    hit.length ? hit.map((fy) => famine(fy, { headingLevel: 'h4' })) : h('p', null, t('debrief.costNone')));
+}
+
+function historiansDebate(db) {
+  return h('div', { class: 'historians-debate' }, h('h3', null, t('debrief.debate')),
+    db.intro ? h('p', null, db.intro) : null,
+    (db.positions || []).length ? h('ul', { class: 'positions' }, db.positions.map((p) => h('li', null,
+      h('strong', null, p.who), ', ', h('cite', null, p.work), h('p', null, p.view)))) : null,
+    (db.recognitions || []).length ? [h('h4', null, t('debrief.recognitions')),
+      h('ul', null, db.recognitions.map((r) => h('li', null, r.text, r.event && r.event.source ? h('div', { class: 'hint' }, r.event.source) : null)))] : null,
+    db.kazakh ? h('p', null, db.kazakh) : null,
+    (db.questions || []).length ? [h('h4', null, t('debrief.questions')), h('ul', null, db.questions.map((q) => h('li', null, q)))] : null,
+    db.care ? h('p', { class: 'content-note' }, db.care) : null);
+}
+
+// scores: factions for everyone; players with their year-by-year breakdowns for the
+// teacher and the players (a player sees others' public lines only). The projector, on
+// the classroom wall, shows factions only.
+function scores(d, audience, meId) {
+  const rep = d.scores;
+  if (!rep) return null;
+  const byPlayer = (id) => (rep.years || []).map((y) => ({ year: y.year, stepped: y.stepped, py: (y.players || []).find((p) => p.playerId === id) })).filter((x) => x.py);
+  const factions = h('div', { class: 'table-wrap' }, h('table', { class: 'faction-scores' },
+    h('caption', null, t('debrief.factions')),
+    h('thead', null, h('tr', null, ['debrief.role', 'debrief.members', 'score.roleResult', 'score.debatePoints', 'score.total'].map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', null, (rep.factions || []).map((f) => h('tr', null, h('th', { scope: 'row' }, roleName(f.role)), h('td', null, String(f.members)), h('td', null, pts(f.roleResult)), h('td', null, pts(f.debatePoints)), h('td', null, pts(f.total)))))));
+  const players = audience === 'projector' ? null : h('div', null, h('h4', null, t('debrief.players')),
+    h('ul', { class: 'plain player-scores' }, (rep.players || []).map((p) => h('li', { 'data-player': p.playerId, class: p.playerId === meId ? 'mine' : null },
+      h('details', { open: p.playerId === meId && audience === 'player' },
+        h('summary', null, h('span', { class: 'nick' }, p.nickname), ` · ${roleName(p.role)} · ${t('score.totalIs', { n: pts(p.total) })}`, p.playerId === meId ? ` (${t('debrief.you')})` : ''),
+        h('ul', { class: 'plain years' }, byPlayer(p.playerId).map((x) => h('li', null, h('h5', null, x.stepped ? t('results.stepped', { year: x.year }) : String(x.year)), breakdown(x.py)))))))));
+  return h('div', { class: 'debrief-scores' }, h('h3', null, t('debrief.scores')), h('p', null, d.scoresIntro), factions, players);
+}
+
+function reflections(list) {
+  return h('div', { class: 'reflections' }, h('h3', null, t('debrief.tickets', { n: list.length })),
+    list.length ? h('ul', { class: 'posts' }, list.map((r) => h('li', { class: 'post' },
+      h('div', { class: 'post-meta' }, h('strong', { class: 'nick' }, r.nickname), ` · ${t('exit.lesson', { n: r.lesson })}`, r.flagged ? ` · ${t('mod.filtered')}` : ''),
+      h('dl', null, r.answers.map((a, i) => [h('dt', null, r.prompts[i] || ''), h('dd', { class: 'post-text' }, a || '–')]))))) : h('p', { class: 'hint' }, t('debrief.noTickets')));
 }

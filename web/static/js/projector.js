@@ -4,13 +4,15 @@
 // be read from the back of a room at 1280×720.
 import { h, fill, field } from './dom.js';
 import { t } from './i18n.js';
-import { cached } from './api.js';
+import { api, cached, Loader } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
 import { Timer, connBanner, yearPhase, store, roleName, optionLabel, normCode } from './ui.js';
 import { chart, classPath, LIVE } from './charts.js';
 import { debrief } from './debrief.js';
 import { contentNote } from './teacher.js';
+import { yearReport } from './report.js';
+import { marks, annotations } from './historian.js';
 
 const YEARS = [1928, 1929, 1930, 1931, 1932, 1933, 1934];
 
@@ -37,6 +39,10 @@ export async function render(main, [codeArg]) {
   const top = h('div', { class: 'proj-top' });
   const body = h('div', { class: 'proj-body' });
   fill(main, h('h1', { class: 'visually-hidden' }, t('proj.title', { code })), top, body, h('div', { class: 'proj-foot' }, banner.el));
+  let library = [];
+  cached('roles').then((r) => { library = r.cards; draw(); }).catch(() => {});
+  const reports = new Loader(() => draw());
+  const debriefs = new Loader(() => draw());
   const st = new RoomState({ code, secret: key, onChange: () => draw() });
   const conn = new Connection({
     code, secret: key,
@@ -69,23 +75,32 @@ export async function render(main, [codeArg]) {
       return;
     }
     if (v.phase === 'debrief') {
-      fill(body, debrief(v, { scenario, bands, staff: false, graphic: false, charts: LIVE }));
+      const d = debriefs.get(`${v.results.length}`, () => api.debrief(code, key));
+      fill(body, debrief(v, d, { bands, audience: 'projector', charts: LIVE, error: debriefs.error }));
       return;
     }
     const args = (v.arguments || []).filter((a) => a.year === v.year && !a.held && !a.hidden);
     const spot = args.filter((a) => a.spotlit);
     const shown = (spot.length ? spot : args.slice().sort((a, b) => b.marks - a.marks)).slice(0, 4);
     const latest = (v.results || [])[v.results.length - 1];
+    const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || id;
+    const hctx = { nick, card: (id) => library.find((c) => c.id === id), meId: null, hideGraphic: v.hideGraphic };
+    // At the end of the year the wall shows the class-level report (the human cost, the
+    // famine by region as ranges) in place of the arguments.
+    const atEnd = v.phase === 'resolution' && latest && latest.year === v.year;
+    const rep = atEnd ? reports.get(`${latest.year}|${v.results.length}`, () => api.yearReport(code, key, latest.year)) : null;
     fill(body, h('div', { class: 'proj-grid' },
       h('section', { class: 'proj-col', 'aria-labelledby': 'pd-h' }, h('h2', { id: 'pd-h' }, t('proj.decisions')),
         v.current ? v.current.decisions.map((d) => h('div', { class: 'proj-decision' }, h('h3', null, d.title), h('ol', null, d.options.map((o) => h('li', null, o.label))))) : null,
         v.phase === 'resolution' && latest && latest.year === v.year ? h('div', { class: 'proj-result' }, h('h3', null, t('results.year', { year: latest.year })),
           h('ul', null, (latest.tallies || []).map((tl) => { const l = optionLabel(v, tl.decision, tl.result, scenario); return h('li', null, h('strong', null, `${l.decision}: `), l.option); })),
-          h('ul', { class: 'notes' }, ((latest.outcome || {}).notes || []).slice(0, 3).map((n) => h('li', null, n)))) : null),
+          h('ul', { class: 'notes' }, ((latest.outcome || {}).notes || []).slice(0, 3).map((n) => h('li', null, n))),
+          annotations(latest, hctx)) : null),
+      atEnd && rep && rep.year === latest.year ? h('section', { class: 'proj-col proj-report', 'aria-label': t('report.title', { year: latest.year }) }, yearReport(rep, { audience: 'projector' })) :
       h('section', { class: 'proj-col', 'aria-labelledby': 'pa-h' }, h('h2', { id: 'pa-h' }, spot.length ? t('proj.spotlight') : t('proj.arguments')),
         shown.length ? h('ul', { class: 'posts proj-posts' }, shown.map((a) => {
           const l = optionLabel(v, a.decision, a.option, scenario);
-          return h('li', { class: 'post', 'data-post': a.id }, h('p', { class: 'post-text' }, a.text), h('p', { class: 'post-meta' }, h('span', { class: 'nick' }, a.nickname), ` · ${roleName(a.role)} · ${l.option} · ${t('wall.marks', { n: a.marks })}`));
+          return h('li', { class: 'post', 'data-post': a.id }, h('p', { class: 'post-text' }, a.text), h('p', { class: 'post-meta' }, h('span', { class: 'nick' }, a.nickname), ` · ${roleName(a.role)} · ${l.option} · ${t('wall.marks', { n: a.marks })}`), marks(a, hctx));
         })) : h('p', { class: 'hint' }, t('proj.noArguments'))),
       h('section', { class: 'proj-charts', 'aria-labelledby': 'pc-h' }, h('h2', { id: 'pc-h', class: 'visually-hidden' }, t('results.title')),
         LIVE.map((q) => chart(q, { years: YEARS, series: [{ name: t('chart.class'), values: classPath(v.results, q) }], bands })))));

@@ -190,8 +190,9 @@ const folds = {
   yearResolved(v, d) {
     const tallies = this.pendingTallies && this.pendingTallies.year === d.year ? this.pendingTallies.tallies : [];
     this.pendingTallies = null;
+    const before = v.results.find((r) => r.year === d.year);
     v.results = v.results.filter((r) => r.year !== d.year);
-    v.results.push({ year: d.year, stepped: d.stepped, tallies, choices: d.choices, outcome: d.outcome });
+    v.results.push({ year: d.year, stepped: d.stepped, tallies, choices: d.choices, outcome: d.outcome, annotations: before ? before.annotations : undefined });
     for (const f of d.fates || []) {
       upsertPlayer(v, { id: f.playerId, fate: f.fate });
       if (v.me && v.me.id === f.playerId) v.me.fate = f.fate;
@@ -213,4 +214,30 @@ const folds = {
     if (v.as === 'teacher') f.post.reports = [...(f.post.reports || []), { playerId: d.playerId, reason: d.reason }];
   },
   contentNoteShown(v) { v.contentNote = { ...(v.contentNote || {}), shown: true }; },
+  filterWordsSet(v, d) { v.filter = { words: d.words || [], allowed: d.allowed || [] }; },
+  // The Historian's work: one flag per historian per argument, cards by card id, one
+  // annotation per historian per year; a later event replaces an earlier one.
+  claimFlagged(v, d, e) {
+    const f = findPost(v, d.argumentId);
+    if (!f) return;
+    const flags = (f.post.historianFlags || []).filter((x) => x.playerId !== d.playerId);
+    if (!d.withdrawn) flags.push({ playerId: d.playerId, note: d.note, held: d.held, filtered: d.filtered, seq: e.seq, at: e.at });
+    f.post.historianFlags = flags;
+  },
+  cardAttached(v, d, e) {
+    const f = findPost(v, d.argumentId);
+    if (!f) return;
+    const cards = (f.post.historianCards || []).filter((x) => x.cardId !== d.cardId);
+    if (!d.withdrawn) cards.push({ cardId: d.cardId, playerId: d.playerId, seq: e.seq, at: e.at });
+    f.post.historianCards = cards;
+  },
+  yearAnnotated(v, d, e) {
+    const r = v.results.find((x) => x.year === d.year);
+    if (!r) { this.refresh(); return; }
+    const notes = r.annotations || [];
+    const rec = { year: d.year, playerId: d.playerId, text: d.text, held: d.held, filtered: d.filtered, seq: e.seq, at: e.at };
+    const i = notes.findIndex((x) => x.playerId === d.playerId);
+    if (i >= 0) notes[i] = rec; else notes.push(rec);
+    r.annotations = notes;
+  },
 };

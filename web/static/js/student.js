@@ -5,13 +5,15 @@
 // same player with the draft kept.
 import { h, fill, field, announce } from './dom.js';
 import { t, has } from './i18n.js';
-import { api, cached, request } from './api.js';
+import { api, cached, request, Loader } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
 import { Timer, connBanner, yearPhase, store, roleName, regionName, fateName, toast, errorText, optionLabel, normCode, richText } from './ui.js';
 import { chart, classPath, LIVE } from './charts.js';
 import { yearOutcome } from './teacher.js';
 import { debrief } from './debrief.js';
+import { yearReport } from './report.js';
+import { marks, annotations, Tools } from './historian.js';
 
 const playerKey = (code) => `debate.player.${code}`;
 
@@ -171,6 +173,13 @@ function play(main, code, me) {
   const send = async (type, data, okText) => {
     try { await conn.send(type, data); if (okText) announce(okText); return true; } catch (e) { toast(errorText(e), 'error'); return false; }
   };
+  const tools = new Tools(send);
+  const reports = new Loader(() => draw());
+  const debriefs = new Loader(() => draw());
+  function historianContext(v, working) {
+    const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || (v.me && v.me.id === id ? v.me.nickname : t('hist.aHistorian'));
+    return { nick, card: (id) => content && content.cards.find((c) => c.id === id), meId: v.me && v.me.id, send: working ? send : null, hideGraphic: v.hideGraphic };
+  }
 
   fill(main,
     h('div', { class: 'student-head' }, regions.head, banner.el),
@@ -219,8 +228,9 @@ function play(main, code, me) {
     const glossary = (content && content.glossary) || [];
     const profile = content && (content.roles.find((r) => r.id === role) || {}).profile;
     const b = brief && c && brief.year === c.year && brief.role === role ? brief : null;
-    const cards = b ? b.cards : [];
-    const terms = b ? glossary.filter((g) => b.terms.includes(g.id) || g.general) : glossary;
+    // A Historian's briefing has no actions; any list the server leaves out is empty.
+    const cards = (b && b.cards) || [];
+    const terms = b ? glossary.filter((g) => (b.terms || []).includes(g.id) || g.general) : glossary;
     const goals = profile ? h('ul', { class: 'goals' }, profile.goals.map((g) => h('li', null, richText(g.text, glossary), h('div', { class: 'hint' }, t('card.howScored'), ' ', richText(g.scoring, glossary))))) : h('p', null, t(`role.${role}.goals`));
     fill(regions.card, h('section', { class: 'card role-card', id: 'sec-card', 'aria-labelledby': 'card-h' },
       h('h2', { id: 'card-h' }, t('card.title', { role: roleName(role) })),
@@ -228,13 +238,13 @@ function play(main, code, me) {
       profile ? h('p', { class: 'who' }, richText(profile.who, glossary)) : null,
       h('p', { class: 'summary' }, profile ? richText(profile.summary, glossary) : t(`role.${role}.summary`)),
       c ? h('div', { class: 'briefing' }, h('h3', null, t('card.briefing', { year: c.year })), h('p', null, h('strong', null, c.title)),
-        b ? [h('p', { class: 'plain-summary' }, h('strong', null, t('card.inShort')), ' ', richText(b.summary, glossary)), b.paragraphs.map((p) => h('p', null, richText(p.text, glossary)))] : h('p', null, c.summary),
+        b ? [h('p', { class: 'plain-summary' }, h('strong', null, t('card.inShort')), ' ', richText(b.summary, glossary)), (b.paragraphs || []).map((p) => h('p', null, richText(p.text, glossary)))] : h('p', null, c.summary),
         c.directives.length ? h('div', null, h('h4', null, t('year.directives')), h('ul', null, c.directives.map((d) => h('li', null, h('strong', null, `${d.title} (${d.date})`), d.inForce ? '' : ` — ${t('year.switchedOff')}`, h('div', null, d.summary), h('div', { class: 'hint' }, t('card.source', { source: d.source })))))) : null,
         (v.injected || []).filter((x) => x.year === c.year).map((x) => h('p', { class: 'injected' }, h('strong', null, x.title), ' ', x.summary))) : h('p', null, t('card.waiting')),
       h('h3', null, t('card.goals')), goals,
       cards.length ? h('div', null, h('h3', null, t('card.evidence')), h('ul', { class: 'evidence' }, cards.map((e) => h('li', { id: `ev-${e.id}` },
         h('span', { class: `prov ${e.propaganda ? 'prov-propaganda' : 'prov-record'}` }, e.propaganda ? t('prov.propaganda') : t('prov.record')), ' ', h('strong', null, e.title), h('div', null, richText(e.text, glossary)), h('div', { class: 'hint' }, e.provenance))))) : null,
-      b && b.actions.length ? h('div', null, h('h3', null, t('card.actions')), h('ul', null, b.actions.map((a) => h('li', null, h('strong', null, a.title), ' — ', a.summary, a.hint ? h('div', { class: 'hint' }, a.hint) : null)))) : (mine.actionsOpen && mine.actionsOpen.length ? h('div', null, h('h3', null, t('card.actions')), h('ul', null, mine.actionsOpen.map((a) => h('li', null, h('strong', null, a.title), ' — ', a.summary)))) : null),
+      b && (b.actions || []).length ? h('div', null, h('h3', null, t('card.actions')), h('ul', null, b.actions.map((a) => h('li', null, h('strong', null, a.title), ' — ', a.summary, a.hint ? h('div', { class: 'hint' }, a.hint) : null)))) : (mine.actionsOpen && mine.actionsOpen.length ? h('div', null, h('h3', null, t('card.actions')), h('ul', null, mine.actionsOpen.map((a) => h('li', null, h('strong', null, a.title), ' — ', a.summary)))) : null),
       terms.length ? h('details', { class: 'glossary' }, h('summary', null, t('card.glossary')), h('dl', null, terms.map((g) => [h('dt', { id: `gl-${g.id}` }, g.term), h('dd', null, g.definition)]))) : null,
       h('div', { class: 'step-out' },
         role !== 'historian' ? h('button', { type: 'button', class: 'quiet', 'data-k': 'optout', onclick: () => { if (window.confirm(t('card.optOutConfirm'))) send('optOut', null, t('card.optedOut')); } }, t('card.optOut')) : null,
@@ -264,6 +274,12 @@ function play(main, code, me) {
     const canReply = ['debate', 'vote'].includes(v.phase) && v.me && v.me.status === 'active';
     const args = (v.arguments || []).filter((a) => a.year === v.year || v.phase === 'debrief');
     const meId = v.me && v.me.id;
+    // A Historian asks for evidence and attaches cards during the debate and the vote.
+    const historian = v.me && v.me.role === 'historian' && v.me.status === 'active' && ['debate', 'vote'].includes(v.phase) && !v.suspended;
+    const hctx = historianContext(v, historian);
+    const b = brief && v.current && brief.year === v.current.year && brief.role === 'historian' ? brief : null;
+    const yearCards = (b && b.cards) || [];
+    const library = (content && content.cards) || [];
     fill(wallList, args.length ? h('ul', { class: 'posts' }, args.map((a) => {
       const l = optionLabel(v, a.decision, a.option, scenario);
       const own = a.playerId === meId;
@@ -276,6 +292,8 @@ function play(main, code, me) {
         h('p', { class: 'post-text' }, a.text),
         a.evidence ? h('p', { class: 'hint' }, t('wall.cites', { id: evidenceTitle(a.evidence) })) : null,
         a.held ? h('p', { class: 'hint' }, t('wall.heldNote')) : null,
+        marks(a, hctx),
+        historian && !own && !a.held && !a.hidden ? tools.controls(a, { mine: meId, yearCards, library, redraw: draw }) : null,
         h('div', { class: 'row-actions' },
           h('span', { class: 'marks' }, t('wall.marks', { n: a.marks })),
           canReply && !own ? h('button', { type: 'button', 'aria-pressed': a.markedByMe ? 'true' : 'false', 'data-k': `mk-${a.id}`, onclick: () => send(a.markedByMe ? 'unmark' : 'mark', { argumentId: a.id }) }, a.markedByMe ? t('wall.unmark') : t('wall.mark')) : null,
@@ -320,12 +338,23 @@ function play(main, code, me) {
     if (!last) parts.push(h('p', { class: 'hint' }, t('student.noOutcome')));
     else {
       parts.push(yearOutcome(last, v, scenario));
+      parts.push(annotations(last, historianContext(v, false)));
+      // At the end of the year: the player's own score, and the famine by region.
+      if (v.phase === 'resolution' && last.year === v.year) {
+        const rep = reports.get(`${last.year}|${v.results.length}`, () => api.yearReport(code, me.token, last.year));
+        if (rep && rep.year === last.year) parts.push(yearReport(rep, { audience: 'player', meId: v.me && v.me.id }));
+        else if (reports.error) parts.push(h('p', { class: 'error' }, reports.error));
+        else parts.push(h('p', { class: 'loading' }, t('report.loading')));
+        if (v.me && v.me.role === 'historian' && v.me.status === 'active' && !v.suspended) parts.push(tools.annotate(last, v.me.id));
+      }
       parts.push(h('details', null, h('summary', null, t('student.charts')), h('div', { class: 'charts' }, LIVE.map((q) => chart(q, { years: [1928, 1929, 1930, 1931, 1932, 1933, 1934], series: [{ name: t('chart.class'), values: classPath(v.results, q) }], bands })))));
     }
     if (v.me && v.me.score !== undefined) parts.push(h('p', { class: 'score' }, t('student.score', { n: v.me.score })));
     fill(regions.outcome, h('section', { class: 'card', id: 'sec-outcome', 'aria-labelledby': 'out-h' }, parts));
-    if (v.phase === 'debrief') fill(regions.score, debrief(v, { scenario, bands, staff: false, graphic: false, charts: [] }));
-    else fill(regions.score);
+    if (v.phase === 'debrief') {
+      const d = debriefs.get(`${v.results.length}`, () => api.debrief(code, me.token));
+      fill(regions.score, debrief(v, d, { bands, audience: 'player', charts: LIVE, meId: v.me && v.me.id, error: debriefs.error }));
+    } else fill(regions.score);
   }
 
   function drawExit(v) {

@@ -3,12 +3,14 @@
 // and the debrief. The keys stay in this browser's storage, never in a URL.
 import { h, fill, field, download, announce } from './dom.js';
 import { t } from './i18n.js';
-import { api, cached, request } from './api.js';
+import { api, cached, request, saveExport, Loader } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
 import { Timer, connBanner, yearPhase, store, roleName, regionName, fateName, toast, errorText, optionLabel, normCode, contentNoteParts } from './ui.js';
 import { chart, classPath, LIVE, DEBRIEF } from './charts.js';
 import { debrief } from './debrief.js';
+import { yearReport } from './report.js';
+import { marks, annotations } from './historian.js';
 
 const ROLES = ['official', 'peasant', 'kulak', 'bukharinite', 'historian'];
 const REGIONS = ['ukraine', 'kazakhstan', 'northCaucasus', 'volga', 'rest'];
@@ -134,6 +136,10 @@ async function consolePage(main, code) {
   let bands = [];
   cached('scenario').then((s) => { scenario = s; draw(); }).catch(() => {});
   cached('reference').then((r) => { bands = r.bands; draw(); }).catch(() => {});
+  let library = [];
+  cached('roles').then((r) => { library = r.cards; draw(); }).catch(() => {});
+  const reports = new Loader(() => draw());
+  const debriefs = new Loader(() => draw());
 
   const st = new RoomState({ code, secret: key, onChange: () => draw() });
   const conn = new Connection({
@@ -155,6 +161,18 @@ async function consolePage(main, code) {
       return false;
     }
   };
+
+  // The word filter's inputs are built once: the moderation panel redraws on every post,
+  // and a half-typed list must survive it.
+  const filterAdd = h('input', { type: 'text', id: 'filter-add', 'data-k': 'filter-add', autocomplete: 'off', spellcheck: 'false', maxlength: 400 });
+  const filterRemove = h('input', { type: 'text', id: 'filter-remove', 'data-k': 'filter-remove', autocomplete: 'off', spellcheck: 'false', maxlength: 400 });
+  const words = (s) => s.split(/[,\n]/).map((w) => w.trim()).filter(Boolean);
+  const filterForms = [
+    h('form', { class: 'inline filter-add', onsubmit: async (e) => { e.preventDefault(); const add = words(filterAdd.value); if (add.length && await send('filterWords', { add }, t('filter.added', { n: add.length }))) filterAdd.value = ''; } },
+      field(t('filter.add'), filterAdd, t('filter.addHint')), h('button', { type: 'submit', 'data-k': 'filter-add-btn' }, t('filter.addButton'))),
+    h('form', { class: 'inline filter-remove', onsubmit: async (e) => { e.preventDefault(); const remove = words(filterRemove.value); if (remove.length && await send('filterWords', { remove }, t('filter.removed', { n: remove.length }))) filterRemove.value = ''; } },
+      field(t('filter.remove'), filterRemove, t('filter.removeHint')), h('button', { type: 'submit', 'data-k': 'filter-remove-btn' }, t('filter.removeButton'))),
+  ];
 
   const joinUrl = rec.joinUrl || `${location.origin}/join/${code}`;
   const joinCard = h('section', { class: 'card join-card', 'aria-labelledby': 'join-h' },
@@ -337,12 +355,14 @@ async function consolePage(main, code) {
   function drawModeration(v) {
     const args = v.arguments || [];
     const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || id;
+    const hctx = historianContext(v);
     const post = (p, isReply) => {
       const flags = [p.held ? t('mod.held') : null, p.filtered ? t('mod.filtered') : null, p.hidden ? t('mod.hidden') : null, p.spotlit ? t('mod.spotlit') : null, p.group && !p.promoted ? t('mod.groupOnly', { group: p.group }) : null, (p.reports || []).length ? t('mod.reports', { n: p.reports.length }) : null].filter(Boolean);
       const stance = !isReply && p.decision ? optionLabel(v, p.decision, p.option, scenario) : null;
       return h('li', { class: `post ${p.held ? 'held' : ''} ${p.hidden ? 'hidden-post' : ''}`, 'data-post': p.id },
         h('div', { class: 'post-meta' }, h('strong', { class: 'nick' }, p.nickname || nick(p.playerId)), ` · ${roleName(p.role)}`, stance ? ` · ${stance.option}` : '', flags.length ? h('span', { class: 'flags' }, ` · ${flags.join(' · ')}`) : null),
         h('p', { class: 'post-text' }, p.text),
+        isReply ? null : marks(p, hctx),
         h('div', { class: 'row-actions' },
           p.held && !p.hidden ? h('button', { type: 'button', 'data-k': `apv-${p.id}`, onclick: () => send('approvePost', { argumentId: p.id }, t('mod.approved')) }, t('mod.approve')) : null,
           !p.hidden ? h('button', { type: 'button', class: 'danger', 'data-k': `hide-${p.id}`, onclick: () => send('hidePost', { argumentId: p.id }, t('mod.hiddenDone')) }, t('mod.hide')) : null,
@@ -359,16 +379,43 @@ async function consolePage(main, code) {
       h('h3', null, t('mod.queue', { n: held.length })),
       held.length ? h('ul', { class: 'posts', id: 'mod-queue' }, held.map((p) => post(p, !!p.argumentId))) : h('p', { class: 'hint' }, t('mod.queueEmpty')),
       h('h3', null, t('mod.wall', { n: year.length })),
-      year.length ? h('ul', { class: 'posts' }, year.map((p) => post(p, false))) : h('p', { class: 'hint' }, t('mod.wallEmpty'))));
+      year.length ? h('ul', { class: 'posts' }, year.map((p) => post(p, false))) : h('p', { class: 'hint' }, t('mod.wallEmpty')),
+      filterEditor(v)));
+  }
+
+  // filterEditor is the room's own word list: words added here hold a post for the
+  // teacher like the built-in list does; built-in words can be switched off and on.
+  function filterEditor(v) {
+    const f = v.filter || { words: [], allowed: [] };
+    const list = (items, label, button, data) => h('ul', { class: 'plain filter-words', 'aria-label': label }, items.map((w) => h('li', null,
+      h('span', { class: 'filter-word' }, w), ' ',
+      h('button', { type: 'button', class: 'quiet', 'data-k': `fw-${button}-${w}`, 'aria-label': t(`filter.${button}For`, { word: w }), onclick: () => send('filterWords', data(w), t(`filter.${button}Done`, { word: w })) }, t(`filter.${button}`)))));
+    return h('div', { class: 'filter-editor', role: 'group', 'aria-labelledby': 'filter-h' },
+      h('h3', { id: 'filter-h' }, t('filter.title')),
+      h('p', { class: 'hint' }, t('filter.text')),
+      f.words && f.words.length ? [h('p', null, t('filter.ours', { n: f.words.length })), list(f.words, t('filter.ours', { n: f.words.length }), 'drop', (w) => ({ remove: [w] }))] : h('p', { class: 'hint' }, t('filter.none')),
+      f.allowed && f.allowed.length ? [h('p', null, t('filter.allowed')), list(f.allowed, t('filter.allowed'), 'restore', (w) => ({ add: [w] }))] : null,
+      filterForms);
+  }
+
+  function historianContext(v) {
+    const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || id;
+    return { nick, card: (id) => library.find((c) => c.id === id), meId: null, hideGraphic: v.hideGraphic };
   }
 
   function drawResults(v) {
     const played = (v.results || []).filter((r) => !r.stepped || r.outcome);
     if (!played.length) { fill(regions.results); return; }
     const last = v.results[v.results.length - 1];
+    // The year's report (scores, famine by region) shows at the end of the year only.
+    const atEnd = v.phase === 'resolution' && last && last.year === v.year;
+    const rep = atEnd ? reports.get(`${last.year}|${v.results.length}`, () => api.yearReport(code, key, last.year)) : null;
     fill(regions.results, h('section', { class: 'card', 'aria-labelledby': 'res-h' },
       h('h2', { id: 'res-h' }, t('results.title')),
       last ? yearOutcome(last, v, scenario) : null,
+      last ? annotations(last, historianContext(v)) : null,
+      atEnd && rep && rep.year === last.year ? yearReport(rep, { audience: 'teacher' }) : null,
+      atEnd && reports.error ? h('p', { class: 'error' }, reports.error) : null,
       h('div', { class: 'charts' }, LIVE.map((q) => chart(q, { years: ALL_YEARS, series: [{ name: t('chart.class'), values: classPath(v.results, q) }], bands })))));
   }
 
@@ -378,24 +425,32 @@ async function consolePage(main, code) {
     const ticketList = tickets.length ? h('section', { class: 'card', 'aria-labelledby': 'ex-h' }, h('h2', { id: 'ex-h' }, t('exit.received', { n: tickets.length })),
       h('ul', { class: 'posts' }, tickets.map((x) => h('li', { class: 'post' }, h('div', { class: 'post-meta' }, h('strong', { class: 'nick' }, nick(x.playerId)), ` · ${t('exit.lesson', { n: x.lesson })}`, x.flagged ? ` · ${t('mod.filtered')}` : ''), x.answers.map((a) => h('p', { class: 'post-text' }, a)))))) : null;
     if (v.phase !== 'debrief') { fill(regions.debrief, ticketList); return; }
-    fill(regions.debrief, debrief(v, { scenario, bands, staff: true, graphic: !v.hideGraphic, charts: DEBRIEF }), ticketList);
+    // Fetched again when a result or an exit ticket arrives.
+    const d = debriefs.get(`${v.results.length}|${tickets.length}|${tickets.map((x) => x.seq).join(',')}`, () => api.debrief(code, key));
+    fill(regions.debrief, debrief(v, d, { bands, audience: 'teacher', charts: DEBRIEF, error: debriefs.error }));
   }
 
+  // drawExports offers the room's records as the server writes them (fetched with the key
+  // in a header, saved under the server's file name), and the one list only this screen
+  // has: every post with its moderation state, hidden and held ones included.
   function drawExports(v) {
-    const players = v.players || [];
     const csv = (rows) => rows.map((r) => r.map((c) => `"${String(c ?? '').replace(/"/g, '""')}"`).join(',')).join('\r\n');
+    const file = (name) => h('button', { type: 'button', 'data-export': name, 'data-k': `exp-${name}`, onclick: async (e) => {
+      const btn = e.currentTarget;
+      btn.disabled = true;
+      try { announce(t('exports.saved', { name: await saveExport(code, key, name) })); } catch (err) { toast(errorText(err), 'error'); } finally { btn.disabled = false; }
+    } }, t(`exports.file.${name.replace('.', '_')}`));
     fill(regions.exports, h('section', { class: 'card', 'aria-labelledby': 'exp-h' },
       h('h2', { id: 'exp-h' }, t('exports.title')),
       h('p', { class: 'hint' }, t('exports.text')),
+      h('div', { class: 'buttons' }, ['gradebook.csv', 'transcript.md', 'log.json', 'choices.json', 'debrief.json'].map(file)),
+      h('h3', null, t('exports.fromScreen')),
       h('div', { class: 'buttons' },
-        h('button', { type: 'button', onclick: () => download(`roster-${code}.csv`, 'text/csv', csv([['nickname', 'role', 'region', 'status', 'fate'], ...players.map((p) => [p.nickname, p.role, p.region, p.status, p.fate])])) }, t('exports.roster')),
         h('button', { type: 'button', onclick: () => {
           const rows = [['id', 'year', 'nickname', 'role', 'decision', 'option', 'evidence', 'marks', 'held', 'hidden', 'replyTo', 'text']];
           for (const a of v.arguments) { rows.push([a.id, a.year, a.nickname, a.role, a.decision, a.option, a.evidence, a.marks, a.held, a.hidden, '', a.text]); for (const r of a.replies) rows.push([r.id, r.year, r.nickname, r.role, '', '', '', '', r.held, r.hidden, a.id, r.text]); }
           download(`arguments-${code}.csv`, 'text/csv', csv(rows));
-        } }, t('exports.arguments')),
-        h('button', { type: 'button', onclick: () => download(`results-${code}.json`, 'application/json', JSON.stringify({ room: code, mode: v.mode, voteMode: v.voteMode, scenario: v.scenario, results: v.results }, null, 2)) }, t('exports.results')),
-        h('button', { type: 'button', onclick: () => download(`choices-${code}.json`, 'application/json', JSON.stringify({ format: 1, scenario: v.scenario.id, scenarioHash: v.scenario.hash, mode: v.mode, years: v.results.map((r) => r.choices) }, null, 2)) }, t('exports.record')))));
+        } }, t('exports.arguments')))));
   }
 
   conn.start();
