@@ -44,6 +44,9 @@ func TestClassroom(t *testing.T) {
 	teacher.axe("home")
 	teacher.open("/teacher")
 	teacher.axe("create room")
+	if got := eval[string](teacher, `document.querySelector('input[name=maxPlayers]').value`); got != "60" {
+		t.Fatalf("the largest class defaults to %q, not the room's 60", got)
+	}
 	teacher.clickText("form.create", L("create.submit"))
 	teacher.waitJS(`location.pathname.startsWith('/teacher/') && !!document.querySelector('.join-code') && document.body.dataset.conn === 'online'`, "the console")
 	code := eval[string](teacher, `document.querySelector('.join-code').textContent`)
@@ -112,6 +115,11 @@ func TestClassroom(t *testing.T) {
 	// Hold posts, then start.
 	teacher.do(chromedp.Click(chromedp.CSS(`#tg-holdPosts`)))
 	teacher.waitJS(`document.querySelector('#tg-holdPosts').checked`, "hold posts on")
+	// The graphic-material switch is a room setting the server accepts, on and off again.
+	for _, on := range []string{"ctl.graphicOn", "ctl.graphicOff"} {
+		eval[bool](teacher, `(document.querySelector('#tg-graphic').click(), true)`)
+		teacher.waitJS(`document.querySelector('#live').textContent === `+jsStr(L(on)), L(on))
+	}
 	teacher.clickText("#t-controls", L("ctl.start"))
 	for _, tb := range append([]*tab{teacher, projector}, students...) {
 		tb.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s)`, jsStr(phase(1928, "briefing"))), "the 1928 briefing")
@@ -385,6 +393,14 @@ func TestClassroom(t *testing.T) {
 	  URL.createObjectURL = (b) => { const u = create.call(URL, b); blobs.set(u, b); return u; };
 	  HTMLAnchorElement.prototype.click = function () { if (!this.download || !blobs.has(this.href)) return click.call(this); const a = this;
 	    blobs.get(a.href).text().then(text => window.__dl.push({name: a.download, text})); }; return true; })()`)
+	// Before that the teacher scores Boris against the rubric's first criterion.
+	teacher.waitJS(`document.querySelectorAll('#t-assess .rubric-criteria li').length === 5`, "the default rubric's five criteria")
+	assessNote := "Cites the 1928 procurement figures."
+	eval[bool](teacher, `(() => { const s = document.querySelector('#assess-player'); s.value = [...s.options].find(o => o.textContent === 'Boris').value; document.querySelector('#assess-criterion').value = 'evidence'; return true; })()`)
+	teacher.typeInto(`#assess-score`, "3")
+	teacher.typeInto(`#assess-note`, assessNote)
+	teacher.clickText("#t-assess", L("assess.submit"))
+	teacher.waitJS(fmt.Sprintf(`[...document.querySelectorAll('#t-assess table.assessed tbody tr')].some(tr => tr.querySelector('.nick').textContent === 'Boris' && tr.querySelector('.assess-note').textContent === %s)`, jsStr(assessNote)), "Boris's score in the list")
 	eval[bool](teacher, `(document.querySelector('button[data-export="gradebook.csv"]').click(), true)`)
 	teacher.waitJS(`window.__dl.length === 1`, "the gradebook download")
 	type download struct{ Name, Text string }
@@ -392,11 +408,17 @@ func TestClassroom(t *testing.T) {
 	if ok, _ := regexp.MatchString(`^`+code+`-\d{4}-\d{2}-\d{2}\.csv$`, got.Name); !ok {
 		t.Fatalf("the gradebook is saved as %q", got.Name)
 	}
-	for _, nick := range []string{"Boris", "Dana", htmlNick} {
+	for _, nick := range []string{"Boris", "Dana", htmlNick, assessNote} {
 		if !strings.Contains(got.Text, nick) {
 			t.Fatalf("the gradebook lacks %q:\n%s", nick, got.Text)
 		}
 	}
+	// The teacher adds a criterion of their own to the rubric.
+	teacher.clickText("#t-assess", L("rubric.edit"))
+	teacher.clickText("#t-assess", L("rubric.add"))
+	teacher.typeInto(`#t-assess .rubric-rows li:last-child .rubric-label`, "Sources named")
+	teacher.clickText("#t-assess", L("rubric.save"))
+	teacher.waitJS(`document.querySelectorAll('#t-assess .rubric-criteria li').length === 6 && !document.querySelector('#t-assess .rubric-form') && [...document.querySelectorAll('#assess-criterion option')].some(o => o.value === 'c-sources-named')`, "the teacher's own criterion in the rubric")
 	if leaked := eval[bool](teacher, `(() => { const k = JSON.parse(localStorage.getItem('debate.teacher.`+code+`')).teacherKey; return performance.getEntriesByType('resource').some(e => e.name.includes(k)); })()`); leaked {
 		t.Fatal("the teacher's key went into a URL")
 	}
@@ -437,6 +459,14 @@ func TestClassroom(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(shotDir, "print-pack-"+size+".pdf"), pdf, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+
+	// Last, the teacher deletes the room and is back on the front page; the code is gone.
+	key := eval[string](teacher, `JSON.parse(localStorage.getItem('debate.teacher.`+code+`')).teacherKey`)
+	teacher.clickText("#t-controls", L("ctl.delete"))
+	teacher.waitJS(`location.pathname === '/' && document.body.dataset.ready === '1' && localStorage.getItem('debate.teacher.`+code+`') === null`, "the front page after deleting the room")
+	if st := eval[int](teacher, `fetch('/api/rooms/`+code+`/view', {headers: {Authorization: 'Bearer `+key+`'}}).then(r => r.status)`); st < 400 {
+		t.Fatalf("the deleted room's view answers %d", st)
 	}
 
 	if *updateShots {

@@ -137,7 +137,27 @@ const folds = {
   lockSet(v, d) { v.locked = d.on; },
   joinApprovalSet(v, d) { v.joinApproval = d.on; },
   holdPostsSet(v, d) { v.holdPosts = d.on; },
-  settingsChanged(v, d) { v.settings = d.settings; },
+  settingsChanged(v, d) {
+    const hide = !(d.settings && d.settings.graphicContent);
+    const changed = v.hideGraphic !== hide;
+    v.settings = d.settings;
+    v.hideGraphic = hide;
+    // A briefing's graphic passages come from the server: fetch it again.
+    if (changed && v.as !== 'teacher') this.refresh();
+  },
+  // The teacher's rubric and scores (staff only): the last score per target and
+  // criterion stands; a clear withdraws it.
+  rubricSet(v, d) { v.rubric = d.criteria || []; },
+  assessed(v, d, e) {
+    const same = (a) => a.playerId === d.playerId && (a.argumentId || '') === (d.argumentId || '') && a.criterion === d.criterion;
+    const list = v.assessments || [];
+    const i = list.findIndex(same);
+    if (d.clear) { if (i >= 0) list.splice(i, 1); } else {
+      const rec = { playerId: d.playerId, argumentId: d.argumentId, criterion: d.criterion, score: d.score, note: d.note, seq: e.seq, at: e.at };
+      if (i >= 0) list[i] = rec; else list.push(rec);
+    }
+    v.assessments = list;
+  },
   directiveSet(v, d) {
     v.directives = v.directives || {};
     v.directives[d.directive] = d.on;

@@ -15,6 +15,8 @@ import { marks, annotations } from './historian.js';
 const ROLES = ['official', 'peasant', 'kulak', 'bukharinite', 'historian'];
 const REGIONS = ['ukraine', 'kazakhstan', 'northCaucasus', 'volga', 'rest'];
 const ALL_YEARS = [1928, 1929, 1930, 1931, 1932, 1933, 1934];
+// The room's own default (room.DefaultMaxPlayers).
+const DEFAULT_MAX_PLAYERS = 60;
 
 // Lesson plans: the years played in the first lesson set the timers; a lesson never
 // ends between the 1932 and 1933 turns.
@@ -67,13 +69,13 @@ function createForm(main) {
   const timerSet = h('fieldset', { class: 'timers' }, h('legend', null, t('create.timers')),
     Object.entries(timers).map(([k, el]) => field(t(`phase.${k}`), el, t('create.seconds'))));
   const gate = h('input', { name: 'gate', autocomplete: 'off', type: 'password' });
-  const maxPlayers = h('input', { type: 'number', min: 4, max: 200, value: 40, name: 'maxPlayers' });
+  const maxPlayers = h('input', { type: 'number', min: 4, max: 200, value: DEFAULT_MAX_PLAYERS, name: 'maxPlayers' });
   const status = h('p', { role: 'alert', class: 'error' });
   const form = h('form', { class: 'card create', onsubmit: async (e) => {
     e.preventDefault();
     fill(status);
     const played = years.filter((cb) => cb.checked).map((cb) => Number(cb.value));
-    const settings = { maxPlayers: Number(maxPlayers.value) || 40, graphicContent: graphic.checked, assignment: form.querySelector('input[name=assignment]:checked').value };
+    const settings = { maxPlayers: Number(maxPlayers.value) || DEFAULT_MAX_PLAYERS, graphicContent: graphic.checked, assignment: form.querySelector('input[name=assignment]:checked').value };
     if (plan.value === 'free') {
       settings.timers = {};
       for (const k of Object.keys(timers)) settings.timers[k] = Number(timers[k].value);
@@ -130,7 +132,7 @@ async function consolePage(main, code) {
   const timer = new Timer(true);
   const banner = connBanner();
   const regions = {};
-  for (const id of ['headline', 'controls', 'current', 'tally', 'roster', 'moderation', 'results', 'debrief', 'exports']) regions[id] = h('div', { id: `t-${id}` });
+  for (const id of ['headline', 'controls', 'current', 'tally', 'roster', 'assess', 'moderation', 'results', 'debrief', 'exports']) regions[id] = h('div', { id: `t-${id}` });
   const presence = new Set();
   let scenario = null;
   let bands = [];
@@ -174,6 +176,82 @@ async function consolePage(main, code) {
       field(t('filter.remove'), filterRemove, t('filter.removeHint')), h('button', { type: 'submit', 'data-k': 'filter-remove-btn' }, t('filter.removeButton'))),
   ];
 
+  // The assessment form is built once too, for the same reason; drawAssess refreshes its
+  // choices and the lists around it.
+  const assessPlayer = h('select', { id: 'assess-player', 'data-k': 'assess-player', required: true });
+  const assessCrit = h('select', { id: 'assess-criterion', 'data-k': 'assess-criterion', required: true, onchange: () => setScoreMax() });
+  const assessScore = h('input', { type: 'number', id: 'assess-score', 'data-k': 'assess-score', min: 0, max: 4, step: 1, required: true });
+  const assessNote = h('textarea', { id: 'assess-note', 'data-k': 'assess-note', rows: 2, maxlength: 500 });
+  const rubricList = h('ul', { class: 'plain rubric-criteria', 'aria-labelledby': 'rubric-h' });
+  const assessList = h('div', { class: 'assessments' });
+  let rubric = [];
+  const setScoreMax = () => { const c = rubric.find((x) => x.id === assessCrit.value); assessScore.max = c ? c.max : 0; };
+  const assessForm = h('form', { class: 'assess-form', onsubmit: async (e) => {
+    e.preventDefault();
+    const c = rubric.find((x) => x.id === assessCrit.value);
+    const score = Number(assessScore.value);
+    if (!assessPlayer.value || !c || assessScore.value === '') return;
+    const data = { playerId: assessPlayer.value, criterion: c.id, score };
+    if (assessNote.value.trim()) data.note = assessNote.value.trim();
+    const name = assessPlayer.selectedOptions[0] ? assessPlayer.selectedOptions[0].textContent : '';
+    if (await send('assess', data, t('assess.done', { name, criterion: c.label, score, max: c.max }))) { assessScore.value = ''; assessNote.value = ''; }
+  } },
+  h('div', { class: 'grid2' }, field(t('assess.student'), assessPlayer), field(t('assess.criterion'), assessCrit)),
+  field(t('assess.score'), assessScore, t('assess.scoreHint')),
+  field(t('assess.note'), assessNote, t('assess.noteHint')),
+  h('button', { type: 'submit', 'data-k': 'assess-submit' }, t('assess.submit')));
+  // The rubric editor is drawn from the rubric when the teacher opens it and left alone
+  // by redraws until saved or cancelled. Criteria keep their ids (scores given stay
+  // attached); a new one gets an id made from its label.
+  const rubricEditor = h('div', { class: 'rubric-editor' });
+  const closeEditor = () => fill(rubricEditor, h('button', { type: 'button', 'data-k': 'rubric-edit', onclick: openEditor }, t('rubric.edit')));
+  function openEditor() {
+    const rows = h('ol', { class: 'plain rubric-rows' });
+    const row = (c) => {
+      const n = rows.children.length + 1;
+      const label = h('input', { type: 'text', class: 'rubric-label', maxlength: 60, required: true, value: c.label || '', 'aria-label': t('rubric.labelN', { n }) });
+      const max = h('input', { type: 'number', class: 'rubric-max', min: 1, max: 100, step: 1, required: true, value: c.max || 4, 'aria-label': t('rubric.maxN', { n }) });
+      const li = h('li', { 'data-id': c.id || '' }, label, ' ', max, ' ',
+        h('button', { type: 'button', class: 'quiet', 'aria-label': t('rubric.removeN', { n }), onclick: () => { li.remove(); addBtn.focus(); } }, t('rubric.remove')));
+      rows.appendChild(li);
+      return label;
+    };
+    const addBtn = h('button', { type: 'button', 'data-k': 'rubric-add', onclick: () => { if (rows.children.length < 10) row({}).focus(); } }, t('rubric.add'));
+    for (const c of rubric) row(c);
+    const slug = (label, used) => {
+      const base = (`c-${label.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`).slice(0, 28).replace(/-+$/, '');
+      let id = base; let i = 2;
+      while (used.has(id)) { id = `${base}-${i}`; i += 1; }
+      used.add(id);
+      return id;
+    };
+    const form = h('form', { class: 'rubric-form', 'aria-labelledby': 'rubric-edit-h', onsubmit: async (e) => {
+      e.preventDefault();
+      const items = [...rows.children].map((li) => ({ id: li.dataset.id, label: li.querySelector('.rubric-label').value.trim(), max: Number(li.querySelector('.rubric-max').value) }));
+      const used = new Set(items.map((c) => c.id).filter(Boolean));
+      const criteria = items.filter((c) => c.label).map((c) => ({ id: c.id || slug(c.label, used), label: c.label, max: c.max }));
+      if (criteria.length && await send('rubric', { criteria }, t('rubric.saved', { n: criteria.length }))) closeEditor();
+    } },
+    h('h4', { id: 'rubric-edit-h' }, t('rubric.editTitle')),
+    h('p', { class: 'hint' }, t('rubric.hint')),
+    rows,
+    h('div', { class: 'buttons' },
+      addBtn,
+      h('button', { type: 'submit', class: 'primary', 'data-k': 'rubric-save' }, t('rubric.save')),
+      h('button', { type: 'button', onclick: closeEditor }, t('rubric.cancel'))));
+    fill(rubricEditor, form);
+    const first = form.querySelector('input');
+    if (first) first.focus();
+  }
+  closeEditor();
+  const assessSection = h('section', { class: 'card', 'aria-labelledby': 'assess-h' },
+    h('h2', { id: 'assess-h' }, t('assess.title')),
+    h('p', { class: 'hint' }, t('assess.text')),
+    h('h3', { id: 'rubric-h' }, t('assess.rubric')), rubricList, rubricEditor,
+    assessForm,
+    h('h3', null, t('assess.given')), assessList);
+  fill(regions.assess, assessSection);
+
   const joinUrl = rec.joinUrl || `${location.origin}/join/${code}`;
   const joinCard = h('section', { class: 'card join-card', 'aria-labelledby': 'join-h' },
     h('h2', { id: 'join-h' }, t('teacher.joinTitle')),
@@ -194,7 +272,7 @@ async function consolePage(main, code) {
     h('div', { class: 'console-head' }, h('h1', null, t('teacher.title', { code })), banner.el),
     regions.headline,
     h('div', { class: 'console' },
-      h('div', { class: 'col' }, joinCard, regions.controls, regions.roster),
+      h('div', { class: 'col' }, joinCard, regions.controls, regions.roster, regions.assess),
       h('div', { class: 'col' }, regions.current, regions.tally, regions.moderation, regions.results, regions.debrief, regions.exports)),
     h('details', { class: 'card' }, h('summary', null, t('care.title')), contentNote()));
 
@@ -210,6 +288,7 @@ async function consolePage(main, code) {
     fill(regions.headline, h('div', { class: 'headline' }, h('p', { class: 'yearphase' }, yearPhase(v)), timer.el));
     drawControls(v);
     drawRoster(v);
+    drawAssess(v);
     drawCurrent(v);
     drawTally(v);
     drawModeration(v);
@@ -257,9 +336,39 @@ async function consolePage(main, code) {
       lp ? h('p', { class: 'hint' }, t('ctl.lesson', { n: v.lesson || 1, of: lp.of || '?', title: lp.title || '' })) : null,
       v.derole ? h('p', { class: 'notice' }, t('ctl.deroling', { n: (v.exitTickets || []).filter((x) => x.lesson === (v.exitTicket ? v.exitTicket.lesson : x.lesson)).length })) : null,
       h('div', { class: 'buttons' }, buttons),
-      h('div', { class: 'toggles' }, toggle('ctl.lock', 'lock', v.locked), toggle('ctl.approveJoins', 'approveJoins', v.joinApproval), toggle('ctl.holdPosts', 'holdPosts', v.holdPosts)),
+      h('div', { class: 'toggles' }, toggle('ctl.lock', 'lock', v.locked), toggle('ctl.approveJoins', 'approveJoins', v.joinApproval), toggle('ctl.holdPosts', 'holdPosts', v.holdPosts), graphicToggle(v)),
       field(t('groups.label'), groupsSel, t('groups.hint')),
-      announceForm, inject, dirs));
+      announceForm, inject, dirs,
+      h('div', { class: 'danger-zone' }, h('button', { type: 'button', class: 'danger', 'data-k': 'delete-room', onclick: deleteRoom }, t('ctl.delete')))));
+  }
+
+  // graphicToggle switches the material marked graphic on and off for the class (the
+  // settings command); the game's settings are closed once the debrief opens.
+  function graphicToggle(v) {
+    const on = !!(v.settings && v.settings.graphicContent);
+    return h('div', { class: 'field check' },
+      h('input', { type: 'checkbox', id: 'tg-graphic', 'data-k': 'tg-graphic', checked: on, disabled: v.phase === 'debrief', 'aria-describedby': 'tg-graphic-hint',
+        onchange: async (e) => { if (!await send('settings', { graphicContent: e.target.checked }, t(e.target.checked ? 'ctl.graphicOn' : 'ctl.graphicOff'))) draw(); } }),
+      h('label', { for: 'tg-graphic' }, t('ctl.graphic')),
+      h('span', { class: 'hint', id: 'tg-graphic-hint' }, t('ctl.graphicHint')));
+  }
+
+  // deleteRoom removes the room and its records on the server at once; the key goes in
+  // the Authorization header like every other credential.
+  async function deleteRoom(e) {
+    if (!window.confirm(t('ctl.deleteConfirm', { code }))) return;
+    const btn = e.currentTarget;
+    btn.disabled = true;
+    try {
+      await request('DELETE', `/api/rooms/${encodeURIComponent(code)}`, { secret: key });
+      conn.stop();
+      store.del(`debate.teacher.${code}`);
+      store.del(`debate.projector.${code}`);
+      location.href = '/';
+    } catch (err) {
+      btn.disabled = false;
+      toast(errorText(err), 'error');
+    }
   }
 
   function drawRoster(v) {
@@ -297,6 +406,39 @@ async function consolePage(main, code) {
       players.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'roster' },
         h('thead', null, h('tr', null, ['roster.name', 'roster.role', 'roster.region', 'roster.status', 'roster.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
         h('tbody', null, rows))) : h('p', null, t('roster.empty'))));
+  }
+
+  // options replaces a select's choices only when they changed, keeping the choice made.
+  function options(sel, items) {
+    const sig = JSON.stringify(items);
+    if (sel.dataset.sig === sig) return;
+    const was = sel.value;
+    sel.dataset.sig = sig;
+    fill(sel, items.map(([value, label]) => h('option', { value, selected: value === was }, label)));
+  }
+
+  // drawAssess is the teacher's rubric and the scores given against it. Assessment is the
+  // teacher's own judgement: only staff see it, and it goes into the gradebook.
+  function drawAssess(v) {
+    rubric = v.rubric || [];
+    const players = (v.players || []).filter((p) => p.status !== 'removed');
+    const nick = (id) => ((v.players || []).find((p) => p.id === id) || {}).nickname || id;
+    options(assessPlayer, players.map((p) => [p.id, p.nickname]));
+    options(assessCrit, rubric.map((c) => [c.id, t('assess.criterionMax', { label: c.label, max: c.max })]));
+    setScoreMax();
+    fill(rubricList, rubric.map((c) => h('li', null, t('assess.criterionMax', { label: c.label, max: c.max }))));
+    const given = v.assessments || [];
+    const label = (id) => (rubric.find((c) => c.id === id) || {}).label || id;
+    const max = (id) => (rubric.find((c) => c.id === id) || {}).max;
+    fill(assessList, given.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'assessed' },
+      h('thead', null, h('tr', null, ['assess.student', 'assess.criterion', 'assess.score', 'assess.note', 'roster.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', null, given.map((a) => h('tr', { 'data-player': a.playerId, 'data-criterion': a.criterion },
+        h('th', { scope: 'row' }, h('span', { class: 'nick' }, nick(a.playerId)), a.argumentId ? h('div', { class: 'hint' }, t('assess.onPost')) : null),
+        h('td', null, label(a.criterion)),
+        h('td', { class: 'assess-score' }, max(a.criterion) ? t('assess.scoreOf', { score: a.score, max: max(a.criterion) }) : String(a.score)),
+        h('td', { class: 'assess-note' }, a.note || ''),
+        h('td', { class: 'row-actions' }, h('button', { type: 'button', class: 'quiet', 'aria-label': t('assess.withdrawFor', { name: nick(a.playerId), criterion: label(a.criterion) }),
+          onclick: () => { const data = { criterion: a.criterion, clear: true }; if (a.argumentId) data.argumentId = a.argumentId; else data.playerId = a.playerId; send('assess', data, t('assess.withdrawn')); } }, t('assess.withdraw')))))))) : h('p', { class: 'hint' }, t('assess.none')));
   }
 
   // issueRejoin asks the server for a new rejoin code (the old one stops working) and
