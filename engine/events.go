@@ -34,3 +34,13 @@ func (h *Hub) Events(ctx context.Context, s Session) ([]room.Event, error) {
 	}
 	return out, nil
 }
+
+// LastSeq returns the sequence number of the room's last stored event: a cheap way for
+// read models to tell whether anything changed since they last folded the log.
+func (h *Hub) LastSeq(ctx context.Context, s Session) (uint64, error) {
+	seq, err := h.cfg.Log.Last(ctx, s.RoomID)
+	if err != nil {
+		return 0, h.storageErr("read room log", err)
+	}
+	return seq, nil
+}

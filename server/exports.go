@@ -71,11 +71,7 @@ func (s *Server) yearReport(c echo.Context) error {
 	if err != nil {
 		return fault.New(fault.Invalid, "The year must be a number such as 1932.")
 	}
-	events, err := s.hub.Events(c.Request().Context(), sess)
-	if err != nil {
-		return err
-	}
-	rep, ok, err := scoring.YearReport(events, year)
+	rep, ok, err := s.models.yearReport(c.Request().Context(), s.hub, sess, year)
 	if err != nil {
 		return err
 	}
@@ -92,11 +88,7 @@ func (s *Server) debrief(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	events, err := s.hub.Events(c.Request().Context(), sess)
-	if err != nil {
-		return err
-	}
-	d, err := scoring.Debrief(events)
+	d, err := s.models.debrief(c.Request().Context(), s.hub, sess)
 	if err != nil {
 		return err
 	}

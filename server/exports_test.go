@@ -57,4 +57,20 @@ func TestExportsAreForStaffOnly(t *testing.T) {
 	wantError(t, status, body, http.StatusNotFound, fault.NotFound)
 	status, body = ts.do("GET", "/api/rooms/"+r.Code+"/years/nineteen/report", players[1], "")
 	wantError(t, status, body, http.StatusBadRequest, fault.Invalid)
+
+	// Once 1928 resolves, the same request answers: the memoised "not yet" is dropped
+	// as soon as the log grows.
+	for i := 0; i < 3; i++ { // briefing → debate → vote → resolution
+		if _, err := teacher.Send(ctxT(t), "advance", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	status, body = ts.do("GET", "/api/rooms/"+r.Code+"/years/1928/report", players[1], "")
+	if status != http.StatusOK || !bytes.Contains(body, []byte("1928")) {
+		t.Fatalf("report after 1928 resolved: %d %s", status, body)
+	}
+	again, body2 := ts.do("GET", "/api/rooms/"+r.Code+"/years/1928/report", players[1], "")
+	if again != http.StatusOK || !bytes.Equal(body, body2) {
+		t.Fatalf("the memoised report differs: %d", again)
+	}
 }

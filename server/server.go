@@ -101,6 +101,8 @@ type Server struct {
 
 	draining atomic.Bool
 
+	models readModels // scores, year reports and debrief, memoised per room by last seq
+
 	streamMu sync.Mutex
 	streams  int           // live WebSocket and SSE connections
 	idle     chan struct{} // closed when streams drops to 0 during Shutdown
