@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -231,6 +232,21 @@ func closeText(s string) string {
 	return s
 }
 
+// drainOversized runs after a message over the read limit. The library has already
+// sent close 1009, but the client may still be writing the rest of that message; closing
+// now would reset the connection under its write and lose the close frame, so the
+// client would see a bare reset instead of why. Discard what it sends, within a bound,
+// until it closes its side.
+func (c *wsConn) drainOversized() {
+	raw := c.ws.NetConn()
+	_ = raw.SetReadDeadline(time.Now().Add(c.s.cfg.WriteWait))
+	_, _ = io.CopyN(io.Discard, raw, oversizedDrainBytes)
+}
+
+// oversizedDrainBytes bounds what drainOversized reads: enough for any honest mistake
+// (a pasted essay), not a sink for a flood.
+const oversizedDrainBytes = 1 << 20
+
 func (c *wsConn) write(kind int, data []byte) error {
 	c.ws.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
 	return c.ws.WriteMessage(kind, data)
@@ -250,6 +266,9 @@ func (c *wsConn) readPump() {
 	for {
 		_, data, err := c.ws.ReadMessage()
 		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				c.drainOversized()
+			}
 			if websocket.IsUnexpectedCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
 				c.log.Debug("socket read ended", "err", err)
 			}

@@ -470,8 +470,10 @@ func TestHugeMessageClosesSocket(t *testing.T) {
 	teacher := ts.dial(r.Code, r.TeacherKey)
 	before := ts.last(r.RoomID)
 	huge := `{"v":1,"type":"announce","id":"h","data":{"text":"` + strings.Repeat("x", protocol.MaxMessageBytes*5) + `"}}`
+	// The server refuses after the frame header, so the client may see its own write
+	// cut short by the close; what matters is the close code it is given, and the room.
 	if err := teacher.SendRaw(ctxT(t), []byte(huge)); err != nil {
-		t.Fatal(err)
+		t.Logf("the client's write ended early: %v", err)
 	}
 	if f := waitClosing(t, teacher); f.CloseCode != websocket.CloseMessageTooBig {
 		t.Fatalf("closed with %d %q, want 1009", f.CloseCode, f.Reason)

@@ -116,9 +116,13 @@ func TestClassroom(t *testing.T) {
 	teacher.do(chromedp.Click(chromedp.CSS(`#tg-holdPosts`)))
 	teacher.waitJS(`document.querySelector('#tg-holdPosts').checked`, "hold posts on")
 	// The graphic-material switch is a room setting the server accepts, on and off again.
-	for _, on := range []string{"ctl.graphicOn", "ctl.graphicOff"} {
+	// The second flip follows the first at once, before the room's event for the first
+	// has necessarily come back: the switch must not fall back to the old value under
+	// the teacher's finger.
+	for i, on := range []string{"ctl.graphicOn", "ctl.graphicOff"} {
 		eval[bool](teacher, `(document.querySelector('#tg-graphic').click(), true)`)
 		teacher.waitJS(`document.querySelector('#live').textContent === `+jsStr(L(on)), L(on))
+		teacher.waitJS(fmt.Sprintf(`document.querySelector('#tg-graphic').checked === %t`, i == 0), "the switch showing the room's setting")
 	}
 	teacher.clickText("#t-controls", L("ctl.start"))
 	for _, tb := range append([]*tab{teacher, projector}, students...) {

@@ -153,6 +153,29 @@ async function consolePage(main, code) {
       else if (f.type === 'presence') { presence.clear(); for (const id of f.online) presence.add(id); draw(); }
     },
   });
+  // Switches the teacher has flipped whose event has not come back yet. A redraw for an
+  // unrelated event would otherwise show the old value under the teacher's finger, and a
+  // second flip would send the wrong one. Each holds its wanted value until the view has
+  // caught up with the command's seq (known from its ack).
+  const flipped = new Map();
+  const switchOn = (id, stateOn) => {
+    const f = flipped.get(id);
+    if (f && st.view && st.view.seq >= f.seq) flipped.delete(id);
+    return flipped.has(id) ? flipped.get(id).on : !!stateOn;
+  };
+  const flip = async (id, on, type, data, okText) => {
+    const mark = { on, seq: Infinity };
+    flipped.set(id, mark);
+    try {
+      const ack = await conn.send(type, data);
+      mark.seq = ack && typeof ack.seq === 'number' ? ack.seq : 0;
+      if (okText) announce(okText);
+    } catch (e) {
+      if (flipped.get(id) === mark) flipped.delete(id);
+      toast(errorText(e), 'error');
+    }
+    draw();
+  };
   const send = async (type, data, okText) => {
     try {
       await conn.send(type, data);
@@ -315,7 +338,8 @@ async function consolePage(main, code) {
     buttons.push(b(t('ctl.showNote'), 'showContentNote', null, {}));
     const toggle = (key, type, on) => {
       const id = `tg-${type}`;
-      return h('div', { class: 'field check' }, h('input', { type: 'checkbox', id, 'data-k': id, checked: !!on, onchange: (e) => send(type, type === 'lock' ? { locked: e.target.checked } : { on: e.target.checked }) }), h('label', { for: id }, t(key)));
+      return h('div', { class: 'field check' }, h('input', { type: 'checkbox', id, 'data-k': id, checked: switchOn(id, on),
+        onchange: (e) => flip(id, e.target.checked, type, type === 'lock' ? { locked: e.target.checked } : { on: e.target.checked }) }), h('label', { for: id }, t(key)));
     };
     const note = h('textarea', { rows: 2, maxlength: 1000, 'data-k': 'announce', id: 'announce-text' });
     const prevNote = regions.controls.querySelector('#announce-text');
@@ -327,7 +351,7 @@ async function consolePage(main, code) {
     const inject = shocks.length && ['briefing', 'debate', 'vote'].includes(v.phase) ? h('div', { class: 'inject' }, h('h3', null, t('ctl.inject')),
       h('ul', { class: 'plain' }, shocks.map((s) => h('li', null, h('button', { type: 'button', 'data-k': `inj-${s.id}`, disabled: injectedNow.has(s.id), onclick: () => { if (window.confirm(t('ctl.injectConfirm', { title: s.title }))) send('injectEvent', { event: s.id }, s.title); } }, s.title), ' ', h('span', { class: 'hint' }, s.summary))))) : null;
     const dirs = v.mode === 'counterfactual' && v.current && v.current.directives.length ? h('div', null, h('h3', null, t('ctl.directives')),
-      v.current.directives.map((d) => { const id = `dir-${d.id}`; return h('div', { class: 'field check' }, h('input', { type: 'checkbox', id, 'data-k': id, checked: d.inForce, onchange: (e) => send('setDirective', { directive: d.id, on: e.target.checked }) }), h('label', { for: id }, `${d.title} (${d.date})`)); })) : null;
+      v.current.directives.map((d) => { const id = `dir-${d.id}`; return h('div', { class: 'field check' }, h('input', { type: 'checkbox', id, 'data-k': id, checked: switchOn(id, d.inForce), onchange: (e) => flip(id, e.target.checked, 'setDirective', { directive: d.id, on: e.target.checked }) }), h('label', { for: id }, `${d.title} (${d.date})`)); })) : null;
     const lp = v.lessonPlan;
     const groupsSel = h('select', { id: 'groups-mode', 'data-k': 'groups', onchange: (e) => send('setGroups', e.target.value === 'none' ? { mode: 'none' } : { mode: e.target.value, size: 4 }) },
       ['none', 'villages', 'faction'].map((m) => h('option', { value: m, selected: ((v.groups && v.groups.mode) || 'none') === m }, t(`groups.${m}`))));
@@ -345,10 +369,10 @@ async function consolePage(main, code) {
   // graphicToggle switches the material marked graphic on and off for the class (the
   // settings command); the game's settings are closed once the debrief opens.
   function graphicToggle(v) {
-    const on = !!(v.settings && v.settings.graphicContent);
+    const on = switchOn('tg-graphic', v.settings && v.settings.graphicContent);
     return h('div', { class: 'field check' },
       h('input', { type: 'checkbox', id: 'tg-graphic', 'data-k': 'tg-graphic', checked: on, disabled: v.phase === 'debrief', 'aria-describedby': 'tg-graphic-hint',
-        onchange: async (e) => { if (!await send('settings', { graphicContent: e.target.checked }, t(e.target.checked ? 'ctl.graphicOn' : 'ctl.graphicOff'))) draw(); } }),
+        onchange: (e) => flip('tg-graphic', e.target.checked, 'settings', { graphicContent: e.target.checked }, t(e.target.checked ? 'ctl.graphicOn' : 'ctl.graphicOff')) }),
       h('label', { for: 'tg-graphic' }, t('ctl.graphic')),
       h('span', { class: 'hint', id: 'tg-graphic-hint' }, t('ctl.graphicHint')));
   }
