@@ -197,6 +197,16 @@ func TestClassroom(t *testing.T) {
 	moderate(texts[2], L("mod.hide"))
 	projector.waitJS(fmt.Sprintf(`(() => { const got = [...document.querySelectorAll('.proj-posts .post-text')].map(e => e.textContent); return got.length === 2 && got.includes(%s) && got.includes(%s); })()`, jsStr(texts[0]), jsStr(texts[1])), "exactly the approved posts on the projector")
 	students[1].waitJS(fmt.Sprintf(`(() => { const got = [...document.querySelectorAll('#wall-list .post-text')].map(e => e.textContent); return got.includes(%s) && !got.includes(%s) && !got.includes(%s); })()`, jsStr(texts[0]), jsStr(texts[2]), jsStr(texts[3])), "a student seeing approved posts only")
+	// The teacher scores one approved post against the rubric, not its author overall:
+	// the score is kept with the post and says so, and the form goes back to students.
+	moderate(texts[1], L("assess.thisPost"))
+	teacher.waitJS(`document.querySelector('#assess-player').disabled && !!document.querySelector('.assess-on-post .notice')`, "the form scoring one post")
+	eval[bool](teacher, `(document.querySelector('#assess-criterion').value = 'evidence', true)`)
+	teacher.typeInto(`#assess-score`, "2")
+	teacher.clickText("#t-assess", L("assess.submit"))
+	teacher.waitJS(fmt.Sprintf(`[...document.querySelectorAll('#t-assess table.assessed tbody tr')].some(tr => tr.querySelector('.nick').textContent === 'Boris' && (tr.querySelector('th .hint') || {}).textContent === %s)`,
+		jsStr(strings.ReplaceAll(L("assess.onPost"), "{text}", texts[1]))), "the post's score in the list")
+	teacher.waitJS(`!document.querySelector('#assess-player').disabled && !document.querySelector('.assess-on-post .notice')`, "the form back to scoring students")
 	for _, tb := range []*tab{teacher, projector, students[1]} {
 		plainText(t, tb, htmlPost)
 	}

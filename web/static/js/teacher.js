@@ -207,6 +207,23 @@ async function consolePage(main, code) {
   const assessNote = h('textarea', { id: 'assess-note', 'data-k': 'assess-note', rows: 2, maxlength: 500 });
   const rubricList = h('ul', { class: 'plain rubric-criteria', 'aria-labelledby': 'rubric-h' });
   const assessList = h('div', { class: 'assessments' });
+  // The post being assessed, when the teacher chose "Assess this post" on the wall: the
+  // score then belongs to that argument (and its author), not to the student overall.
+  let assessPost = null;
+  const assessOnPost = h('div', { class: 'assess-on-post', 'aria-live': 'polite' });
+  const excerpt = (text) => (text.length > 90 ? `${text.slice(0, 89)}…` : text);
+  const drawAssessPost = () => {
+    assessPlayer.disabled = !!assessPost;
+    if (assessPost) assessPlayer.value = assessPost.playerId;
+    fill(assessOnPost, assessPost ? h('p', { class: 'notice' }, t('assess.forPost', { text: excerpt(assessPost.text) }), ' ',
+      h('button', { type: 'button', class: 'quiet', 'data-k': 'assess-post-clear', onclick: () => { assessPost = null; drawAssessPost(); assessPlayer.focus(); } }, t('assess.forStudent'))) : null);
+  };
+  const assessThisPost = (p) => {
+    assessPost = { id: p.id, playerId: p.playerId, text: p.text };
+    drawAssessPost();
+    assessForm.scrollIntoView({ block: 'center', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    assessCrit.focus({ preventScroll: true });
+  };
   let rubric = [];
   const setScoreMax = () => { const c = rubric.find((x) => x.id === assessCrit.value); assessScore.max = c ? c.max : 0; };
   const assessForm = h('form', { class: 'assess-form', onsubmit: async (e) => {
@@ -214,11 +231,12 @@ async function consolePage(main, code) {
     const c = rubric.find((x) => x.id === assessCrit.value);
     const score = Number(assessScore.value);
     if (!assessPlayer.value || !c || assessScore.value === '') return;
-    const data = { playerId: assessPlayer.value, criterion: c.id, score };
+    const data = assessPost ? { argumentId: assessPost.id, criterion: c.id, score } : { playerId: assessPlayer.value, criterion: c.id, score };
     if (assessNote.value.trim()) data.note = assessNote.value.trim();
     const name = assessPlayer.selectedOptions[0] ? assessPlayer.selectedOptions[0].textContent : '';
-    if (await send('assess', data, t('assess.done', { name, criterion: c.label, score, max: c.max }))) { assessScore.value = ''; assessNote.value = ''; }
+    if (await send('assess', data, t('assess.done', { name, criterion: c.label, score, max: c.max }))) { assessScore.value = ''; assessNote.value = ''; assessPost = null; drawAssessPost(); }
   } },
+  assessOnPost,
   h('div', { class: 'grid2' }, field(t('assess.student'), assessPlayer), field(t('assess.criterion'), assessCrit)),
   field(t('assess.score'), assessScore, t('assess.scoreHint')),
   field(t('assess.note'), assessNote, t('assess.noteHint')),
@@ -448,6 +466,9 @@ async function consolePage(main, code) {
     const players = (v.players || []).filter((p) => p.status !== 'removed');
     const nick = (id) => ((v.players || []).find((p) => p.id === id) || {}).nickname || id;
     options(assessPlayer, players.map((p) => [p.id, p.nickname]));
+    const postText = (id) => { for (const a of v.arguments || []) { if (a.id === id) return a.text; for (const r of a.replies || []) if (r.id === id) return r.text; } return null; };
+    if (assessPost && postText(assessPost.id) === null) assessPost = null; // hidden or gone
+    drawAssessPost();
     options(assessCrit, rubric.map((c) => [c.id, t('assess.criterionMax', { label: c.label, max: c.max })]));
     setScoreMax();
     fill(rubricList, rubric.map((c) => h('li', null, t('assess.criterionMax', { label: c.label, max: c.max }))));
@@ -457,7 +478,7 @@ async function consolePage(main, code) {
     fill(assessList, given.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'assessed' },
       h('thead', null, h('tr', null, ['assess.student', 'assess.criterion', 'assess.score', 'assess.note', 'roster.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', null, given.map((a) => h('tr', { 'data-player': a.playerId, 'data-criterion': a.criterion },
-        h('th', { scope: 'row' }, h('span', { class: 'nick' }, nick(a.playerId)), a.argumentId ? h('div', { class: 'hint' }, t('assess.onPost')) : null),
+        h('th', { scope: 'row' }, h('span', { class: 'nick' }, nick(a.playerId)), a.argumentId ? h('div', { class: 'hint' }, t('assess.onPost', { text: excerpt(postText(a.argumentId) || '') })) : null),
         h('td', null, label(a.criterion)),
         h('td', { class: 'assess-score' }, max(a.criterion) ? t('assess.scoreOf', { score: a.score, max: max(a.criterion) }) : String(a.score)),
         h('td', { class: 'assess-note' }, a.note || ''),
@@ -533,7 +554,8 @@ async function consolePage(main, code) {
           p.held && !p.hidden ? h('button', { type: 'button', 'data-k': `apv-${p.id}`, onclick: () => send('approvePost', { argumentId: p.id }, t('mod.approved')) }, t('mod.approve')) : null,
           !p.hidden ? h('button', { type: 'button', class: 'danger', 'data-k': `hide-${p.id}`, onclick: () => send('hidePost', { argumentId: p.id }, t('mod.hiddenDone')) }, t('mod.hide')) : null,
           !isReply && !p.hidden && !p.held && (!p.group || p.promoted) ? h('button', { type: 'button', 'data-k': `spot-${p.id}`, onclick: () => send('spotlight', { argumentId: p.id, on: !p.spotlit }) }, p.spotlit ? t('mod.unspotlight') : t('mod.spotlight')) : null,
-          !isReply && !p.hidden && !p.held && p.group && !p.promoted ? h('button', { type: 'button', 'data-k': `pro-${p.id}`, onclick: () => send('promote', { argumentId: p.id }, t('mod.promoted')) }, t('mod.promote')) : null),
+          !isReply && !p.hidden && !p.held && p.group && !p.promoted ? h('button', { type: 'button', 'data-k': `pro-${p.id}`, onclick: () => send('promote', { argumentId: p.id }, t('mod.promoted')) }, t('mod.promote')) : null,
+          !isReply && !p.hidden && !p.held && (v.rubric || []).length ? h('button', { type: 'button', 'data-k': `assess-${p.id}`, 'aria-label': t('assess.thisPostBy', { name: p.nickname || nick(p.playerId) }), onclick: () => assessThisPost(p) }, t('assess.thisPost')) : null),
         (p.reports || []).length ? h('ul', { class: 'hint' }, p.reports.map((r) => h('li', null, t('mod.reportBy', { name: nick(r.playerId), reason: r.reason || '–' })))) : null,
         !isReply && p.replies && p.replies.length ? h('ul', { class: 'replies' }, p.replies.map((r) => post(r, true))) : null);
     };
