@@ -78,6 +78,12 @@ func TestClassroom(t *testing.T) {
 		s.open("/join/" + code)
 		if i == 0 {
 			s.axe("join")
+			// A reader who picks the dyslexia-friendly font gets OpenDyslexic from the
+			// server, whatever fonts the machine has.
+			eval[bool](s, `(() => { const f = document.querySelector('select[data-k=font]'); f.value = 'dyslexic'; f.dispatchEvent(new Event('change'));
+			  document.fonts.load('16px OpenDyslexic').then((faces) => { window.__dyslexicFaces = faces.length; }); return true; })()`)
+			s.waitJS(`window.__dyslexicFaces > 0 && getComputedStyle(document.body).fontFamily.replace(/"/g, '').startsWith('OpenDyslexic')`, "the OpenDyslexic font loaded")
+			eval[bool](s, `(() => { const f = document.querySelector('select[data-k=font]'); f.value = 'default'; f.dispatchEvent(new Event('change')); return true; })()`)
 		}
 		if i == 2 {
 			// By keyboard alone: the nickname box has the focus; Enter submits.

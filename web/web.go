@@ -9,6 +9,7 @@ package web
 import (
 	"embed"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
 	"strings"
@@ -16,6 +17,9 @@ import (
 
 //go:embed static
 var static embed.FS
+
+// The standard library's table lacks fonts; with nosniff the type must be right.
+func init() { _ = mime.AddExtensionType(".otf", "font/otf") }
 
 // Assets returns the client's files (index.html, js/, css/, i18n/).
 func Assets() fs.FS {

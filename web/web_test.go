@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io/fs"
 	"net/http/httptest"
@@ -46,7 +47,20 @@ func TestHandler(t *testing.T) {
 			t.Errorf("%s %s: no frame protection", tc.method, tc.path)
 		}
 	}
+	// The dyslexia-friendly font comes from the binary, typed as a font, with its licence.
+	for _, name := range []string{"OpenDyslexic-Regular.otf", "OpenDyslexic-Bold.otf"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/static/fonts/"+name, nil))
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "font/otf" || !bytes.HasPrefix(rec.Body.Bytes(), []byte("OTTO")) {
+			t.Errorf("%s: %d %q, %d bytes", name, rec.Code, rec.Header().Get("Content-Type"), rec.Body.Len())
+		}
+	}
 	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/static/fonts/OpenDyslexic-LICENSE.txt", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "CC-BY-3.0") {
+		t.Errorf("the font's licence is not served: %d", rec.Code)
+	}
+	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/teacher", nil))
 	if !strings.Contains(rec.Body.String(), `src="/static/js/app.js"`) || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
 		t.Fatalf("the shell is not served: %q", rec.Body.String())
