@@ -60,6 +60,7 @@ type wireFrame struct {
 	State     json.RawMessage `json:"state"`
 	Online    []string        `json:"online"`
 	Code      json.RawMessage `json:"code"`
+	Key       string          `json:"key"`
 	Message   string          `json:"message"`
 	Reason    string          `json:"reason"`
 	RoomID    string          `json:"roomId"`
@@ -90,7 +91,7 @@ func decodeFrame(raw []byte) (Frame, error) {
 	case "error":
 		var code fault.Code
 		_ = json.Unmarshal(w.Code, &code)
-		f.Err = &fault.Error{Code: code, Message: w.Message}
+		f.Err = &fault.Error{Code: code, Key: w.Key, Message: w.Message}
 	case "closing":
 		_ = json.Unmarshal(w.Code, &f.CloseCode)
 		f.Reason = w.Reason

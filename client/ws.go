@@ -86,7 +86,7 @@ func dialWS(ctx context.Context, c *Conn, after *uint64) (*wsTransport, error) {
 		ws.Close()
 		var ce *websocket.CloseError
 		if errors.As(err, &ce) {
-			return nil, fault.Newf(fault.Unavailable, "The server closed the connection (%d %s).", ce.Code, ce.Text)
+			return nil, fault.T(fault.Unavailable, "fault.client.connectionClosed", ce.Code, ce.Text)
 		}
 		return nil, err
 	}

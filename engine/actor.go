@@ -138,7 +138,7 @@ func (a *actor) call(ctx context.Context, f func(a *actor)) error {
 	case <-a.done:
 		return errActorStopped
 	case <-ctx.Done():
-		return fault.New(fault.Unavailable, "The room is busy; please try again.")
+		return fault.T(fault.Unavailable, "fault.engine.roomBusy")
 	}
 	select {
 	case <-finished:
@@ -211,7 +211,7 @@ func (a *actor) flush(batch []submitReq) {
 	for attempt := 0; ; attempt++ {
 		if a.state.Deleted() {
 			for i := range results {
-				results[i] = submitResult{err: fault.New(fault.NotFound, "This room has been deleted.")}
+				results[i] = submitResult{err: fault.T(fault.NotFound, "fault.engine.roomDeleted")}
 			}
 			break
 		}
@@ -268,7 +268,7 @@ func (a *actor) flush(batch []submitReq) {
 func (a *actor) fail(results []submitResult, err error) {
 	for i := range results {
 		if results[i].err == nil {
-			results[i] = submitResult{err: fault.New(fault.Unavailable, "The room could not save that just now; nothing was changed. Please try again.")}
+			results[i] = submitResult{err: fault.T(fault.Unavailable, "fault.engine.roomCouldNotSave")}
 		}
 	}
 }
@@ -294,7 +294,7 @@ func (a *actor) eventsAfter(ctx context.Context, seq uint64) []room.Event {
 // decideOne decides one command against the tentative state and applies its events.
 func (a *actor) decideOne(cmd room.Command, now time.Time, events *[]room.Event) submitResult {
 	if cmd.By.Kind == room.Player && !a.state.PlayerActive(cmd.By.PlayerID) {
-		return submitResult{err: fault.New(fault.Unauthorized, "You are no longer in this room.")}
+		return submitResult{err: fault.T(fault.Unauthorized, "fault.engine.noLongerInRoom")}
 	}
 	if seq, ok := a.state.Processed(cmd.By, cmd.ID); ok {
 		return submitResult{seq: seq}
@@ -311,7 +311,7 @@ func (a *actor) decideOne(cmd room.Command, now time.Time, events *[]room.Event)
 			// A rule bug: Decide produced an event Apply refuses. Keep the room usable by
 			// refusing the command; the tentative state is rebuilt by the caller.
 			a.log.Error("apply decided event", "type", e.Type, "err", err)
-			return submitResult{err: fault.New(fault.Internal, "The server could not apply that; nothing was changed.")}
+			return submitResult{err: fault.T(fault.Internal, "fault.engine.applyFailed")}
 		}
 	}
 	*events = append(*events, evs...)
@@ -480,10 +480,10 @@ func (a *actor) note(seq uint64) {
 // watch starts a feed for a viewer: the missed events or a snapshot, then live events.
 func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Feed, error) {
 	if a.state.Deleted() {
-		return nil, fault.New(fault.NotFound, "This room has been deleted.")
+		return nil, fault.T(fault.NotFound, "fault.engine.roomDeleted")
 	}
 	if p.Kind == room.Player && !a.state.PlayerActive(p.PlayerID) {
-		return nil, fault.New(fault.Unauthorized, "You are no longer in this room.")
+		return nil, fault.T(fault.Unauthorized, "fault.engine.noLongerInRoom")
 	}
 	f := newFeed(a, p, a.hub.cfg.FeedBuffer)
 	caughtUp := false
@@ -520,7 +520,7 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 		f.push(frame)
 	}
 	if f.isEnded() {
-		return nil, fault.New(fault.Unavailable, "Too much to catch up at once; please reconnect.")
+		return nil, fault.T(fault.Unavailable, "fault.engine.catchUpTooLarge")
 	}
 	if p.Kind == room.Player {
 		disconnect, err := a.hub.cfg.Presence.Connect(ctx, a.roomID, p.PlayerID)

@@ -53,17 +53,17 @@ func rejoinHash(roomID, code string) string { return HashSecret("rejoin:" + room
 // The room records the code's generation (rejoinIssued), never the code.
 func (h *Hub) IssueRejoinCode(ctx context.Context, s Session, playerID string) (string, error) {
 	if !s.Principal.IsStaff() {
-		return "", fault.New(fault.Forbidden, "Only the teacher can print rejoin codes.")
+		return "", fault.T(fault.Forbidden, "fault.engine.rejoinCodesTeacherOnly")
 	}
 	if h.isClosing() {
-		return "", fault.New(fault.Unavailable, "The server is shutting down; try again in a moment.")
+		return "", fault.T(fault.Unavailable, "fault.engine.shuttingDownTryAgain")
 	}
 	active, err := h.playerActive(ctx, s.RoomID, playerID)
 	if err != nil {
 		return "", err
 	}
 	if !active {
-		return "", fault.New(fault.NotFound, "There is no such player in this room.")
+		return "", fault.T(fault.NotFound, "fault.engine.noSuchPlayer")
 	}
 	code, err := newRejoinCode()
 	if err != nil {
@@ -96,7 +96,7 @@ func (h *Hub) Rejoin(ctx context.Context, roomCode, rejoinCode string) (Joined, 
 	if err != nil {
 		return Joined{}, err
 	}
-	wrong := fault.New(fault.Unauthorized, "That rejoin code does not work for this room; check it with your teacher.")
+	wrong := fault.T(fault.Unauthorized, "fault.engine.rejoinCodeWrong")
 	code := NormalizeCode(rejoinCode)
 	if len(code) != RejoinCodeLength {
 		return Joined{}, wrong
@@ -113,7 +113,7 @@ func (h *Hub) Rejoin(ctx context.Context, roomCode, rejoinCode string) (Joined, 
 		return Joined{}, err
 	}
 	if !active {
-		return Joined{}, fault.New(fault.Unauthorized, "You are no longer in this room; ask your teacher.")
+		return Joined{}, fault.T(fault.Unauthorized, "fault.engine.noLongerInRoomAskTeacher")
 	}
 	token, err := newSecret("pt_")
 	if err != nil {
@@ -141,7 +141,7 @@ func (h *Hub) playerActive(ctx context.Context, roomID, playerID string) (bool, 
 	var ok bool
 	if err := a.call(ctx, func(a *actor) { ok = a.state.PlayerActive(playerID) }); err != nil {
 		if errors.Is(err, errActorStopped) {
-			return false, fault.New(fault.Unavailable, "The room is restarting; try again in a moment.")
+			return false, fault.T(fault.Unavailable, "fault.engine.roomRestartingTryAgain")
 		}
 		return false, err
 	}

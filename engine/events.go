@@ -15,14 +15,14 @@ import (
 // to staff only.
 func (h *Hub) Events(ctx context.Context, s Session) ([]room.Event, error) {
 	if h.isClosing() {
-		return nil, fault.New(fault.Unavailable, "The server is restarting; try again in a moment.")
+		return nil, fault.T(fault.Unavailable, "fault.engine.restartingTryAgain")
 	}
 	entries, err := h.cfg.Log.Read(ctx, s.RoomID, 0, 0)
 	if err != nil {
 		return nil, h.storageErr("read room log", err)
 	}
 	if len(entries) == 0 {
-		return nil, fault.New(fault.NotFound, "That room no longer exists.")
+		return nil, fault.T(fault.NotFound, "fault.engine.roomGone")
 	}
 	out := make([]room.Event, 0, len(entries))
 	for _, en := range entries {

@@ -168,10 +168,10 @@ func (h *Hub) Start(ctx context.Context) error {
 // Ready reports whether storage answers.
 func (h *Hub) Ready(ctx context.Context) error {
 	if h.isClosing() {
-		return fault.New(fault.Unavailable, "The server is shutting down.")
+		return fault.T(fault.Unavailable, "fault.engine.shuttingDown")
 	}
 	if _, err := h.cfg.Log.Last(ctx, "readiness-probe"); err != nil {
-		return fault.New(fault.Unavailable, "Storage is not answering.")
+		return fault.T(fault.Unavailable, "fault.engine.storageNotAnswering")
 	}
 	return nil
 }
@@ -228,14 +228,14 @@ func HashSecret(secret string) string {
 // Create opens a room and returns its code and keys.
 func (h *Hub) Create(ctx context.Context, opts CreateOptions) (Created, error) {
 	if h.isClosing() {
-		return Created{}, fault.New(fault.Unavailable, "The server is shutting down; try again in a moment.")
+		return Created{}, fault.T(fault.Unavailable, "fault.engine.shuttingDownTryAgain")
 	}
 	var settings room.Settings
 	if len(opts.Settings) > 0 && string(opts.Settings) != "null" {
 		dec := json.NewDecoder(strings.NewReader(string(opts.Settings)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&settings); err != nil {
-			return Created{}, fault.New(fault.Invalid, "The room settings are not valid: "+err.Error())
+			return Created{}, fault.T(fault.Invalid, "fault.engine.settingsInvalid", err.Error())
 		}
 	}
 	if opts.Mode == "" {
@@ -264,7 +264,7 @@ func (h *Hub) Create(ctx context.Context, opts CreateOptions) (Created, error) {
 			break
 		}
 		if attempt > 20 {
-			return Created{}, fault.New(fault.Unavailable, "Could not find a free room code; please try again.")
+			return Created{}, fault.T(fault.Unavailable, "fault.engine.noFreeRoomCode")
 		}
 	}
 	created := Created{RoomID: roomID, Code: code}
@@ -347,11 +347,11 @@ func (h *Hub) Join(ctx context.Context, code, nickname string) (Joined, error) {
 func (h *Hub) lookup(ctx context.Context, code string) (RoomInfo, error) {
 	code = NormalizeCode(code)
 	if len(code) != CodeLength {
-		return RoomInfo{}, fault.New(fault.NotFound, "There is no room with that code. Check the code on the board.")
+		return RoomInfo{}, fault.T(fault.NotFound, "fault.engine.noRoomWithCode")
 	}
 	info, err := h.cfg.Directory.Lookup(ctx, code)
 	if errors.Is(err, ErrNotFound) {
-		return RoomInfo{}, fault.New(fault.NotFound, "There is no room with that code. Check the code on the board.")
+		return RoomInfo{}, fault.T(fault.NotFound, "fault.engine.noRoomWithCode")
 	}
 	if err != nil {
 		return RoomInfo{}, h.storageErr("look up room code", err)
@@ -367,7 +367,7 @@ func (h *Hub) Authenticate(ctx context.Context, code, secret string) (Session, e
 	}
 	g, err := h.cfg.Credentials.Get(ctx, HashSecret(secret))
 	if errors.Is(err, ErrNotFound) || err == nil && (g.RoomID != info.RoomID || g.Kind == "ticket") {
-		return Session{}, fault.New(fault.Unauthorized, "That key or token is not valid for this room.")
+		return Session{}, fault.T(fault.Unauthorized, "fault.engine.credentialInvalid")
 	}
 	if err != nil {
 		return Session{}, h.storageErr("check credential", err)
@@ -391,7 +391,7 @@ func (h *Hub) sessionFor(info RoomInfo, g Grant) (Session, error) {
 	case "player", "rejoin":
 		s.Principal = room.Principal{Kind: room.Player, PlayerID: g.PlayerID}
 	default:
-		return Session{}, fault.New(fault.Unauthorized, "That credential cannot open this room.")
+		return Session{}, fault.T(fault.Unauthorized, "fault.engine.credentialCannotOpenRoom")
 	}
 	return s, nil
 }
@@ -419,7 +419,7 @@ func (h *Hub) RedeemTicket(ctx context.Context, code, ticket string) (Session, e
 	}
 	g, err := h.cfg.Credentials.Take(ctx, HashSecret(ticket))
 	if errors.Is(err, ErrNotFound) || err == nil && (g.Kind != "ticket" || g.RoomID != info.RoomID) {
-		return Session{}, fault.New(fault.Unauthorized, "That ticket is unknown, used or expired; ask for a new one.")
+		return Session{}, fault.T(fault.Unauthorized, "fault.engine.ticketInvalid")
 	}
 	if err != nil {
 		return Session{}, h.storageErr("redeem ticket", err)
@@ -432,7 +432,7 @@ func (h *Hub) RedeemTicket(ctx context.Context, code, ticket string) (Session, e
 // principal is acknowledged again with the same seq and has its effect once.
 func (h *Hub) Submit(ctx context.Context, s Session, cmd room.Command) (uint64, error) {
 	if s.Principal.Kind == room.System {
-		return 0, fault.New(fault.Forbidden, "That command is reserved for the server.")
+		return 0, fault.T(fault.Forbidden, "fault.engine.commandReservedForServer")
 	}
 	cmd.By = s.Principal
 	return h.submit(ctx, s.RoomID, cmd)
@@ -440,7 +440,7 @@ func (h *Hub) Submit(ctx context.Context, s Session, cmd room.Command) (uint64, 
 
 func (h *Hub) submit(ctx context.Context, roomID string, cmd room.Command) (uint64, error) {
 	if h.isClosing() {
-		return 0, fault.New(fault.Unavailable, "The server is restarting; your command was not taken. Reconnect and send it again.")
+		return 0, fault.T(fault.Unavailable, "fault.engine.restartingCommandNotTaken")
 	}
 	a, err := h.actor(ctx, roomID)
 	if err != nil {
@@ -450,9 +450,9 @@ func (h *Hub) submit(ctx context.Context, roomID string, cmd room.Command) (uint
 	select {
 	case a.submits <- req:
 	case <-a.done:
-		return 0, fault.New(fault.Unavailable, "The room is restarting; send it again.")
+		return 0, fault.T(fault.Unavailable, "fault.engine.roomRestartingSendAgain")
 	case <-ctx.Done():
-		return 0, fault.New(fault.Unavailable, "The room is busy; send it again.")
+		return 0, fault.T(fault.Unavailable, "fault.engine.roomBusySendAgain")
 	}
 	// Once queued, the command is decided and stored even if the caller gives up; wait
 	// for the answer so that an ack is never lost while the actor is alive.
@@ -464,7 +464,7 @@ func (h *Hub) submit(ctx context.Context, roomID string, cmd room.Command) (uint
 		case r := <-req.reply:
 			return r.seq, r.err
 		default:
-			return 0, fault.New(fault.Unavailable, "The room is restarting; send it again.")
+			return 0, fault.T(fault.Unavailable, "fault.engine.roomRestartingSendAgain")
 		}
 	}
 }
@@ -473,7 +473,7 @@ func (h *Hub) submit(ctx context.Context, roomID string, cmd room.Command) (uint
 // it missed if the log still has them, otherwise a fresh snapshot.
 func (h *Hub) Watch(ctx context.Context, s Session, after *uint64) (*Feed, error) {
 	if h.isClosing() {
-		return nil, fault.New(fault.Unavailable, "The server is restarting; reconnect in a moment.")
+		return nil, fault.T(fault.Unavailable, "fault.engine.restartingReconnect")
 	}
 	a, err := h.actor(ctx, s.RoomID)
 	if err != nil {
@@ -483,7 +483,7 @@ func (h *Hub) Watch(ctx context.Context, s Session, after *uint64) (*Feed, error
 	var werr error
 	if err := a.call(ctx, func(a *actor) { feed, werr = a.watch(ctx, s.Principal, after) }); err != nil {
 		if errors.Is(err, errActorStopped) {
-			return nil, fault.New(fault.Unavailable, "The room is restarting; reconnect in a moment.")
+			return nil, fault.T(fault.Unavailable, "fault.engine.roomRestartingReconnect")
 		}
 		return nil, err
 	}
@@ -496,7 +496,7 @@ func (h *Hub) actor(ctx context.Context, roomID string) (*actor, error) {
 		h.mu.Lock()
 		if h.closing {
 			h.mu.Unlock()
-			return nil, fault.New(fault.Unavailable, "The server is shutting down.")
+			return nil, fault.T(fault.Unavailable, "fault.engine.shuttingDown")
 		}
 		if a, ok := h.actors[roomID]; ok {
 			h.mu.Unlock()
@@ -508,7 +508,7 @@ func (h *Hub) actor(ctx context.Context, roomID string) (*actor, error) {
 			case <-wait:
 				continue
 			case <-ctx.Done():
-				return nil, fault.New(fault.Unavailable, "The room is loading; try again.")
+				return nil, fault.T(fault.Unavailable, "fault.engine.roomLoading")
 			}
 		}
 		wait := make(chan struct{})
@@ -523,14 +523,14 @@ func (h *Hub) actor(ctx context.Context, roomID string) (*actor, error) {
 				h.mu.Unlock()
 				close(wait)
 				a.post(func(a *actor) { a.stopping = true })
-				return nil, fault.New(fault.Unavailable, "The server is shutting down.")
+				return nil, fault.T(fault.Unavailable, "fault.engine.shuttingDown")
 			}
 			h.actors[roomID] = a
 		}
 		h.mu.Unlock()
 		close(wait)
 		if errors.Is(err, ErrNotFound) {
-			return nil, fault.New(fault.NotFound, "That room no longer exists.")
+			return nil, fault.T(fault.NotFound, "fault.engine.roomGone")
 		}
 		if err != nil {
 			return nil, h.storageErr("load room", err)
@@ -617,7 +617,7 @@ func (h *Hub) purge(roomID string) {
 // DeleteRoom closes a room now (the operator's button): viewers are told, storage goes.
 func (h *Hub) DeleteRoom(ctx context.Context, roomID string) error {
 	if _, err := h.cfg.Directory.Get(ctx, roomID); errors.Is(err, ErrNotFound) {
-		return fault.New(fault.NotFound, "There is no such room.")
+		return fault.T(fault.NotFound, "fault.engine.noSuchRoom")
 	} else if err != nil {
 		return h.storageErr("find room", err)
 	}
@@ -708,5 +708,5 @@ func (h *Hub) storageErr(what string, err error) error {
 		return fe
 	}
 	h.log.Error(what, "err", err)
-	return fault.New(fault.Unavailable, "The server could not reach its storage; nothing was changed. Please try again.")
+	return fault.T(fault.Unavailable, "fault.engine.storageUnreachable")
 }

@@ -1,11 +1,19 @@
 // Package fault owns the project's one error type: a machine-readable code plus a sentence
 // a teacher or student can read. Domain packages return *fault.Error; only the edges
 // (HTTP, WebSocket, the CLI) turn a code into a status, a close code or an exit code.
+//
+// A sentence comes from the message catalogue (package i18n) by key, so it can be
+// translated: T renders it in the default language, and an edge that knows the reader's
+// language re-renders it with In.
 package fault
 
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/classroom-debate/debate/i18n"
 )
 
 // Code is a stable, machine-readable error code. Clients switch on it; never rename one.
@@ -31,15 +39,54 @@ const (
 	VersionNeeded Code = "version"      // the client speaks a protocol version the server does not
 )
 
-// Error is a domain error with a code and a human sentence.
+// Error is a domain error with a code and a human sentence. Key and Args, when set, are
+// the sentence's catalogue key and arguments, kept so that In can render it again in
+// another language; only the key goes on the wire, for clients that want to know which
+// sentence they got.
 type Error struct {
 	Code    Code   `json:"code"`
+	Key     string `json:"key,omitempty"`
 	Message string `json:"message"`
+	Args    []any  `json:"-"`
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 
-// New returns an error with the given code and sentence.
+// T returns an error whose sentence is the catalogue message key, formatted with args,
+// in the default language. Every sentence a user can see is made this way.
+func T(code Code, key string, args ...any) *Error {
+	return &Error{Code: code, Key: key, Args: args, Message: i18n.T(i18n.Default, key, args...)}
+}
+
+// In returns a copy of e with its sentence in lang (falling back to the default language
+// for a message not translated yet). An error without a key, or one decoded from the wire
+// (which has the key but not the arguments), keeps the sentence it has.
+func (e *Error) In(lang string) *Error {
+	if e == nil {
+		return nil
+	}
+	out := *e
+	if e.Key == "" || !i18n.Has(e.Key) || arity(i18n.T(i18n.Default, e.Key)) > len(e.Args) {
+		return &out
+	}
+	out.Message = i18n.T(lang, e.Key, e.Args...)
+	return &out
+}
+
+// arity is the highest argument index a message uses.
+func arity(msg string) int {
+	n := 0
+	for _, v := range i18n.Verbs(msg) {
+		index, _, _ := strings.Cut(v, ":") // "index:verb"
+		i, _ := strconv.Atoi(index)
+		n = max(n, i)
+	}
+	return n
+}
+
+// New returns an error with a sentence that is not from the catalogue: text that is
+// already a message (another error's, an HTTP status text) or a developer-facing
+// validation message. A sentence a teacher or student reads comes from T.
 func New(code Code, message string) *Error { return &Error{Code: code, Message: message} }
 
 // Newf is New with a format string.
@@ -66,5 +113,5 @@ func As(err error) *Error {
 	if errors.As(err, &fe) {
 		return fe
 	}
-	return &Error{Code: Internal, Message: "Something went wrong on the server; nothing was changed. Please try again."}
+	return T(Internal, "error.internal") // the catalogue's own sentence for the code
 }

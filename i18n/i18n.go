@@ -1,7 +1,8 @@
 // Package i18n owns the interface text: every user-facing string of the server and the
-// client (phase names, buttons, labels, error help, the content note) lives in a message
-// catalogue per language, embedded from catalogues/<lang>.json, so the game can be
-// translated without touching code. Role content (briefings, cards, glossary) is written
+// client (phase names, buttons, labels, error help, the content note, the error sentences
+// of package fault under fault.<package>.<name>, the exit-ticket prompts under exit.*)
+// lives in a message catalogue per language, embedded from catalogues/<lang>.json, so the
+// game can be translated without touching code. Role content (briefings, cards, glossary) is written
 // content and lives with package roles.
 //
 // A message may take arguments in fmt's explicit-index form ("%[1]s", "%[2]d"), so a
@@ -17,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Default is the language every catalogue falls back to; its catalogue holds every key.
@@ -26,12 +28,16 @@ const Default = "en"
 var files embed.FS
 
 var (
-	once    sync.Once
-	loaded  map[string]map[string]string
-	loadErr error
+	once     sync.Once
+	loaded   map[string]map[string]string
+	loadErr  error
+	override atomic.Pointer[map[string]map[string]string] // set by Install
 )
 
 func catalogues() (map[string]map[string]string, error) {
+	if o := override.Load(); o != nil {
+		return *o, nil
+	}
 	once.Do(func() {
 		sub, err := fs.Sub(files, "catalogues")
 		if err != nil {
@@ -84,7 +90,21 @@ func Load(fsys fs.FS) (map[string]map[string]string, error) {
 	return out, nil
 }
 
-var verbRE = regexp.MustCompile(`%\[(\d+)\]([a-zA-Z])`)
+// Install makes the catalogues in fsys (checked as Load checks them) the ones every
+// function here reads, until restore is called. It is for tests that need a second
+// language; the server runs on the embedded catalogues.
+func Install(fsys fs.FS) (restore func(), err error) {
+	cats, err := Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	prev := override.Swap(&cats)
+	return func() { override.Store(prev) }, nil
+}
+
+// verbRE matches an argument with flags, width or precision before its index: "%[1]d",
+// "%.64[2]q" (fmt takes the index right before the verb).
+var verbRE = regexp.MustCompile(`%[-+# 0]*\d*(?:\.\d+)?\[(\d+)\]([a-zA-Z])`)
 
 // Verbs lists a message's arguments as "index:verb", sorted, for comparing translations.
 func Verbs(msg string) []string {
@@ -176,6 +196,19 @@ func Catalogue(lang string) map[string]string {
 		}
 	}
 	return out
+}
+
+// FromAcceptLanguage returns the base language of the first tag of an Accept-Language
+// header ("de" for "de-CH,de;q=0.9,en;q=0.8"), or Default when it names none. The first
+// tag is the reader's own first choice, and T falls back to Default for the rest.
+func FromAcceptLanguage(header string) string {
+	tag, _, _ := strings.Cut(header, ",")
+	tag, _, _ = strings.Cut(tag, ";")
+	lang := baseLang(strings.TrimSpace(tag))
+	if len(lang) < 2 || len(lang) > 8 || strings.Trim(lang, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return Default // empty, "*" or not a language tag
+	}
+	return lang
 }
 
 func baseLang(lang string) string {

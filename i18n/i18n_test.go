@@ -231,3 +231,53 @@ func TestMessagesArePlainText(t *testing.T) {
 		}
 	}
 }
+
+func TestFromAcceptLanguage(t *testing.T) {
+	for header, want := range map[string]string{
+		"de-CH,de;q=0.9,en;q=0.8": "de",
+		"fr":                      "fr",
+		" EN-gb ; q=1":            "en",
+		"":                        i18n.Default,
+		"*":                       i18n.Default,
+		"x,de":                    i18n.Default, // the first tag is the reader's choice, even a bad one
+		"d3;q=1":                  i18n.Default,
+		"de_AT":                   "de",
+	} {
+		if got := i18n.FromAcceptLanguage(header); got != want {
+			t.Errorf("FromAcceptLanguage(%q) = %q, want %q", header, got, want)
+		}
+	}
+}
+
+// Verbs sees an argument with a precision too ("%.64[2]q"), so Load compares it.
+func TestVerbsWithPrecision(t *testing.T) {
+	if got := strings.Join(i18n.Verbs("%[1]d has no decision %.64[2]q; %.3[3]f"), " "); got != "1:d 2:q 3:f" {
+		t.Errorf("Verbs = %q", got)
+	}
+	cats := fstest.MapFS{"en.json": {Data: []byte(`{"a": "No field %.40[1]q."}`)}, "fr.json": {Data: []byte(`{"a": "Aucun champ."}`)}}
+	if _, err := i18n.Load(cats); err == nil {
+		t.Error("a translation that drops a precise argument was accepted")
+	}
+}
+
+// Install swaps the catalogues in and restore swaps them back.
+func TestInstall(t *testing.T) {
+	restore, err := i18n.Install(fstest.MapFS{
+		"en.json": {Data: []byte(`{"phase.vote": "Vote"}`)},
+		"de.json": {Data: []byte(`{"phase.vote": "Abstimmung"}`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, has := i18n.T("de-DE", "phase.vote"), i18n.Has("phase.debate")
+	restore()
+	if got != "Abstimmung" || has {
+		t.Errorf("installed: T(de-DE) = %q, Has(phase.debate) = %v", got, has)
+	}
+	if got := i18n.T("de", "phase.vote"); got != "Vote" || !i18n.Has("phase.debate") {
+		t.Errorf("restored: T(de) = %q", got)
+	}
+	if _, err := i18n.Install(fstest.MapFS{"de.json": {Data: []byte(`{}`)}}); err == nil {
+		t.Error("Install took catalogues without the default one")
+	}
+}

@@ -67,14 +67,14 @@ type Inbound struct {
 func Decode(data []byte) (Inbound, error) {
 	var in Inbound
 	if len(data) > MaxMessageBytes {
-		return in, fault.Newf(fault.TooLarge, "The message is %d bytes; the limit is %d.", len(data), MaxMessageBytes)
+		return in, fault.T(fault.TooLarge, "fault.protocol.messageTooLarge", len(data), MaxMessageBytes)
 	}
 	if !utf8.Valid(data) {
-		return in, fault.New(fault.Malformed, "The message is not valid UTF-8 text.")
+		return in, fault.T(fault.Malformed, "fault.protocol.notUTF8")
 	}
 	trimmed := trimJSONSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return in, fault.New(fault.Malformed, "A message must be a JSON object.")
+		return in, fault.T(fault.Malformed, "fault.protocol.notAnObject")
 	}
 	if err := checkFields(trimmed); err != nil {
 		return Inbound{ID: salvageID(trimmed)}, err
@@ -82,44 +82,44 @@ func Decode(data []byte) (Inbound, error) {
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		return Inbound{ID: salvageID(trimmed)}, fault.New(fault.Malformed, "The message is not valid JSON for this protocol: "+trimError(err))
+		return Inbound{ID: salvageID(trimmed)}, fault.T(fault.Malformed, "fault.protocol.notProtocolJSON", trimError(err))
 	}
 	if dec.InputOffset() != int64(len(trimmed)) {
-		return Inbound{ID: shortID(in.ID)}, fault.New(fault.Malformed, "Send one JSON object per message.")
+		return Inbound{ID: shortID(in.ID)}, fault.T(fault.Malformed, "fault.protocol.oneObjectPerMessage")
 	}
 	if len(in.ID) > MaxIDLen {
-		return Inbound{}, fault.Newf(fault.Malformed, "A message id may be at most %d characters.", MaxIDLen)
+		return Inbound{}, fault.T(fault.Malformed, "fault.protocol.idTooLong", MaxIDLen)
 	}
 	if in.V != Version {
-		return Inbound{ID: in.ID}, fault.Newf(fault.VersionNeeded, "This server speaks protocol version %d; the message says %d. Reload the page.", Version, in.V)
+		return Inbound{ID: in.ID}, fault.T(fault.VersionNeeded, "fault.protocol.versionMismatch", Version, in.V)
 	}
 	if in.Type == "" {
-		return Inbound{ID: in.ID}, fault.New(fault.Malformed, "The message has no type.")
+		return Inbound{ID: in.ID}, fault.T(fault.Malformed, "fault.protocol.typeMissing")
 	}
 	if len(in.Type) > MaxTypeLen || !isName(in.Type) {
-		return Inbound{ID: in.ID}, fault.New(fault.UnknownType, "The message type is not one this server knows.")
+		return Inbound{ID: in.ID}, fault.T(fault.UnknownType, "fault.protocol.unknownType")
 	}
 	if bytes.Equal(in.Data, []byte("null")) {
 		in.Data = nil
 	}
 	if len(in.Data) > 0 && in.Data[0] != '{' {
-		return Inbound{ID: in.ID}, fault.New(fault.Malformed, "The data of a message must be a JSON object.")
+		return Inbound{ID: in.ID}, fault.T(fault.Malformed, "fault.protocol.dataNotAnObject")
 	}
 	switch in.Type {
 	case TypeHello:
 		if in.Key == "" && in.Ticket == "" {
-			return in, fault.New(fault.Unauthorized, "A hello needs a key, a token or a ticket.")
+			return in, fault.T(fault.Unauthorized, "fault.protocol.helloNeedsCredential")
 		}
 		if in.Key != "" && in.Ticket != "" {
-			return in, fault.New(fault.Malformed, "A hello carries a key or a ticket, not both.")
+			return in, fault.T(fault.Malformed, "fault.protocol.helloKeyAndTicket")
 		}
 	case TypePing:
 	default:
 		if in.ID == "" {
-			return in, fault.New(fault.Malformed, "Every command needs an id, chosen by the client.")
+			return in, fault.T(fault.Malformed, "fault.protocol.commandNeedsID")
 		}
 		if in.Key != "" || in.Ticket != "" || in.After != nil {
-			return in, fault.New(fault.Malformed, "Credentials belong in the hello message only.")
+			return in, fault.T(fault.Malformed, "fault.protocol.credentialsOnlyInHello")
 		}
 	}
 	return in, nil
@@ -133,25 +133,25 @@ var fieldNames = map[string]bool{"v": true, "type": true, "id": true, "data": tr
 func checkFields(obj []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(obj))
 	if _, err := dec.Token(); err != nil { // the opening brace
-		return fault.New(fault.Malformed, "The message is not valid JSON: "+trimError(err))
+		return fault.T(fault.Malformed, "fault.protocol.notJSON", trimError(err))
 	}
 	seen := make(map[string]bool, len(fieldNames))
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return fault.New(fault.Malformed, "The message is not valid JSON: "+trimError(err))
+			return fault.T(fault.Malformed, "fault.protocol.notJSON", trimError(err))
 		}
 		name, _ := tok.(string)
 		if !fieldNames[name] {
-			return fault.Newf(fault.Malformed, "The message has a field this protocol does not know: %.40q.", name)
+			return fault.T(fault.Malformed, "fault.protocol.unknownField", name)
 		}
 		if seen[name] {
-			return fault.Newf(fault.Malformed, "The field %q appears twice.", name)
+			return fault.T(fault.Malformed, "fault.protocol.duplicateField", name)
 		}
 		seen[name] = true
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
-			return fault.New(fault.Malformed, "The message is not valid JSON: "+trimError(err))
+			return fault.T(fault.Malformed, "fault.protocol.notJSON", trimError(err))
 		}
 	}
 	return nil
@@ -260,8 +260,10 @@ func AckFrame(id string, seq uint64) []byte {
 	return b.Bytes()
 }
 
-// ErrorFrame is {"v":1,"type":"error","id":"…","code":"…","message":"…"}; id is empty for
-// errors not tied to a command.
+// ErrorFrame is {"v":1,"type":"error","id":"…","code":"…","key":"…","message":"…"}; id is
+// absent for errors not tied to a command, key (the sentence's catalogue key) for a
+// sentence not from the catalogue. The message is as err has it: the edge renders it in
+// the reader's language first (fault.Error.In).
 func ErrorFrame(id string, err error) []byte {
 	fe := fault.As(err)
 	out, _ := json.Marshal(struct {
@@ -269,8 +271,9 @@ func ErrorFrame(id string, err error) []byte {
 		Type    string     `json:"type"`
 		ID      string     `json:"id,omitempty"`
 		Code    fault.Code `json:"code"`
+		Key     string     `json:"key,omitempty"`
 		Message string     `json:"message"`
-	}{Version, "error", id, fe.Code, fe.Message})
+	}{Version, "error", id, fe.Code, fe.Key, fe.Message})
 	return out
 }
 

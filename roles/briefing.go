@@ -206,15 +206,15 @@ func (c *Content) checkCondition(cond string, rf *roleFile, faction economy.Fact
 func (c *Content) PathOf(role string, year int, ctx BriefingContext) (Path, error) {
 	rf, ok := c.roles[role]
 	if !ok {
-		return Path{}, fault.Newf(fault.NotFound, "There is no role %q.", role)
+		return Path{}, fault.T(fault.NotFound, "fault.roles.noSuchRole", role)
 	}
 	if year < c.sc.FirstYear() || year > c.sc.LastYear() {
-		return Path{}, fault.Newf(fault.NotFound, "There is no year %d in the scenario.", year)
+		return Path{}, fault.T(fault.NotFound, "fault.roles.noSuchYear", year)
 	}
 	p := Path{Stepped: ctx.Stepped, Region: ctx.Region, LastAction: ctx.LastAction,
 		SettlerReports: ctx.SettlerReports > 0, SettlerLetters: ctx.SettlerLetters > 0}
 	if ctx.Region != "" && !ValidRegion(string(ctx.Region)) {
-		return Path{}, fault.Newf(fault.Invalid, "There is no region %q.", ctx.Region)
+		return Path{}, fault.T(fault.Invalid, "fault.roles.noSuchRegion", ctx.Region)
 	}
 	p.Fate = ctx.Fate
 	if p.Fate == "" {
@@ -228,7 +228,7 @@ func (c *Content) PathOf(role string, year int, ctx BriefingContext) (Path, erro
 			}
 		}
 		if !okFate {
-			return Path{}, fault.Newf(fault.Invalid, "A %s cannot be %q in %d.", rf.Name, p.Fate, year)
+			return Path{}, fault.T(fault.Invalid, "fault.roles.fateNotPossible", rf.Name, p.Fate, year)
 		}
 	}
 	if year == c.sc.FirstYear() {
@@ -249,7 +249,7 @@ func (c *Content) PathOf(role string, year int, ctx BriefingContext) (Path, erro
 		p.SettlerReports, p.SettlerLetters = false, false
 	}
 	if ctx.Prev == nil {
-		return Path{}, fault.Newf(fault.Invalid, "The briefing for %d needs the outcome of %d.", year, year-1)
+		return Path{}, fault.T(fault.Invalid, "fault.roles.briefingNeedsLastOutcome", year, year-1)
 	}
 	prev := c.regionFigures(ctx.Prev, ctx.Region)
 	base := c.baseFigures(ctx.Region)
@@ -301,11 +301,11 @@ func (c *Content) checkLastAction(role string, rf *roleFile, year int, action st
 	faction, ok := Faction(role)
 	last, okYear := c.sc.Year(year - 1)
 	if !ok || !okYear {
-		return fault.Newf(fault.Invalid, "A %s took no action before %d.", rf.Name, year)
+		return fault.T(fault.Invalid, "fault.roles.noActionBefore", rf.Name, year)
 	}
 	a, open := last.Action(action)
 	if !open || a.Faction != faction || (a.Requires != "" && !c.fateBy(rf, a.Requires, year-1)) {
-		return fault.Newf(fault.Invalid, "Action %q was not open to a %s in %d.", action, rf.Name, year-1)
+		return fault.T(fault.Invalid, "fault.roles.actionNotOpen", action, rf.Name, year-1)
 	}
 	return nil
 }
@@ -402,7 +402,7 @@ type ActionView struct {
 func Briefing(role string, year int, ctx BriefingContext) (Brief, error) {
 	c, err := DefaultContent()
 	if err != nil {
-		return Brief{}, fault.New(fault.Internal, "The role content failed to load; nothing was changed.")
+		return Brief{}, fault.T(fault.Internal, "fault.roles.contentNotLoaded")
 	}
 	return c.Briefing(role, year, ctx)
 }

@@ -37,7 +37,7 @@ func (b *batch) closePhase() error {
 			return b.endLesson(true)
 		}
 	default:
-		return fault.New(fault.WrongPhase, "The game is over; there is no next phase.")
+		return fault.T(fault.WrongPhase, "fault.room.gameOverNoNextPhase")
 	}
 	return nil
 }
@@ -147,7 +147,7 @@ func (b *batch) resolveYear() error {
 	w := b.fork()
 	yr, ok := w.sc.Year(w.c.Year)
 	if !ok {
-		return fault.New(fault.Internal, "The year in play is missing from the scenario; nothing was changed.")
+		return fault.T(fault.Internal, "fault.room.yearMissingFromScenario")
 	}
 	tallies := w.tally(yr)
 	b.add(EvVotesClosed, VotesClosedData{Year: yr.Year, Mode: w.c.VoteMode, Tallies: tallies})

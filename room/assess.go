@@ -97,16 +97,16 @@ func decideRubric(b *batch) error {
 		return err
 	}
 	if len(d.Criteria) == 0 || len(d.Criteria) > MaxCriteria {
-		return fault.Newf(fault.Invalid, "A rubric has between 1 and %d criteria.", MaxCriteria)
+		return fault.T(fault.Invalid, "fault.room.rubricCriteriaCount", MaxCriteria)
 	}
 	seen := map[string]bool{}
 	out := make([]Criterion, 0, len(d.Criteria))
 	for _, c := range d.Criteria {
 		if !criterionID.MatchString(c.ID) {
-			return fault.Newf(fault.Invalid, "%q is not a criterion id: use lower-case letters, digits and hyphens, starting with a letter.", c.ID)
+			return fault.T(fault.Invalid, "fault.room.criterionIDInvalid", c.ID)
 		}
 		if seen[c.ID] {
-			return fault.Newf(fault.Invalid, "The rubric lists %q twice.", c.ID)
+			return fault.T(fault.Invalid, "fault.room.rubricCriterionTwice", c.ID)
 		}
 		seen[c.ID] = true
 		label, err := cleanLabel(c.Label)
@@ -114,7 +114,7 @@ func decideRubric(b *batch) error {
 			return err
 		}
 		if c.Max < 1 || c.Max > MaxCriterionMax {
-			return fault.Newf(fault.Invalid, "The top score of %q must be between 1 and %d.", label, MaxCriterionMax)
+			return fault.T(fault.Invalid, "fault.room.criterionMaxOutOfRange", label, MaxCriterionMax)
 		}
 		out = append(out, Criterion{ID: c.ID, Label: label, Max: c.Max})
 	}
@@ -125,14 +125,14 @@ func decideRubric(b *batch) error {
 func cleanLabel(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || !utf8.ValidString(s) {
-		return "", fault.New(fault.Invalid, "Every criterion needs a label.")
+		return "", fault.T(fault.Invalid, "fault.room.criterionLabelMissing")
 	}
 	if utf8.RuneCountInString(s) > MaxCriterionLbl {
-		return "", fault.Newf(fault.TooLarge, "Please keep each criterion's label to %d characters.", MaxCriterionLbl)
+		return "", fault.T(fault.TooLarge, "fault.room.criterionLabelTooLong", MaxCriterionLbl)
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			return "", fault.New(fault.Invalid, "A criterion's label cannot hold control characters or line breaks.")
+			return "", fault.T(fault.Invalid, "fault.room.criterionLabelControlChars")
 		}
 	}
 	return s, nil
@@ -155,17 +155,17 @@ func decideAssess(b *batch) error {
 		return err
 	}
 	if (d.PlayerID == "") == (d.ArgumentID == "") {
-		return fault.New(fault.Invalid, "Assess either a student (playerId) or one of their posts (argumentId).")
+		return fault.T(fault.Invalid, "fault.room.assessTargetMissing")
 	}
 	out := AssessedData{PlayerID: d.PlayerID, ArgumentID: d.ArgumentID, Criterion: d.Criterion, Clear: d.Clear}
 	if d.ArgumentID != "" {
 		p, ok := b.s.c.Posts[d.ArgumentID]
 		if !ok {
-			return fault.New(fault.NotFound, "There is no such argument.")
+			return fault.T(fault.NotFound, "fault.room.noSuchArgument")
 		}
 		out.PlayerID = p.PlayerID
 	} else if _, ok := b.s.c.Players[d.PlayerID]; !ok {
-		return fault.New(fault.NotFound, "There is no such player in this room.")
+		return fault.T(fault.NotFound, "fault.room.noSuchPlayer")
 	}
 	var crit *Criterion
 	rubric := b.s.Rubric()
@@ -175,20 +175,20 @@ func decideAssess(b *batch) error {
 		}
 	}
 	if crit == nil {
-		return fault.Newf(fault.NotFound, "%q is not a criterion of this room's rubric.", d.Criterion)
+		return fault.T(fault.NotFound, "fault.room.notACriterion", d.Criterion)
 	}
 	if d.Clear {
 		if b.s.assessmentIndex(out) < 0 {
-			return fault.New(fault.Conflict, "There is no score to withdraw for that criterion.")
+			return fault.T(fault.Conflict, "fault.room.noScoreToWithdraw")
 		}
 		b.add(EvAssessed, out)
 		return nil
 	}
 	if d.Score == nil {
-		return fault.Newf(fault.Invalid, "Give a score from 0 to %d for %s.", crit.Max, crit.Label)
+		return fault.T(fault.Invalid, "fault.room.scoreRequired", crit.Max, crit.Label)
 	}
 	if *d.Score < 0 || *d.Score > crit.Max {
-		return fault.Newf(fault.Invalid, "The score for %s must be between 0 and %d.", crit.Label, crit.Max)
+		return fault.T(fault.Invalid, "fault.room.scoreOutOfRange", crit.Label, crit.Max)
 	}
 	out.Score = *d.Score
 	if strings.TrimSpace(d.Note) != "" {

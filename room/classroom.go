@@ -161,17 +161,17 @@ func decideChooseRole(b *batch) error {
 	c := &b.s.c
 	switch {
 	case c.Settings.Assignment != AssignChoice:
-		return fault.New(fault.Forbidden, "Your teacher gives out the roles in this room; ask them if you would like another.")
+		return fault.T(fault.Forbidden, "fault.room.rolesGivenByTeacher")
 	case c.Phase != Lobby:
-		return fault.New(fault.WrongPhase, "Roles are chosen before the game starts; ask your teacher if you would like to change yours.")
+		return fault.T(fault.WrongPhase, "fault.room.rolesChosenBeforeStart")
 	case d.Role == roles.Historian:
-		return fault.New(fault.Invalid, "To watch and annotate as a Historian instead of playing a role, use opt out.")
+		return fault.T(fault.Invalid, "fault.room.historianUseOptOut")
 	}
 	if _, ok := roles.Faction(d.Role); !ok {
-		return fault.Newf(fault.Invalid, "%q is not a role you can choose.", d.Role)
+		return fault.T(fault.Invalid, "fault.room.roleNotChoosable", d.Role)
 	}
 	if b.me.Role == d.Role {
-		return fault.Newf(fault.Conflict, "You are already a %s.", roleNames[d.Role])
+		return fault.T(fault.Conflict, "fault.room.alreadyHasRole", roleNames[d.Role])
 	}
 	caps := b.s.RoleCaps()
 	if b.me.Role == roles.Historian {
@@ -184,7 +184,7 @@ func decideChooseRole(b *batch) error {
 		}
 	}
 	if taken >= caps[d.Role] {
-		return fault.Newf(fault.Conflict, "All %d %s places are taken for a class of this size; please choose another role.", caps[d.Role], roleNames[d.Role])
+		return fault.T(fault.Conflict, "fault.room.rolePlacesTaken", caps[d.Role], roleNames[d.Role])
 	}
 	b.add(EvRoleAssigned, b.s.withRole(b.me, d.Role, ""))
 	return nil
@@ -236,7 +236,7 @@ func (s *State) regionFor(role, except string) economy.RegionID {
 
 func decideOptOut(b *batch) error {
 	if b.me.Role == roles.Historian {
-		return fault.New(fault.Conflict, "You are already watching as a Historian.")
+		return fault.T(fault.Conflict, "fault.room.alreadyHistorian")
 	}
 	b.add(EvRoleAssigned, b.s.withRole(b.me, roles.Historian, b.me.Region))
 	return nil
@@ -276,25 +276,25 @@ func decideSetGroupMembers(b *batch) error {
 		return err
 	}
 	if len(d.Members) == 1 || len(d.Members) > MaxGroupMembers {
-		return fault.Newf(fault.Invalid, "A group player has 2 to %d students; send no names to make it a single player again.", MaxGroupMembers)
+		return fault.T(fault.Invalid, "fault.room.groupSizeOutOfRange", MaxGroupMembers)
 	}
 	names := []string{}
 	for _, m := range d.Members {
 		name := strings.TrimSpace(m)
 		switch {
 		case !utf8.ValidString(name) || name == "":
-			return fault.New(fault.Invalid, "Every student in the group needs a name.")
+			return fault.T(fault.Invalid, "fault.room.groupMemberNameMissing")
 		case utf8.RuneCountInString(name) > MaxGroupMemberName:
-			return fault.Newf(fault.Invalid, "Each name can have at most %d characters.", MaxGroupMemberName)
+			return fault.T(fault.Invalid, "fault.room.groupMemberNameTooLong", MaxGroupMemberName)
 		case strings.IndexFunc(name, unicode.IsControl) >= 0:
-			return fault.New(fault.Invalid, "A name can only have letters, numbers, spaces and punctuation.")
+			return fault.T(fault.Invalid, "fault.room.groupMemberNameCharacters")
 		case b.s.filtered(name):
-			return fault.Newf(fault.Invalid, "%q is not a name we can use in class; please check it.", name)
+			return fault.T(fault.Invalid, "fault.room.groupMemberNameFiltered", name)
 		}
 		names = append(names, name)
 	}
 	if equalStrings(names, p.Members) || len(names) == 0 && len(p.Members) == 0 {
-		return fault.New(fault.Conflict, "The group already has those names.")
+		return fault.T(fault.Conflict, "fault.room.groupNamesUnchanged")
 	}
 	b.add(EvGroupMembersSet, GroupMembersData{PlayerID: p.ID, Members: names})
 	return nil
@@ -306,9 +306,9 @@ func decideEndLesson(b *batch) error {
 	c := &b.s.c
 	switch {
 	case c.Phase == Lobby:
-		return fault.New(fault.WrongPhase, "The game has not started, so there is no lesson to end yet.")
+		return fault.T(fault.WrongPhase, "fault.room.lessonEndBeforeStart")
 	case c.Derole:
-		return fault.New(fault.Conflict, "This lesson has already ended.")
+		return fault.T(fault.Conflict, "fault.room.lessonAlreadyEnded")
 	}
 	return b.endLesson(false)
 }
@@ -364,10 +364,10 @@ func decideExitTicket(b *batch) error {
 	}
 	c := &b.s.c
 	if !c.Derole {
-		return fault.New(fault.WrongPhase, "The exit ticket opens when the lesson ends.")
+		return fault.T(fault.WrongPhase, "fault.room.exitTicketNotOpen")
 	}
 	if len(d.Answers) == 0 || len(d.Answers) > len(c.ExitPrompts) {
-		return fault.Newf(fault.Invalid, "The exit ticket has %d question(s); send one answer for each.", len(c.ExitPrompts))
+		return fault.T(fault.Invalid, "fault.room.exitTicketAnswerCount", len(c.ExitPrompts))
 	}
 	answers := make([]string, len(d.Answers))
 	wrote := false
@@ -382,7 +382,7 @@ func decideExitTicket(b *batch) error {
 		answers[i], wrote = text, true
 	}
 	if !wrote {
-		return fault.New(fault.Invalid, "Your exit ticket is empty; please write a sentence or two.")
+		return fault.T(fault.Invalid, "fault.room.exitTicketEmpty")
 	}
 	flagged := false
 	for _, a := range answers {
@@ -472,13 +472,13 @@ func decideReport(b *batch) error {
 	}
 	p, ok := b.s.c.Posts[d.ArgumentID]
 	if !ok || !p.visibleTo(AudienceOf(b.cmd.By)) {
-		return fault.New(fault.NotFound, "There is no such post.")
+		return fault.T(fault.NotFound, "fault.room.noSuchPost")
 	}
 	if p.PlayerID == b.me.ID {
-		return fault.New(fault.Forbidden, "That is your own post; ask your teacher if you want it taken down.")
+		return fault.T(fault.Forbidden, "fault.room.reportOwnPost")
 	}
 	if _, done := p.Reports[b.me.ID]; done {
-		return fault.New(fault.Conflict, "You have already reported this post; your teacher will look at it.")
+		return fault.T(fault.Conflict, "fault.room.alreadyReported")
 	}
 	reason := ""
 	if strings.TrimSpace(d.Reason) != "" {
@@ -503,17 +503,17 @@ func decideSpotlight(b *batch) error {
 	p, ok := b.s.c.Posts[d.ArgumentID]
 	switch {
 	case !ok || p.Parent != "":
-		return fault.New(fault.NotFound, "There is no such argument.")
+		return fault.T(fault.NotFound, "fault.room.noSuchArgument")
 	case d.On && p.Hidden:
-		return fault.New(fault.Conflict, "That argument is hidden.")
+		return fault.T(fault.Conflict, "fault.room.argumentHidden")
 	case d.On && p.Held:
-		return fault.New(fault.Conflict, "Approve that argument before putting it in the spotlight.")
+		return fault.T(fault.Conflict, "fault.room.spotlightNeedsApproval")
 	case d.On && p.groupOnly():
-		return fault.New(fault.Conflict, "That argument is still within its group; promote it to the whole class first.")
+		return fault.T(fault.Conflict, "fault.room.spotlightNeedsPromotion")
 	case p.Spotlit == d.On && d.On:
-		return fault.New(fault.Conflict, "That argument is already in the spotlight.")
+		return fault.T(fault.Conflict, "fault.room.alreadyInSpotlight")
 	case p.Spotlit == d.On:
-		return fault.New(fault.Conflict, "That argument is not in the spotlight.")
+		return fault.T(fault.Conflict, "fault.room.notInSpotlight")
 	}
 	b.add(EvPostSpotlit, SpotlightData{ArgumentID: p.ID, On: d.On})
 	return nil
@@ -535,9 +535,9 @@ func decideMute(b *batch) error {
 	}
 	if p.Muted == d.On {
 		if d.On {
-			return fault.Newf(fault.Conflict, "%s is already muted.", p.Nickname)
+			return fault.T(fault.Conflict, "fault.room.alreadyMuted", p.Nickname)
 		}
-		return fault.Newf(fault.Conflict, "%s is not muted.", p.Nickname)
+		return fault.T(fault.Conflict, "fault.room.notMuted", p.Nickname)
 	}
 	b.add(EvPlayerMuted, PlayerFlagData{PlayerID: p.ID, On: d.On})
 	return nil
@@ -562,10 +562,10 @@ func decideRename(b *batch) error {
 		return err
 	}
 	if nick == p.Nickname {
-		return fault.Newf(fault.Conflict, "The player is already called %q.", nick)
+		return fault.T(fault.Conflict, "fault.room.nicknameUnchanged", nick)
 	}
 	if other := b.s.nicknameTaken(nick, p.ID); other {
-		return fault.Newf(fault.Conflict, "Someone in this room is already called %q; please pick another nickname.", nick)
+		return fault.T(fault.Conflict, "fault.room.nicknameTaken", nick)
 	}
 	b.add(EvPlayerRenamed, RenameData{PlayerID: p.ID, Nickname: nick, Pending: p.Status == StatusPending})
 	return nil
@@ -592,9 +592,9 @@ func decideStepOut(b *batch) error {
 	}
 	if b.me.SteppedOut == d.Out {
 		if d.Out {
-			return fault.New(fault.Conflict, "You have already stepped out of your role; your teacher knows.")
+			return fault.T(fault.Conflict, "fault.room.alreadySteppedOut")
 		}
-		return fault.New(fault.Conflict, "You are in your role.")
+		return fault.T(fault.Conflict, "fault.room.notSteppedOut")
 	}
 	b.add(EvSteppedOut, PlayerFlagData{PlayerID: b.me.ID, On: d.Out})
 	return nil
@@ -625,16 +625,16 @@ func decideSetGroups(b *batch) error {
 	switch d.Mode {
 	case GroupsNone:
 		if b.s.c.GroupMode == "" {
-			return fault.New(fault.Conflict, "The class already debates as a whole.")
+			return fault.T(fault.Conflict, "fault.room.alreadyWholeClass")
 		}
 		b.add(EvGroupsSet, GroupsData{Mode: GroupsNone})
 		return nil
 	case GroupsFaction, GroupsVillages:
 	default:
-		return fault.Newf(fault.Invalid, "%q is not a way of grouping; choose none, faction or villages.", d.Mode)
+		return fault.T(fault.Invalid, "fault.room.notAGroupingMode", d.Mode)
 	}
 	if d.Size < 2 || d.Size > maxGroupSize {
-		return fault.Newf(fault.Invalid, "A debate group has 2 to %d players.", maxGroupSize)
+		return fault.T(fault.Invalid, "fault.room.debateGroupSizeOutOfRange", maxGroupSize)
 	}
 	b.add(EvGroupsSet, GroupsData{Mode: d.Mode, Size: d.Size, Groups: b.s.assignGroups(d.Mode, d.Size)})
 	return nil
@@ -764,13 +764,13 @@ func decidePromote(b *batch) error {
 	p, ok := b.s.c.Posts[d.ArgumentID]
 	switch {
 	case !ok || p.Parent != "":
-		return fault.New(fault.NotFound, "There is no such argument.")
+		return fault.T(fault.NotFound, "fault.room.noSuchArgument")
 	case p.Hidden:
-		return fault.New(fault.Conflict, "That argument is hidden.")
+		return fault.T(fault.Conflict, "fault.room.argumentHidden")
 	case p.Held:
-		return fault.New(fault.Conflict, "Approve that argument before promoting it.")
+		return fault.T(fault.Conflict, "fault.room.promoteNeedsApproval")
 	case !p.groupOnly():
-		return fault.New(fault.Conflict, "That argument is already seen by the whole class.")
+		return fault.T(fault.Conflict, "fault.room.alreadyPromoted")
 	}
 	data := PromotedData{Argument: p.PostData}
 	data.Argument.Audience = nil

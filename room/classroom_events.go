@@ -60,7 +60,9 @@ type LessonEndedData struct {
 	Recap   Recap    `json:"recap"`
 }
 
-// Prompt is one reflection prompt of an exit ticket. ID is its message id.
+// Prompt is one reflection prompt of an exit ticket. ID is its message id (a key of the
+// i18n catalogue); Text is that message in the default language, kept in the event so
+// that exports and old logs read on their own.
 type Prompt struct {
 	ID   string `json:"id"`
 	Text string `json:"text"`

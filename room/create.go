@@ -22,19 +22,19 @@ type CreateParams struct {
 // Create returns a new room's first event, roomCreated, with Seq 1.
 func Create(p CreateParams, now time.Time) (Event, error) {
 	if p.RoomID == "" || p.Code == "" {
-		return Event{}, fault.New(fault.Invalid, "A room needs an id and a join code.")
+		return Event{}, fault.T(fault.Invalid, "fault.room.createNeedsIDAndCode")
 	}
 	if p.Mode == "" {
 		p.Mode = economy.Historical
 	}
 	if p.Mode != economy.Historical && p.Mode != economy.Counterfactual {
-		return Event{}, fault.Newf(fault.Invalid, "%q is not a game mode; choose historical or counterfactual.", p.Mode)
+		return Event{}, fault.T(fault.Invalid, "fault.room.notAGameMode", p.Mode)
 	}
 	if p.VoteMode == "" {
 		p.VoteMode = HistoricalWeights
 	}
 	if p.VoteMode != HistoricalWeights && p.VoteMode != OneEach {
-		return Event{}, fault.Newf(fault.Invalid, "%q is not a way of counting votes; choose historical or oneEach.", p.VoteMode)
+		return Event{}, fault.T(fault.Invalid, "fault.room.notAVoteMode", p.VoteMode)
 	}
 	sc := p.Scenario
 	if sc == nil {
@@ -46,7 +46,7 @@ func Create(p CreateParams, now time.Time) (Event, error) {
 	}
 	raw := sc.Raw()
 	if !utf8.Valid(raw) {
-		return Event{}, fault.New(fault.Internal, "The scenario could not be stored with the room; nothing was created.")
+		return Event{}, fault.T(fault.Internal, "fault.room.scenarioNotStored")
 	}
 	data := RoomCreatedData{
 		RoomID:          p.RoomID,

@@ -19,17 +19,17 @@ import (
 // events and no error. Decide never changes s.
 func Decide(s *State, cmd Command, now time.Time) ([]Event, error) {
 	if !s.c.Created {
-		return nil, fault.New(fault.NotFound, "There is no such room.")
+		return nil, fault.T(fault.NotFound, "fault.room.noSuchRoom")
 	}
 	if s.c.Deleted {
-		return nil, fault.New(fault.NotFound, "This room has been deleted.")
+		return nil, fault.T(fault.NotFound, "fault.room.roomDeleted")
 	}
 	if cmd.By.Kind == Projector {
-		return nil, fault.New(fault.Forbidden, "The projector view can only watch the room.")
+		return nil, fault.T(fault.Forbidden, "fault.room.projectorWatchOnly")
 	}
 	h, ok := handlers[cmd.Type]
 	if !ok {
-		return nil, fault.Newf(fault.UnknownType, "%q is not a command this room knows.", cmd.Type)
+		return nil, fault.T(fault.UnknownType, "fault.room.unknownCommand", cmd.Type)
 	}
 	b := &batch{s: s, cmd: cmd, now: now}
 	if err := h.who(b); err != nil {
@@ -40,7 +40,7 @@ func Decide(s *State, cmd Command, now time.Time) ([]Event, error) {
 	}
 	if b.err != nil {
 		// A bug, not the user's doing: refuse the command rather than log bad events.
-		return nil, fault.New(fault.Internal, "Something went wrong on the server; nothing was changed. Please try again.")
+		return nil, fault.T(fault.Internal, "fault.room.commandFailed")
 	}
 	return b.events, nil
 }
@@ -105,14 +105,14 @@ func CommandTypes() []string {
 
 func system(b *batch) error {
 	if b.cmd.By.Kind != System {
-		return fault.New(fault.Forbidden, "The server does that by itself.")
+		return fault.T(fault.Forbidden, "fault.room.serverOnlyCommand")
 	}
 	return nil
 }
 
 func staff(b *batch) error {
 	if !b.cmd.By.IsStaff() {
-		return fault.New(fault.Forbidden, "Only the teacher can do that.")
+		return fault.T(fault.Forbidden, "fault.room.teacherOnly")
 	}
 	return nil
 }
@@ -122,16 +122,16 @@ func activePlayer(b *batch) error { return checkPlayer(b, false) }
 // checkPlayer admits an active player; evenOnHold admits them while the game is on hold.
 func checkPlayer(b *batch, evenOnHold bool) error {
 	if b.cmd.By.Kind != Player {
-		return fault.New(fault.Forbidden, "Only players can do that.")
+		return fault.T(fault.Forbidden, "fault.room.playersOnly")
 	}
 	p, ok := b.s.c.Players[b.cmd.By.PlayerID]
 	switch {
 	case !ok || p.Status == StatusRemoved:
-		return fault.New(fault.Forbidden, "You are no longer a player in this room.")
+		return fault.T(fault.Forbidden, "fault.room.noLongerPlayer")
 	case p.Status == StatusPending:
-		return fault.New(fault.Forbidden, "Your teacher has not let you in yet. Please wait a moment.")
+		return fault.T(fault.Forbidden, "fault.room.waitingForAdmission")
 	case b.s.c.Suspended && !evenOnHold:
-		return fault.New(fault.WrongPhase, "The game is on hold until your teacher resumes it.")
+		return fault.T(fault.WrongPhase, "fault.room.gameOnHoldForTeacher")
 	}
 	b.me = p
 	return nil
@@ -201,7 +201,7 @@ func decode[T any](b *batch) (T, error) {
 		return d, nil
 	}
 	if err := json.Unmarshal(b.cmd.Data, &d); err != nil {
-		return d, fault.Newf(fault.Malformed, "The %s command's data could not be read.", b.cmd.Type)
+		return d, fault.T(fault.Malformed, "fault.room.commandDataUnreadable", b.cmd.Type)
 	}
 	return d, nil
 }
@@ -209,18 +209,18 @@ func decode[T any](b *batch) (T, error) {
 // CleanNickname trims a nickname and checks it: 1 to 24 characters, no control characters.
 func CleanNickname(nick string) (string, error) {
 	if !utf8.ValidString(nick) {
-		return "", fault.New(fault.BadNickname, "That nickname has characters we cannot read. Please type it again.")
+		return "", fault.T(fault.BadNickname, "fault.room.nicknameUnreadable")
 	}
 	nick = strings.TrimSpace(nick)
 	if nick == "" {
-		return "", fault.New(fault.BadNickname, "Please choose a nickname.")
+		return "", fault.T(fault.BadNickname, "fault.room.nicknameMissing")
 	}
 	if n := utf8.RuneCountInString(nick); n > MaxNickname {
-		return "", fault.Newf(fault.BadNickname, "Please choose a nickname of at most %d characters.", MaxNickname)
+		return "", fault.T(fault.BadNickname, "fault.room.nicknameTooLong", MaxNickname)
 	}
 	for _, r := range nick {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return "", fault.New(fault.BadNickname, "A nickname can only have letters, numbers, spaces and punctuation.")
+			return "", fault.T(fault.BadNickname, "fault.room.nicknameCharacters")
 		}
 	}
 	return nick, nil
@@ -230,18 +230,18 @@ func CleanNickname(nick string) (string, error) {
 // tabs are fine, other control characters are not.
 func cleanText(text, what string, max int) (string, error) {
 	if !utf8.ValidString(text) {
-		return "", fault.Newf(fault.Invalid, "Your %s has characters we cannot read.", what)
+		return "", fault.T(fault.Invalid, "fault.room.textUnreadable", what)
 	}
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return "", fault.Newf(fault.Invalid, "Your %s is empty; please write something.", what)
+		return "", fault.T(fault.Invalid, "fault.room.textEmpty", what)
 	}
 	if n := utf8.RuneCountInString(text); n > max {
-		return "", fault.Newf(fault.TooLarge, "Your %s has %d characters; please keep it to %d.", what, n, max)
+		return "", fault.T(fault.TooLarge, "fault.room.textTooLong", what, n, max)
 	}
 	for _, r := range text {
 		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
-			return "", fault.Newf(fault.Invalid, "Your %s has a hidden control character; please remove it.", what)
+			return "", fault.T(fault.Invalid, "fault.room.textControlChar", what)
 		}
 	}
 	return text, nil
@@ -261,13 +261,13 @@ func decideJoin(b *batch) error {
 	}
 	c := &b.s.c
 	if d.PlayerID == "" {
-		return fault.New(fault.Malformed, "A join needs a player id.")
+		return fault.T(fault.Malformed, "fault.room.joinNeedsPlayerID")
 	}
 	if _, dup := c.Players[d.PlayerID]; dup {
-		return fault.New(fault.Conflict, "That player has already joined.")
+		return fault.T(fault.Conflict, "fault.room.playerAlreadyJoined")
 	}
 	if c.Locked {
-		return fault.New(fault.RoomLocked, "This room is locked; ask your teacher to let you in.")
+		return fault.T(fault.RoomLocked, "fault.room.roomLocked")
 	}
 	counts := map[string]int{}
 	sameRole := map[string]map[string]int{}
@@ -287,7 +287,7 @@ func decideJoin(b *batch) error {
 		sameRole[p.Role][p.Region]++
 	}
 	if n >= c.Settings.MaxPlayers {
-		return fault.Newf(fault.RoomFull, "This room is full (%d players).", c.Settings.MaxPlayers)
+		return fault.T(fault.RoomFull, "fault.room.roomFull", c.Settings.MaxPlayers)
 	}
 	nick, err := b.s.checkNickname(d.Nickname)
 	if err != nil {
@@ -295,7 +295,7 @@ func decideJoin(b *batch) error {
 	}
 	for _, id := range c.Order {
 		if p := c.Players[id]; p.Status != StatusRemoved && strings.EqualFold(p.Nickname, nick) {
-			return fault.Newf(fault.Conflict, "Someone in this room is already called %q; please pick another nickname.", nick)
+			return fault.T(fault.Conflict, "fault.room.nicknameTaken", nick)
 		}
 	}
 	role := roles.Assign(counts)

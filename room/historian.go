@@ -100,9 +100,9 @@ type AnnotationView struct {
 
 // registerHistorian adds the Historian's commands to the handler table.
 func registerHistorian(h map[string]handler) {
-	h["flagClaim"] = handler{historianOnly("Asking for evidence is the Historian's part; in your role, reply to the argument or mark it instead."), decideFlagClaim}
-	h["attachCard"] = handler{historianOnly("Attaching cards to other players' arguments is the Historian's part; you can cite a card in your own argument."), decideAttachCard}
-	h["annotate"] = handler{historianOnly("Annotating the year's outcome is the Historian's part; you will have your say in the debrief."), decideAnnotate}
+	h["flagClaim"] = handler{historianOnly(fault.T(fault.Forbidden, "fault.room.flagClaimHistorianOnly")), decideFlagClaim}
+	h["attachCard"] = handler{historianOnly(fault.T(fault.Forbidden, "fault.room.attachCardHistorianOnly")), decideAttachCard}
+	h["annotate"] = handler{historianOnly(fault.T(fault.Forbidden, "fault.room.annotateHistorianOnly")), decideAnnotate}
 }
 
 // registerHistorianFolds adds the Historian's events to the fold table.
@@ -112,24 +112,25 @@ func registerHistorianFolds(f map[string]func(*State, Event) error) {
 	f[EvYearAnnotated] = on(foldYearAnnotated)
 }
 
-// historianOnly admits an active player whose role is the Historian; anyone else is told
-// kindly what they can do instead.
-func historianOnly(refusal string) func(*batch) error {
+// historianOnly admits an active player whose role is the Historian; anyone else gets
+// refusal, which tells them kindly what they can do instead.
+func historianOnly(refusal *fault.Error) func(*batch) error {
 	return func(b *batch) error {
 		if err := activePlayer(b); err != nil {
 			return err
 		}
 		if b.me.Role != roles.Historian {
-			return fault.New(fault.Forbidden, refusal)
+			return refusal
 		}
 		return nil
 	}
 }
 
-// inDebate refuses the Historian's work on arguments outside the debate and the vote.
-func (b *batch) inDebate(what string) error {
+// inDebate refuses the Historian's work on arguments outside the debate and the vote,
+// with the sentence under key (a whole sentence per kind of work, for translations).
+func (b *batch) inDebate(key string) error {
 	if p := b.s.c.Phase; p != Debate && p != Vote {
-		return fault.Newf(fault.WrongPhase, "%s during the debate and the vote.", what)
+		return fault.T(fault.WrongPhase, key)
 	}
 	return nil
 }
@@ -139,10 +140,10 @@ func (b *batch) inDebate(what string) error {
 func (b *batch) othersArgument(id string) (*post, error) {
 	p, ok := b.s.c.Posts[id]
 	if !ok || p.Parent != "" || p.Hidden || p.Held || !p.visibleTo(AudienceOf(b.cmd.By)) {
-		return nil, fault.New(fault.NotFound, "There is no such argument.")
+		return nil, fault.T(fault.NotFound, "fault.room.noSuchArgument")
 	}
 	if p.PlayerID == b.me.ID {
-		return nil, fault.New(fault.Forbidden, "That is your own argument; the Historian checks the evidence in other players' arguments.")
+		return nil, fault.T(fault.Forbidden, "fault.room.historianOwnArgument")
 	}
 	return p, nil
 }
@@ -150,7 +151,7 @@ func (b *batch) othersArgument(id string) (*post, error) {
 // mayAnnotate refuses a muted historian's new notes (withdrawing stays open).
 func (b *batch) mayAnnotate() error {
 	if b.me.Muted {
-		return fault.New(fault.Forbidden, "Your teacher has paused your posting for now.")
+		return fault.T(fault.Forbidden, "fault.room.historianPostingPaused")
 	}
 	return nil
 }
@@ -174,7 +175,7 @@ func decideFlagClaim(b *batch) error {
 	if err != nil {
 		return err
 	}
-	if err := b.inDebate("Claims are flagged"); err != nil {
+	if err := b.inDebate("fault.room.flagOnlyInDebateOrVote"); err != nil {
 		return err
 	}
 	arg, err := b.othersArgument(d.ArgumentID)
@@ -189,14 +190,14 @@ func decideFlagClaim(b *batch) error {
 	}
 	if d.Withdraw {
 		if mine == nil {
-			return fault.New(fault.Conflict, "You have not flagged this argument.")
+			return fault.T(fault.Conflict, "fault.room.notFlagged")
 		}
 		// The withdrawal reaches whoever saw the flag, and nobody else.
 		b.add(EvClaimFlagged, ClaimFlagData{ArgumentID: arg.ID, PlayerID: b.me.ID, Withdrawn: true, Held: mine.Held, Filtered: mine.Filtered, Audience: groupAudience(arg)})
 		return nil
 	}
 	if mine != nil {
-		return fault.New(fault.Conflict, "You have already asked for evidence on this argument; withdraw your flag to change its note.")
+		return fault.T(fault.Conflict, "fault.room.alreadyFlagged")
 	}
 	if err := b.mayAnnotate(); err != nil {
 		return err
@@ -223,7 +224,7 @@ func decideAttachCard(b *batch) error {
 	if err != nil {
 		return err
 	}
-	if err := b.inDebate("Evidence cards are attached"); err != nil {
+	if err := b.inDebate("fault.room.attachOnlyInDebateOrVote"); err != nil {
 		return err
 	}
 	arg, err := b.othersArgument(d.ArgumentID)
@@ -232,11 +233,11 @@ func decideAttachCard(b *batch) error {
 	}
 	content, err := roles.DefaultContent()
 	if err != nil {
-		return fault.New(fault.Internal, "The evidence cards could not be loaded; nothing was changed.")
+		return fault.T(fault.Internal, "fault.room.cardsNotLoaded")
 	}
 	card, ok := content.Card(d.CardID)
 	if !ok {
-		return fault.New(fault.NotFound, "There is no such evidence card; choose one from the card library.")
+		return fault.T(fault.NotFound, "fault.room.noSuchCard")
 	}
 	cards := b.s.c.Cards[arg.ID]
 	attachedBy := ""
@@ -251,18 +252,18 @@ func decideAttachCard(b *batch) error {
 			b.add(EvCardAttached, CardAttachedData{ArgumentID: arg.ID, PlayerID: b.me.ID, CardID: card.ID, Withdrawn: true, Audience: groupAudience(arg)})
 			return nil
 		case "":
-			return fault.New(fault.Conflict, "That card is not attached to this argument.")
+			return fault.T(fault.Conflict, "fault.room.cardNotAttached")
 		default:
-			return fault.New(fault.Forbidden, "Another historian attached that card; only they can take it off.")
+			return fault.T(fault.Forbidden, "fault.room.cardAttachedByOther")
 		}
 	}
 	switch {
 	case attachedBy != "":
-		return fault.Newf(fault.Conflict, "%q is already attached to this argument.", card.Title)
+		return fault.T(fault.Conflict, "fault.room.cardAlreadyAttached", card.Title)
 	case arg.Evidence == card.ID:
-		return fault.Newf(fault.Conflict, "The argument already cites %q.", card.Title)
+		return fault.T(fault.Conflict, "fault.room.cardAlreadyCited", card.Title)
 	case len(cards) >= MaxHistorianCards:
-		return fault.Newf(fault.Conflict, "This argument already carries %d evidence cards from historians, the most it can take.", MaxHistorianCards)
+		return fault.T(fault.Conflict, "fault.room.argumentCardsFull", MaxHistorianCards)
 	}
 	if err := b.mayAnnotate(); err != nil {
 		return err
@@ -283,17 +284,17 @@ func decideAnnotate(b *batch) error {
 	}
 	c := &b.s.c
 	if c.Phase == Lobby || len(c.Results) == 0 {
-		return fault.New(fault.WrongPhase, "The Historian annotates a year once its outcome is known, from the first resolution on.")
+		return fault.T(fault.WrongPhase, "fault.room.annotateBeforeFirstResolution")
 	}
 	if _, ok := b.s.sc.Year(d.Year); !ok {
-		return fault.Newf(fault.NotFound, "There is no year %d in this game.", d.Year)
+		return fault.T(fault.NotFound, "fault.room.noSuchYear", d.Year)
 	}
 	resolved := false
 	for _, r := range c.Results {
 		resolved = resolved || r.Year == d.Year
 	}
 	if !resolved {
-		return fault.Newf(fault.WrongPhase, "The outcome of %d is not known yet; annotate it after its resolution.", d.Year)
+		return fault.T(fault.WrongPhase, "fault.room.outcomeNotKnownYet", d.Year)
 	}
 	if err := b.mayAnnotate(); err != nil {
 		return err

@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/i18n"
 )
 
 // Lesson plans: which years each lesson plays and how long each phase runs so that a
 // lesson fits its period exactly. The plans, the time budgets and the exit-ticket prompts
-// are data (data/lessons.json), checked when the package loads.
+// are data (data/lessons.json), checked when the package loads; a prompt's text is the
+// message catalogue's (package i18n) under the prompt's id, so it can be translated.
 
 //go:embed data/lessons.json
 var lessonsJSON []byte
@@ -44,7 +47,7 @@ type lessonData struct {
 	Split          map[string]float64  `json:"split"`
 	KeepTogether   [][]int             `json:"keepTogether"`
 	Plans          []LessonPlan        `json:"plans"`
-	ExitTickets    map[string][]Prompt `json:"exitTickets"`
+	ExitTickets    map[string][]string `json:"exitTickets"` // prompt ids: message keys
 	byID           map[string]*LessonPlan
 }
 
@@ -111,9 +114,9 @@ func loadLessons(raw []byte) (*lessonData, error) {
 		if len(ps) < 1 || len(ps) > 2 {
 			return nil, fmt.Errorf("exitTickets.%s: %d prompts, want one or two", key, len(ps))
 		}
-		for i, p := range ps {
-			if p.ID == "" || p.Text == "" {
-				return nil, fmt.Errorf("exitTickets.%s[%d]: needs an id and a text", key, i)
+		for i, id := range ps {
+			if !strings.HasPrefix(id, "exit.") || !i18n.Has(id) {
+				return nil, fmt.Errorf("exitTickets.%s[%d]: %q is not an exit.* message of the catalogue %s.json", key, i, id, i18n.Default)
 			}
 		}
 	}
@@ -191,7 +194,7 @@ func (l LessonBudget) Total() int { return l.Join + len(l.Years)*l.Turn + l.Dero
 func ScheduleFor(plan string, minutes int, custom [][]int) (Schedule, error) {
 	p := lessons.byID[plan]
 	if p == nil {
-		return Schedule{}, fault.Newf(fault.Invalid, "%q is not a lesson plan; choose one of %s.", plan, planNames())
+		return Schedule{}, fault.T(fault.Invalid, "fault.room.notALessonPlan", plan, planNames())
 	}
 	if p.Minutes > 0 && minutes == 0 {
 		minutes = p.Minutes
@@ -201,7 +204,7 @@ func ScheduleFor(plan string, minutes int, custom [][]int) (Schedule, error) {
 		ok = ok || m == minutes
 	}
 	if !ok {
-		return Schedule{}, fault.Newf(fault.Invalid, "The %s plan is for lessons of %s minutes.", p.Title, listInts(lessons.lengthsOf(p), "or"))
+		return Schedule{}, fault.T(fault.Invalid, "fault.room.planLessonLengthNotOffered", p.Title, listInts(lessons.lengthsOf(p), "or"))
 	}
 	years := p.Lessons
 	if p.Custom {
@@ -227,7 +230,7 @@ func (d *lessonData) schedule(p *LessonPlan, minutes int, years [][]int) (Schedu
 		free := minutes*60 - base - l.Derole - l.Debrief
 		l.Turn = free / len(ys) / 10 * 10
 		if l.Turn < d.MinTurnSeconds {
-			return Schedule{}, fault.Newf(fault.Invalid, "%d played years do not fit a %d-minute lesson (each year needs at least %d minutes); spread them over more lessons.", len(ys), minutes, d.MinTurnSeconds/60)
+			return Schedule{}, fault.T(fault.Invalid, "fault.room.yearsDoNotFitLesson", len(ys), minutes, d.MinTurnSeconds/60)
 		}
 		l.Join = base + free - l.Turn*len(ys)
 		part := func(ph string) int { return int(float64(l.Turn)*d.Split[ph]) / 10 * 10 }
@@ -244,16 +247,16 @@ func (d *lessonData) schedule(p *LessonPlan, minutes int, years [][]int) (Schedu
 // untold).
 func (d *lessonData) checkLessons(years [][]int) error {
 	if len(years) == 0 {
-		return fault.New(fault.Invalid, "A lesson plan needs at least one lesson with at least one year.")
+		return fault.T(fault.Invalid, "fault.room.lessonPlanEmpty")
 	}
 	last := 0
 	for i, ys := range years {
 		if len(ys) == 0 {
-			return fault.Newf(fault.Invalid, "Lesson %d has no years; give every lesson at least one.", i+1)
+			return fault.T(fault.Invalid, "fault.room.lessonWithoutYears", i+1)
 		}
 		for _, y := range ys {
 			if y <= last {
-				return fault.Newf(fault.Invalid, "Lesson %d lists %d out of order or twice; each year comes once, in order.", i+1, y)
+				return fault.T(fault.Invalid, "fault.room.lessonYearsOutOfOrder", i+1, y)
 			}
 			last = y
 		}
@@ -261,7 +264,7 @@ func (d *lessonData) checkLessons(years [][]int) error {
 	for _, pair := range d.KeepTogether {
 		a, b := lessonResolving(years, pair[0]), lessonResolving(years, pair[1])
 		if a != b {
-			return fault.Newf(fault.Invalid, "No lesson may end between the %d and %d turns; move the boundary.", pair[0], pair[1])
+			return fault.T(fault.Invalid, "fault.room.lessonBoundaryNotAllowed", pair[0], pair[1])
 		}
 	}
 	return nil
@@ -280,17 +283,23 @@ func lessonResolving(years [][]int, y int) int {
 }
 
 // exitPrompts are the reflection prompts for a lesson that ends after year (final: the
-// game is over).
+// game is over). Each carries its text in the default language as well as its id, so
+// exports and old logs read without the catalogue; a client shows its own language's
+// message for the id.
 func exitPrompts(year int, final bool) []Prompt {
 	key := strconv.Itoa(year)
 	if final {
 		key = "final"
 	}
-	ps := lessons.ExitTickets[key]
-	if len(ps) == 0 {
-		ps = lessons.ExitTickets["final"]
+	ids := lessons.ExitTickets[key]
+	if len(ids) == 0 {
+		ids = lessons.ExitTickets["final"]
 	}
-	return append([]Prompt(nil), ps...)
+	out := make([]Prompt, len(ids))
+	for i, id := range ids {
+		out[i] = Prompt{ID: id, Text: i18n.T(i18n.Default, id)}
+	}
+	return out
 }
 
 func planNames() string {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/i18n"
 )
 
 // Every plan at every length it offers adds up to the lesson exactly, leaves time to join
@@ -398,5 +399,31 @@ func TestExitPromptsForEveryYear(t *testing.T) {
 	}
 	if _, err := loadLessons([]byte(`{"plans":[]}`)); err == nil {
 		t.Error("empty lesson data accepted")
+	}
+}
+
+// A prompt's text is the catalogue's message under its id; the data keeps only ids, and
+// an id without a message is refused when the data loads.
+func TestExitPromptTextFromCatalogue(t *testing.T) {
+	for _, y := range []int{1928, 1932} {
+		for _, p := range exitPrompts(y, false) {
+			if p.Text == "" || p.Text != i18n.T(i18n.Default, p.ID) {
+				t.Errorf("%d: prompt %q has text %q", y, p.ID, p.Text)
+			}
+		}
+	}
+	var data map[string]json.RawMessage
+	if err := json.Unmarshal(lessonsJSON, &data); err != nil {
+		t.Fatal(err)
+	}
+	data["exitTickets"] = json.RawMessage(`{"final": ["exit.final.step-out", "exit.final.no-such-prompt"]}`)
+	raw, _ := json.Marshal(data)
+	if _, err := loadLessons(raw); err == nil || !strings.Contains(err.Error(), "exit.final.no-such-prompt") {
+		t.Errorf("a prompt id without a message: %v", err)
+	}
+	data["exitTickets"] = json.RawMessage(`{"final": ["exit.final.step-out"]}`)
+	raw, _ = json.Marshal(data)
+	if _, err := loadLessons(raw); err != nil {
+		t.Errorf("good exit tickets refused: %v", err)
 	}
 }

@@ -15,7 +15,7 @@ import (
 func (b *batch) year() (*economy.Year, error) {
 	yr, ok := b.s.sc.Year(b.s.c.Year)
 	if !ok {
-		return nil, fault.New(fault.WrongPhase, "There is no year in play.")
+		return nil, fault.T(fault.WrongPhase, "fault.room.noYearInPlay")
 	}
 	return yr, nil
 }
@@ -39,9 +39,9 @@ func (b *batch) decision(id, option string) (*economy.Decision, error) {
 				return d, nil
 			}
 		}
-		return nil, fault.Newf(fault.NotFound, "%q is not one of the options for %q.", option, d.Title)
+		return nil, fault.T(fault.NotFound, "fault.room.notAnOption", option, d.Title)
 	}
-	return nil, fault.Newf(fault.NotFound, "There is no decision %q this year.", id)
+	return nil, fault.T(fault.NotFound, "fault.room.noSuchDecision", id)
 }
 
 type argueData struct {
@@ -57,7 +57,7 @@ func decideArgue(b *batch) error {
 		return err
 	}
 	if b.s.c.Phase != Debate {
-		return fault.New(fault.WrongPhase, "Arguments are posted during the debate.")
+		return fault.T(fault.WrongPhase, "fault.room.argumentsOnlyInDebate")
 	}
 	if err := b.mayPost(); err != nil {
 		return err
@@ -67,16 +67,16 @@ func decideArgue(b *batch) error {
 		return err
 	}
 	if d.Decision == "" || d.Option == "" {
-		return fault.New(fault.Invalid, "Please choose which option of which decision your argument supports.")
+		return fault.T(fault.Invalid, "fault.room.argumentNeedsOption")
 	}
 	if _, err := b.decision(d.Decision, d.Option); err != nil {
 		return err
 	}
 	if len(d.Evidence) > MaxEvidence {
-		return fault.New(fault.TooLarge, "That evidence card id is too long.")
+		return fault.T(fault.TooLarge, "fault.room.cardIDTooLong")
 	}
 	if d.Evidence != "" && !utf8.ValidString(d.Evidence) {
-		return fault.New(fault.Invalid, "That evidence card id cannot be read.")
+		return fault.T(fault.Invalid, "fault.room.cardIDUnreadable")
 	}
 	seq := b.s.Seq() + 1
 	pd := PostData{
@@ -101,7 +101,7 @@ type replyData struct {
 func (b *batch) argument(id string) (*post, error) {
 	p, ok := b.s.c.Posts[id]
 	if !ok || p.Parent != "" || !p.visibleTo(AudienceOf(b.cmd.By)) {
-		return nil, fault.New(fault.NotFound, "There is no such argument.")
+		return nil, fault.T(fault.NotFound, "fault.room.noSuchArgument")
 	}
 	return p, nil
 }
@@ -109,7 +109,7 @@ func (b *batch) argument(id string) (*post, error) {
 // mayPost refuses a muted player's posts (their votes and actions still count).
 func (b *batch) mayPost() error {
 	if b.me.Muted {
-		return fault.New(fault.Forbidden, "Your teacher has paused your posting for now; you can still vote and act.")
+		return fault.T(fault.Forbidden, "fault.room.postingPaused")
 	}
 	return nil
 }
@@ -128,7 +128,7 @@ func decideReply(b *batch) error {
 		return err
 	}
 	if b.s.c.Phase != Debate && b.s.c.Phase != Vote {
-		return fault.New(fault.WrongPhase, "Replies are posted during the debate and the vote.")
+		return fault.T(fault.WrongPhase, "fault.room.repliesOnlyInDebateOrVote")
 	}
 	if err := b.mayPost(); err != nil {
 		return err
@@ -161,24 +161,24 @@ func decideMark(on bool) func(*batch) error {
 			return err
 		}
 		if b.s.c.Phase != Debate && b.s.c.Phase != Vote {
-			return fault.New(fault.WrongPhase, "Arguments are marked during the debate and the vote.")
+			return fault.T(fault.WrongPhase, "fault.room.marksOnlyInDebateOrVote")
 		}
 		arg, err := b.argument(d.ArgumentID)
 		if err != nil {
 			return err
 		}
 		if arg.PlayerID == b.me.ID {
-			return fault.New(fault.Forbidden, "You cannot mark your own argument; let the others judge it.")
+			return fault.T(fault.Forbidden, "fault.room.markOwnArgument")
 		}
 		if arg.Held {
-			return fault.New(fault.NotFound, "There is no such argument.")
+			return fault.T(fault.NotFound, "fault.room.noSuchArgument")
 		}
 		marked := arg.Marks[b.me.ID]
 		switch {
 		case on && marked:
-			return fault.New(fault.Conflict, "You have already marked this argument as persuasive.")
+			return fault.T(fault.Conflict, "fault.room.alreadyMarked")
 		case !on && !marked:
-			return fault.New(fault.Conflict, "You have not marked this argument.")
+			return fault.T(fault.Conflict, "fault.room.notMarked")
 		}
 		md := MarkData{ArgumentID: arg.ID, PlayerID: b.me.ID}
 		if arg.groupOnly() {
@@ -205,13 +205,13 @@ func decideVote(b *batch) error {
 		return err
 	}
 	if b.s.c.Phase != Vote {
-		return fault.New(fault.WrongPhase, "Voting is open only during the vote.")
+		return fault.T(fault.WrongPhase, "fault.room.votingOnlyInVote")
 	}
 	if _, ok := roles.Faction(b.me.Role); !ok {
-		return fault.New(fault.Forbidden, "Historians watch and annotate; they do not vote.")
+		return fault.T(fault.Forbidden, "fault.room.historiansDoNotVote")
 	}
 	if d.Abstain == (d.Option != "") {
-		return fault.New(fault.Invalid, "Choose one option, or abstain.")
+		return fault.T(fault.Invalid, "fault.room.voteNeedsOneOption")
 	}
 	if _, err := b.decision(d.Decision, d.Option); err != nil {
 		return err
@@ -237,14 +237,14 @@ func decideAct(b *batch) error {
 		return err
 	}
 	if b.s.c.Phase != Vote {
-		return fault.New(fault.WrongPhase, "Actions are taken during the vote.")
+		return fault.T(fault.WrongPhase, "fault.room.actionsOnlyInVote")
 	}
 	if _, ok := roles.Faction(b.me.Role); !ok {
-		return fault.New(fault.Forbidden, "Historians watch and annotate; they do not take actions.")
+		return fault.T(fault.Forbidden, "fault.room.historiansTakeNoActions")
 	}
 	if d.Action == "" {
 		if b.s.c.Actions[b.me.ID] == "" {
-			return fault.New(fault.Conflict, "You have not taken an action this year.")
+			return fault.T(fault.Conflict, "fault.room.noActionToWithdraw")
 		}
 		b.add(EvActionTaken, ActionData{PlayerID: b.me.ID, Year: b.s.c.Year})
 		return nil
@@ -265,7 +265,7 @@ func decideAct(b *batch) error {
 		}
 	}
 	if found {
-		return fault.New(fault.Forbidden, "That action is not open to you this year.")
+		return fault.T(fault.Forbidden, "fault.room.actionNotOpen")
 	}
-	return fault.Newf(fault.NotFound, "There is no action %q this year.", d.Action)
+	return fault.T(fault.NotFound, "fault.room.noSuchAction", d.Action)
 }

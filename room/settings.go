@@ -80,7 +80,7 @@ func (st Settings) normalize(sc *economy.Scenario) (Settings, error) {
 			*v = def
 		}
 		if *v < 1 || *v > MaxTimerSeconds {
-			return fault.Newf(fault.Invalid, "The %s timer must be between 1 second and 2 hours.", name)
+			return fault.T(fault.Invalid, "fault.room.timerOutOfRange", name)
 		}
 		return nil
 	}
@@ -102,7 +102,7 @@ func (st Settings) normalize(sc *economy.Scenario) (Settings, error) {
 		out.MaxPlayers = DefaultMaxPlayers
 	}
 	if out.MaxPlayers < 1 || out.MaxPlayers > MaxMaxPlayers {
-		return st, fault.Newf(fault.Invalid, "A room can hold between 1 and %d players.", MaxMaxPlayers)
+		return st, fault.T(fault.Invalid, "fault.room.maxPlayersOutOfRange", MaxMaxPlayers)
 	}
 	years := scenarioYears(sc)
 	if len(out.PlayedYears) == 0 {
@@ -116,7 +116,7 @@ func (st Settings) normalize(sc *economy.Scenario) (Settings, error) {
 		var played []int
 		for _, y := range out.PlayedYears {
 			if !valid[y] {
-				return st, fault.Newf(fault.Invalid, "%d is not a year of this game; choose years from %d to %d.", y, years[0], years[len(years)-1])
+				return st, fault.T(fault.Invalid, "fault.room.yearNotInGame", y, years[0], years[len(years)-1])
 			}
 			if !seen[y] {
 				seen[y] = true
@@ -131,7 +131,7 @@ func (st Settings) normalize(sc *economy.Scenario) (Settings, error) {
 		out.Assignment = AssignAuto
 	case AssignAuto, AssignChoice:
 	default:
-		return st, fault.Newf(fault.Invalid, "%q is not a way of assigning roles; choose auto or choice.", out.Assignment)
+		return st, fault.T(fault.Invalid, "fault.room.notAnAssignment", out.Assignment)
 	}
 	if err := out.normalizeLessons(years); err != nil {
 		return st, err
@@ -147,7 +147,7 @@ func (st *Settings) normalizeLessons(years []int) error {
 	}
 	p := lessons.byID[st.LessonPlan]
 	if p == nil {
-		return fault.Newf(fault.Invalid, "%q is not a lesson plan; choose one of %s.", st.LessonPlan, planNames())
+		return fault.T(fault.Invalid, "fault.room.notALessonPlan", st.LessonPlan, planNames())
 	}
 	switch {
 	case p.Minutes > 0:
@@ -170,7 +170,7 @@ func (st *Settings) normalizeLessons(years []int) error {
 	}
 	for _, y := range playedUnion(st.Lessons) {
 		if !valid[y] {
-			return fault.Newf(fault.Invalid, "The %s plan plays %d, which is not a year of this game.", p.Title, y)
+			return fault.T(fault.Invalid, "fault.room.planYearNotInGame", p.Title, y)
 		}
 	}
 	st.PlayedYears = playedUnion(st.Lessons)

@@ -13,10 +13,10 @@ import (
 
 func decideStart(b *batch) error {
 	if b.s.c.Phase != Lobby {
-		return fault.New(fault.WrongPhase, "The game has already started.")
+		return fault.T(fault.WrongPhase, "fault.room.gameAlreadyStarted")
 	}
 	if b.s.c.Suspended {
-		return fault.New(fault.WrongPhase, "The game is on hold; resume it first.")
+		return fault.T(fault.WrongPhase, "fault.room.gameOnHold")
 	}
 	b.fillUndecided()
 	return b.nextYear(0)
@@ -40,11 +40,11 @@ func decidePause(b *batch) error {
 	c := &b.s.c
 	switch {
 	case c.Suspended:
-		return fault.New(fault.WrongPhase, "The game is on hold; resume it first.")
+		return fault.T(fault.WrongPhase, "fault.room.gameOnHold")
 	case c.Paused:
-		return fault.New(fault.Conflict, "The timer is already paused.")
+		return fault.T(fault.Conflict, "fault.room.timerAlreadyPaused")
 	case c.Deadline == nil:
-		return fault.New(fault.WrongPhase, "There is no timer running to pause.")
+		return fault.T(fault.WrongPhase, "fault.room.noTimerToPause")
 	}
 	b.add(EvTimerPaused, TimerData{RemainingMs: b.s.remaining(b.now).Milliseconds()})
 	return nil
@@ -54,9 +54,9 @@ func decideResume(b *batch) error {
 	c := &b.s.c
 	switch {
 	case c.Suspended:
-		return fault.New(fault.WrongPhase, "The game is on hold until the next lesson; use resume game instead.")
+		return fault.T(fault.WrongPhase, "fault.room.gameOnHoldUntilLesson")
 	case !c.Paused:
-		return fault.New(fault.Conflict, "The timer is not paused.")
+		return fault.T(fault.Conflict, "fault.room.timerNotPaused")
 	}
 	dl := b.now.Add(c.Remaining)
 	b.add(EvTimerResumed, TimerData{Deadline: &dl})
@@ -74,10 +74,10 @@ func decideExtend(b *batch) error {
 	}
 	c := &b.s.c
 	if d.Seconds < 1 || d.Seconds > MaxExtendSeconds {
-		return fault.New(fault.Invalid, "Extra time must be between 1 second and 1 hour.")
+		return fault.T(fault.Invalid, "fault.room.extraTimeOutOfRange")
 	}
 	if !timed(c.Phase) {
-		return fault.New(fault.WrongPhase, "There is no timer in this phase to extend.")
+		return fault.T(fault.WrongPhase, "fault.room.noTimerToExtend")
 	}
 	add := time.Duration(d.Seconds) * time.Second
 	if c.Deadline != nil {
@@ -97,11 +97,11 @@ func decideAdvance(b *batch) error {
 	c := &b.s.c
 	switch {
 	case c.Phase == Lobby:
-		return fault.New(fault.WrongPhase, "The game has not started yet; use start.")
+		return fault.T(fault.WrongPhase, "fault.room.gameNotStarted")
 	case c.Phase == Debrief:
-		return fault.New(fault.WrongPhase, "The game is over; there is no next phase.")
+		return fault.T(fault.WrongPhase, "fault.room.gameOverNoNextPhase")
 	case c.Suspended:
-		return fault.New(fault.WrongPhase, "The game is on hold; resume it first.")
+		return fault.T(fault.WrongPhase, "fault.room.gameOnHold")
 	}
 	return b.closePhase()
 }
@@ -109,7 +109,7 @@ func decideAdvance(b *batch) error {
 func decideEnd(b *batch) error {
 	c := &b.s.c
 	if c.Phase == Debrief {
-		return fault.New(fault.Conflict, "The game is already over.")
+		return fault.T(fault.Conflict, "fault.room.gameAlreadyOver")
 	}
 	b.add(EvPhaseChanged, PhaseChangedData{Year: c.Year, Phase: Debrief, Ended: true})
 	return nil
@@ -119,9 +119,9 @@ func decideSuspend(b *batch) error {
 	c := &b.s.c
 	switch {
 	case c.Suspended:
-		return fault.New(fault.Conflict, "The game is already on hold.")
+		return fault.T(fault.Conflict, "fault.room.gameAlreadyOnHold")
 	case c.Phase == Debrief:
-		return fault.New(fault.WrongPhase, "The game is over; there is nothing to hold.")
+		return fault.T(fault.WrongPhase, "fault.room.gameOverNothingToHold")
 	}
 	b.add(EvSuspended, TimerData{RemainingMs: b.s.remaining(b.now).Milliseconds()})
 	return nil
@@ -130,7 +130,7 @@ func decideSuspend(b *batch) error {
 func decideUnsuspend(b *batch) error {
 	c := &b.s.c
 	if !c.Suspended {
-		return fault.New(fault.Conflict, "The game is not on hold.")
+		return fault.T(fault.Conflict, "fault.room.gameNotOnHold")
 	}
 	d := UnsuspendedData{TimerData: TimerData{RemainingMs: c.Remaining.Milliseconds()}}
 	if timed(c.Phase) && !c.Paused {
@@ -195,7 +195,7 @@ type playerRef struct {
 func (b *batch) player(id string) (*player, error) {
 	p, ok := b.s.c.Players[id]
 	if !ok || p.Status == StatusRemoved {
-		return nil, fault.New(fault.NotFound, "There is no such player in this room.")
+		return nil, fault.T(fault.NotFound, "fault.room.noSuchPlayer")
 	}
 	return p, nil
 }
@@ -210,7 +210,7 @@ func decideApprovePlayer(b *batch) error {
 		return err
 	}
 	if p.Status != StatusPending {
-		return fault.Newf(fault.Conflict, "%s is already in the game.", p.Nickname)
+		return fault.T(fault.Conflict, "fault.room.playerAlreadyInGame", p.Nickname)
 	}
 	pd := p.data()
 	pd.Pending = false
@@ -246,14 +246,14 @@ func decideAssignRole(b *batch) error {
 		return err
 	}
 	if !roles.Valid(d.Role) {
-		return fault.Newf(fault.Invalid, "%q is not a role in this game.", d.Role)
+		return fault.T(fault.Invalid, "fault.room.notARole", d.Role)
 	}
 	region := d.Region
 	if region == "" {
 		region = p.Region
 	}
 	if region != "" && !roles.ValidRegion(region) {
-		return fault.Newf(fault.Invalid, "%q is not a region in this game.", region)
+		return fault.T(fault.Invalid, "fault.room.notARegion", region)
 	}
 	b.add(EvRoleAssigned, b.s.withRole(p, d.Role, region))
 	return nil
@@ -271,10 +271,10 @@ func decideSetDirective(b *batch) error {
 	}
 	c := &b.s.c
 	if c.Mode != economy.Counterfactual {
-		return fault.New(fault.Forbidden, "In a historical room Moscow's directives are history's facts; only a counterfactual room can switch one off.")
+		return fault.T(fault.Forbidden, "fault.room.directivesFixedInHistorical")
 	}
 	if c.Phase == Debrief {
-		return fault.New(fault.WrongPhase, "The game is over.")
+		return fault.T(fault.WrongPhase, "fault.room.gameOver")
 	}
 	found := false
 	for _, y := range b.s.sc.Years {
@@ -283,7 +283,7 @@ func decideSetDirective(b *batch) error {
 		}
 	}
 	if !found {
-		return fault.Newf(fault.NotFound, "There is no directive %q in this game.", d.Directive)
+		return fault.T(fault.NotFound, "fault.room.noSuchDirective", d.Directive)
 	}
 	b.add(EvDirectiveSet, DirectiveData{Directive: d.Directive, On: d.On})
 	return nil
@@ -300,11 +300,11 @@ func decideInjectEvent(b *batch) error {
 	}
 	c := &b.s.c
 	if c.Phase != Briefing && c.Phase != Debate && c.Phase != Vote {
-		return fault.New(fault.WrongPhase, "Events can be brought in during a year's briefing, debate or vote.")
+		return fault.T(fault.WrongPhase, "fault.room.eventsOnlyDuringYear")
 	}
 	yr, ok := b.s.sc.Year(c.Year)
 	if !ok {
-		return fault.New(fault.WrongPhase, "There is no year in play.")
+		return fault.T(fault.WrongPhase, "fault.room.noYearInPlay")
 	}
 	for _, ev := range yr.Events {
 		if ev.ID != d.Event {
@@ -312,13 +312,13 @@ func decideInjectEvent(b *batch) error {
 		}
 		for _, done := range c.Injected {
 			if done == d.Event {
-				return fault.New(fault.Conflict, "That event has already happened this year.")
+				return fault.T(fault.Conflict, "fault.room.eventAlreadyHappened")
 			}
 		}
 		b.add(EvEventInjected, InjectedData{Year: c.Year, Event: ev.ID, Title: ev.Title, Summary: ev.Summary})
 		return nil
 	}
-	return fault.Newf(fault.NotFound, "There is no event %q in %d.", d.Event, c.Year)
+	return fault.T(fault.NotFound, "fault.room.noSuchEvent", d.Event, c.Year)
 }
 
 type textData struct {
@@ -354,7 +354,7 @@ type postRef struct {
 func (b *batch) post(id string) (*post, error) {
 	p, ok := b.s.c.Posts[id]
 	if !ok {
-		return nil, fault.New(fault.NotFound, "There is no such argument.")
+		return nil, fault.T(fault.NotFound, "fault.room.noSuchArgument")
 	}
 	return p, nil
 }
@@ -369,10 +369,10 @@ func decideApprovePost(b *batch) error {
 		return err
 	}
 	if p.Hidden {
-		return fault.New(fault.Conflict, "That post is hidden.")
+		return fault.T(fault.Conflict, "fault.room.postHidden")
 	}
 	if !p.Held {
-		return fault.New(fault.Conflict, "That post is already visible to everyone.")
+		return fault.T(fault.Conflict, "fault.room.postAlreadyVisible")
 	}
 	pd := p.PostData
 	pd.Held, pd.Filtered = false, false
@@ -393,7 +393,7 @@ func decideHidePost(b *batch) error {
 		return err
 	}
 	if p.Hidden {
-		return fault.New(fault.Conflict, "That post is already hidden.")
+		return fault.T(fault.Conflict, "fault.room.postAlreadyHidden")
 	}
 	b.add(EvPostHidden, PostRef{ID: p.ID})
 	return nil
@@ -405,7 +405,7 @@ func decideSettings(b *batch) error {
 		return err
 	}
 	if b.s.c.Phase == Debrief {
-		return fault.New(fault.WrongPhase, "The game is over.")
+		return fault.T(fault.WrongPhase, "fault.room.gameOver")
 	}
 	var flags struct {
 		GraphicContent *bool `json:"graphicContent"`
@@ -415,7 +415,7 @@ func decideSettings(b *batch) error {
 	}
 	cur := b.s.c.Settings
 	if len(d.PlayedYears) > 0 && (d.LessonPlan != "" && d.LessonPlan != PlanNone || d.LessonPlan == "" && cur.LessonPlan != "") {
-		return fault.New(fault.Invalid, "The lesson plan decides which years are played; choose the custom plan (lessons) or no plan to pick years yourself.")
+		return fault.T(fault.Invalid, "fault.room.yearsSetByLessonPlan")
 	}
 	merged := cur.merge(d)
 	if flags.GraphicContent != nil {

@@ -142,7 +142,7 @@ func (s *State) checkNickname(nick string) (string, error) {
 		return "", err
 	}
 	if s.filtered(nick) {
-		return "", fault.New(fault.BadNickname, "That nickname is not one we can use in class; please choose another.")
+		return "", fault.T(fault.BadNickname, "fault.room.nicknameFiltered")
 	}
 	return nick, nil
 }
@@ -161,10 +161,10 @@ func decideFilterWords(b *batch) error {
 		return err
 	}
 	if len(d.Add)+len(d.Remove) == 0 {
-		return fault.New(fault.Invalid, "List the words to add to the filter or to take out of it.")
+		return fault.T(fault.Invalid, "fault.room.filterWordsMissing")
 	}
 	if len(d.Add)+len(d.Remove) > maxFilterWordsPerCmd {
-		return fault.Newf(fault.TooLarge, "Change at most %d words at a time.", maxFilterWordsPerCmd)
+		return fault.T(fault.TooLarge, "fault.room.filterTooManyWordsAtOnce", maxFilterWordsPerCmd)
 	}
 	builtin := map[string]bool{}
 	for _, w := range builtinWords {
@@ -174,14 +174,14 @@ func decideFilterWords(b *batch) error {
 	allowed := setOf(b.s.c.FilterAllowed)
 	clean := func(w string) (string, error) {
 		if !utf8.ValidString(w) || utf8.RuneCountInString(strings.TrimSpace(w)) > MaxFilterWord {
-			return "", fault.Newf(fault.Invalid, "Each filter word can have at most %d characters.", MaxFilterWord)
+			return "", fault.T(fault.Invalid, "fault.room.filterWordTooLong", MaxFilterWord)
 		}
 		n := normalizeEntry(w)
 		if n == "" || n == "*" {
-			return "", fault.Newf(fault.Invalid, "%q has no letters to filter.", w)
+			return "", fault.T(fault.Invalid, "fault.room.filterWordNoLetters", w)
 		}
 		if strings.HasPrefix(n, "*") || len(strings.TrimSuffix(n, "*")) < 2 {
-			return "", fault.Newf(fault.Invalid, "%q is too short to filter without catching ordinary words.", w)
+			return "", fault.T(fault.Invalid, "fault.room.filterWordTooShort", w)
 		}
 		return n, nil
 	}
@@ -211,11 +211,11 @@ func decideFilterWords(b *batch) error {
 		}
 	}
 	if len(words) > MaxFilterWords {
-		return fault.Newf(fault.TooLarge, "A room's own filter can hold at most %d words.", MaxFilterWords)
+		return fault.T(fault.TooLarge, "fault.room.filterFull", MaxFilterWords)
 	}
 	next := FilterWordsData{Words: sortedSet(words), Allowed: sortedSet(allowed)}
 	if equalStrings(next.Words, b.s.c.FilterWords) && equalStrings(next.Allowed, b.s.c.FilterAllowed) {
-		return fault.New(fault.Conflict, "The filter already reads that way; nothing changed.")
+		return fault.T(fault.Conflict, "fault.room.filterUnchanged")
 	}
 	b.add(EvFilterWordsSet, next)
 	return nil

@@ -106,27 +106,27 @@ func ReadEventLog(data []byte) (*LogFile, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&lf); err != nil {
-		return nil, fault.Newf(fault.Invalid, "This is not an exported room log: %v.", err)
+		return nil, fault.T(fault.Invalid, "fault.scoring.notALog", err)
 	}
 	if dec.More() {
-		return nil, fault.New(fault.Invalid, "There is extra data after the room log.")
+		return nil, fault.T(fault.Invalid, "fault.scoring.extraDataAfterLog")
 	}
 	switch {
 	case lf.Kind != LogKind:
-		return nil, fault.Newf(fault.Invalid, "This is not an exported room log (its kind is %q, not %q).", lf.Kind, LogKind)
+		return nil, fault.T(fault.Invalid, "fault.scoring.wrongLogKind", lf.Kind, LogKind)
 	case lf.Format < 1 || lf.Format > LogFormat:
-		return nil, fault.Newf(fault.Invalid, "The log has format %d; this version reads format %d.", lf.Format, LogFormat)
+		return nil, fault.T(fault.Invalid, "fault.scoring.logFormatUnsupported", lf.Format, LogFormat)
 	case lf.EventFormat > room.EventFormat:
-		return nil, fault.Newf(fault.Invalid, "The log's events have format %d, newer than this version's %d.", lf.EventFormat, room.EventFormat)
+		return nil, fault.T(fault.Invalid, "fault.scoring.eventFormatTooNew", lf.EventFormat, room.EventFormat)
 	case len(lf.Events) == 0:
-		return nil, fault.New(fault.Invalid, "The log has no events.")
+		return nil, fault.T(fault.Invalid, "fault.scoring.logWithoutEvents")
 	}
 	ss, err := fold(lf.Events)
 	if err != nil {
-		return nil, fault.Newf(fault.Invalid, "The log does not replay: %v.", err)
+		return nil, fault.T(fault.Invalid, "fault.scoring.logDoesNotReplay", err)
 	}
 	if ss.final.RoomID != lf.RoomID || ss.final.Code != lf.Code {
-		return nil, fault.Newf(fault.Invalid, "The log's header names room %s (%s), its events room %s (%s).", lf.RoomID, lf.Code, ss.final.RoomID, ss.final.Code)
+		return nil, fault.T(fault.Invalid, "fault.scoring.logRoomMismatch", lf.RoomID, lf.Code, ss.final.RoomID, ss.final.Code)
 	}
 	return &lf, nil
 }

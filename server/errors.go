@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/i18n"
 )
 
 // StatusOf is the one mapping from a fault code to an HTTP status.
@@ -33,33 +34,34 @@ func StatusOf(code fault.Code) int {
 	}
 }
 
-// codeOfStatus names the fault code for an HTTP error Echo raises itself (no route,
-// wrong method).
-func codeOfStatus(status int) (fault.Code, string) {
+// faultOfStatus is the error for an HTTP error Echo raises itself (no route, wrong
+// method).
+func faultOfStatus(status int) *fault.Error {
 	switch status {
 	case http.StatusNotFound:
-		return fault.NotFound, "There is nothing at this address."
+		return fault.T(fault.NotFound, "fault.server.nothingHere")
 	case http.StatusMethodNotAllowed:
-		return fault.Malformed, "This address does not take that method."
+		return fault.T(fault.Malformed, "fault.server.methodNotAllowed")
 	case http.StatusRequestEntityTooLarge:
-		return fault.TooLarge, "The request body is too large."
+		return fault.T(fault.TooLarge, "fault.server.requestTooLarge")
 	case http.StatusUnauthorized:
-		return fault.Unauthorized, "A credential is needed."
+		return fault.T(fault.Unauthorized, "fault.server.credentialNeeded")
 	case http.StatusForbidden:
-		return fault.Forbidden, "This is not allowed."
+		return fault.T(fault.Forbidden, "fault.server.notAllowed")
 	case http.StatusTooManyRequests:
-		return fault.RateLimited, "Too many requests; slow down."
+		return fault.T(fault.RateLimited, "fault.server.slowDown")
 	case http.StatusServiceUnavailable:
-		return fault.Unavailable, "The server is not available; try again."
+		return fault.T(fault.Unavailable, "fault.server.notAvailable")
 	}
 	if status >= 500 {
-		return fault.Internal, "Something went wrong on the server."
+		return fault.T(fault.Internal, "fault.server.somethingWentWrong")
 	}
-	return fault.Malformed, http.StatusText(status)
+	return fault.New(fault.Malformed, http.StatusText(status)) // any other: the status's own words
 }
 
-// handleError writes every error as {"code":…,"message":…} with the status of its code.
-// An error that is not a *fault.Error is logged and reported as internal.
+// handleError writes every error as {"code":…,"key":…,"message":…} with the status of
+// its code, the message in the request's language (Accept-Language). An error that is not
+// a *fault.Error is logged and reported as internal.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -71,8 +73,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.As(err, &fe):
 		status = StatusOf(fe.Code)
 	case errors.As(err, &he):
-		code, msg := codeOfStatus(he.Code)
-		fe, status = fault.New(code, msg), he.Code
+		fe, status = faultOfStatus(he.Code), he.Code
 	default:
 		logger(c).Error("request failed", "route", c.Path(), "err", err)
 		fe, status = fault.As(err), http.StatusInternalServerError
@@ -87,5 +88,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	_ = c.JSON(status, fe)
+	_ = c.JSON(status, fe.In(requestLang(c.Request())))
+}
+
+// requestLang is the language a request's reader asked for, for the sentences sent back.
+func requestLang(r *http.Request) string {
+	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }

@@ -34,17 +34,17 @@ func (s *Server) exportFile(c echo.Context) error {
 	sess, err := s.authenticate(c)
 	if fault.CodeOf(err) == fault.Unauthorized {
 		// The records are the teacher's: without a staff key there is nothing here.
-		return fault.New(fault.Forbidden, "Only the teacher can download the room's records.")
+		return fault.T(fault.Forbidden, "fault.server.exportsTeacherOnly")
 	}
 	if err != nil {
 		return err
 	}
 	if !sess.Principal.IsStaff() {
-		return fault.New(fault.Forbidden, "Only the teacher can download the room's records.")
+		return fault.T(fault.Forbidden, "fault.server.exportsTeacherOnly")
 	}
 	ex, ok := exports[c.Param("file")]
 	if !ok {
-		return fault.New(fault.NotFound, "There is no such export. Choose gradebook.csv, log.json, transcript.md, choices.json, final.json or debrief.json.")
+		return fault.T(fault.NotFound, "fault.server.noSuchExport")
 	}
 	events, err := s.hub.Events(c.Request().Context(), sess)
 	if err != nil {
@@ -69,14 +69,14 @@ func (s *Server) yearReport(c echo.Context) error {
 	}
 	year, err := strconv.Atoi(c.Param("year"))
 	if err != nil {
-		return fault.New(fault.Invalid, "The year must be a number such as 1932.")
+		return fault.T(fault.Invalid, "fault.server.exportYearNotANumber")
 	}
 	rep, ok, err := s.models.yearReport(c.Request().Context(), s.hub, sess, year)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return fault.Newf(fault.NotFound, "The class has not reached the end of %d yet.", year)
+		return fault.T(fault.NotFound, "fault.server.yearNotReached", year)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, rep.For(room.AudienceOf(sess.Principal)))

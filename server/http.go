@@ -55,7 +55,7 @@ func (s *Server) createRoom(c echo.Context) error {
 		return err
 	}
 	if s.cfg.TeacherCode != "" && !equalSecret(req.GateCode, s.cfg.TeacherCode) {
-		return fault.New(fault.Forbidden, "Creating a room on this server needs the teacher code from its operator.")
+		return fault.T(fault.Forbidden, "fault.server.teacherCodeNeeded")
 	}
 	created, err := s.hub.Create(ctx, engine.CreateOptions{Mode: req.Mode, VoteMode: req.VoteMode, Settings: req.Settings})
 	if err != nil {
@@ -186,7 +186,7 @@ func clientKey(c echo.Context) string {
 	return ip.String()
 }
 
-var errTooManyJoins = fault.New(fault.RateLimited, "Too many join attempts from this network; wait a minute and check the room code.")
+var errTooManyJoins = fault.T(fault.RateLimited, "fault.server.tooManyJoins")
 
 // isBlocked reports whether addr guessed too many codes recently.
 func (s *Server) isBlocked(addr string) bool {
@@ -225,7 +225,7 @@ func (s *Server) allow(ctx context.Context, l engine.Limiter, key string) error 
 		return nil
 	}
 	if !ok {
-		return fault.New(fault.RateLimited, "Too many requests; slow down and try again in a few seconds.")
+		return fault.T(fault.RateLimited, "fault.server.tooManyRequests")
 	}
 	return nil
 }
@@ -253,7 +253,7 @@ func (s *Server) ticket(c echo.Context) error {
 func (s *Server) authenticate(c echo.Context) (engine.Session, error) {
 	secret, ok := bearer(c.Request())
 	if !ok {
-		return engine.Session{}, fault.New(fault.Unauthorized, "Send your key or token as \"Authorization: Bearer …\".")
+		return engine.Session{}, fault.T(fault.Unauthorized, "fault.server.credentialHeaderNeeded")
 	}
 	sess, err := s.hub.Authenticate(c.Request().Context(), c.Param("code"), secret)
 	return sess, hideMissingRoom(err)
@@ -263,7 +263,7 @@ func (s *Server) authenticate(c echo.Context) (engine.Session, error) {
 // checks, so that only the rate-limited join route tells whether a code exists.
 func hideMissingRoom(err error) error {
 	if fault.CodeOf(err) == fault.NotFound {
-		return fault.New(fault.Unauthorized, "That key, token or ticket is not valid for this room.")
+		return fault.T(fault.Unauthorized, "fault.server.credentialInvalid")
 	}
 	return err
 }
@@ -298,7 +298,7 @@ func (s *Server) command(c echo.Context) error {
 	case protocol.TypePing:
 		return c.JSONBlob(http.StatusOK, protocol.PongFrame())
 	case protocol.TypeHello:
-		return frameError(c, in.ID, fault.New(fault.Malformed, "A hello opens a WebSocket; over HTTP, send the credential in the Authorization header."))
+		return frameError(c, in.ID, fault.T(fault.Malformed, "fault.server.helloOverHTTP"))
 	}
 	if err := s.allow(ctx, s.cfg.Limits.Commands, "cmd:"+sess.RoomID+":"+sess.Principal.Key()); err != nil {
 		return frameError(c, in.ID, err)
@@ -310,14 +310,15 @@ func (s *Server) command(c echo.Context) error {
 	return c.JSONBlob(http.StatusOK, protocol.AckFrame(in.ID, seq))
 }
 
-// frameError answers a POSTed command with an error frame, which has the code and
-// message of every error response plus the command's id.
+// frameError answers a POSTed command with an error frame, which has the code, key and
+// message of every error response (the message in the request's language) plus the
+// command's id.
 func frameError(c echo.Context, id string, err error) error {
 	fe := fault.As(err)
 	if fe.Code == fault.Internal {
 		logger(c).Error("command failed", "err", err)
 	}
-	return c.JSONBlob(StatusOf(fe.Code), protocol.ErrorFrame(id, fe))
+	return c.JSONBlob(StatusOf(fe.Code), protocol.ErrorFrame(id, fe.In(requestLang(c.Request()))))
 }
 
 // deleteRoom: DELETE /api/rooms/:code, teacher or co-teacher only.
@@ -327,7 +328,7 @@ func (s *Server) deleteRoom(c echo.Context) error {
 		return err
 	}
 	if !sess.Principal.IsStaff() {
-		return fault.New(fault.Forbidden, "Only the teacher can delete the room.")
+		return fault.T(fault.Forbidden, "fault.server.deleteTeacherOnly")
 	}
 	if err := s.hub.DeleteRoom(c.Request().Context(), sess.RoomID); err != nil {
 		return err
@@ -340,7 +341,7 @@ func (s *Server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		token, ok := bearer(c.Request())
 		if !ok || !equalSecret(token, s.cfg.AdminToken) {
-			return fault.New(fault.Unauthorized, "The operator routes need the admin token.")
+			return fault.T(fault.Unauthorized, "fault.server.adminTokenNeeded")
 		}
 		return next(c)
 	}
@@ -379,10 +380,10 @@ func readBody(c echo.Context, limit int) ([]byte, error) {
 	b, err := io.ReadAll(r)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, fault.Newf(fault.TooLarge, "The request body is over %d bytes.", limit)
+		return nil, fault.T(fault.TooLarge, "fault.server.bodyTooLarge", limit)
 	}
 	if err != nil {
-		return nil, fault.New(fault.Malformed, "The request body could not be read.")
+		return nil, fault.T(fault.Malformed, "fault.server.bodyUnreadable")
 	}
 	return b, nil
 }
@@ -399,15 +400,15 @@ func readJSON(c echo.Context, limit int, v any, emptyOK bool) error {
 		if emptyOK {
 			return nil
 		}
-		return fault.New(fault.Malformed, "The request needs a JSON body.")
+		return fault.T(fault.Malformed, "fault.server.bodyMissing")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fault.New(fault.Malformed, "The request body is not the JSON this route takes: "+strings.TrimPrefix(err.Error(), "json: "))
+		return fault.T(fault.Malformed, "fault.server.bodyNotRouteJSON", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if dec.InputOffset() != int64(len(b)) {
-		return fault.New(fault.Malformed, "The request body must be one JSON object.")
+		return fault.T(fault.Malformed, "fault.server.bodyNotOneObject")
 	}
 	return nil
 }

@@ -195,7 +195,7 @@ func (s *Server) endStream() {
 	}
 }
 
-var errDraining = fault.New(fault.Unavailable, "The server is restarting; try again in a moment.")
+var errDraining = fault.T(fault.Unavailable, "fault.server.restartingTryAgain")
 
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()
@@ -325,7 +325,7 @@ func (s *Server) healthz(c echo.Context) error {
 
 func (s *Server) readyz(c echo.Context) error {
 	if s.draining.Load() {
-		return fault.New(fault.Unavailable, "The server is shutting down.")
+		return fault.T(fault.Unavailable, "fault.server.shuttingDown")
 	}
 	if err := s.hub.Ready(c.Request().Context()); err != nil {
 		return asUnavailable(err)
@@ -337,5 +337,5 @@ func asUnavailable(err error) error {
 	if fe := fault.As(err); fe.Code == fault.Unavailable {
 		return fe
 	}
-	return fault.New(fault.Unavailable, "The server is not ready.")
+	return fault.T(fault.Unavailable, "fault.server.notReady")
 }

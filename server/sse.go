@@ -23,7 +23,7 @@ func (s *Server) events(c echo.Context) error {
 	req := c.Request()
 	ticket := c.QueryParam("ticket")
 	if ticket == "" {
-		return fault.New(fault.Unauthorized, "An event stream needs a ticket: POST /api/rooms/{code}/tickets with your key or token first.")
+		return fault.T(fault.Unauthorized, "fault.server.eventStreamNeedsTicket")
 	}
 	var after *uint64
 	resume := c.QueryParam("after")
@@ -33,7 +33,7 @@ func (s *Server) events(c echo.Context) error {
 	if resume != "" {
 		n, err := strconv.ParseUint(resume, 10, 64)
 		if err != nil {
-			return fault.New(fault.Malformed, "after must be a sequence number.")
+			return fault.T(fault.Malformed, "fault.server.afterNotASequence")
 		}
 		after = &n
 	}

@@ -266,7 +266,7 @@ func (w *webRoutes) roles(c echo.Context) error {
 func (w *webRoutes) briefings(c echo.Context) error {
 	role := c.Param("role")
 	if !roles.Valid(role) {
-		return fault.New(fault.NotFound, "There is no such role.")
+		return fault.T(fault.NotFound, "fault.server.noSuchRole")
 	}
 	region := economy.RegionID(c.QueryParam("region"))
 	if region == "" && role != roles.Historian {
@@ -328,18 +328,21 @@ func (w *webRoutes) catalogue(c echo.Context) error {
 	base, ok := web.Catalogue(lang)
 	if !ok {
 		if base, ok = web.Catalogue("en"); !ok {
-			return fault.New(fault.Internal, "The client's message catalogue is missing.")
+			return fault.T(fault.Internal, "fault.server.clientCatalogueMissing")
 		}
 	}
 	msgs := map[string]string{}
 	if err := json.Unmarshal(base, &msgs); err != nil {
-		return fault.New(fault.Internal, "The client's message catalogue is not valid JSON.")
+		return fault.T(fault.Internal, "fault.server.clientCatalogueInvalid")
 	}
 	shared := i18n.Catalogue(lang)
 	if w.cfg.Catalogue != nil {
 		shared = w.cfg.Catalogue(lang)
 	}
 	for k, v := range shared {
+		if strings.HasPrefix(k, "fault.") {
+			continue // error sentences arrive already rendered, in the reader's language
+		}
 		msgs[k] = v
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
@@ -372,10 +375,10 @@ func (w *webRoutes) simulate(c echo.Context) error {
 		req.Mode = economy.Historical
 	}
 	if req.Mode != economy.Historical && req.Mode != economy.Counterfactual {
-		return fault.Newf(fault.Invalid, "%q is not a mode; choose historical or counterfactual.", req.Mode)
+		return fault.T(fault.Invalid, "fault.server.notAMode", req.Mode)
 	}
 	if req.Mode == economy.Historical && len(req.Directives) > 0 {
-		return fault.New(fault.Invalid, "Directives can be switched off only in counterfactual mode.")
+		return fault.T(fault.Invalid, "fault.server.directivesOnlyCounterfactual")
 	}
 	hist := sc.HistoricalRecord()
 	rec := sc.HistoricalRecord()
@@ -388,7 +391,7 @@ func (w *webRoutes) simulate(c echo.Context) error {
 		key := itoa(yc.Year)
 		for d, o := range req.Decisions[key] {
 			if _, ok := yc.Decisions[d]; !ok {
-				return fault.Newf(fault.NotFound, "%d has no decision %.64q.", yc.Year, d)
+				return fault.T(fault.NotFound, "fault.server.noSuchDecision", yc.Year, d)
 			}
 			yc.Decisions[d] = o
 		}
@@ -402,12 +405,12 @@ func (w *webRoutes) simulate(c echo.Context) error {
 	}
 	for k := range req.Decisions {
 		if _, ok := sc.Year(atoi(k)); !ok {
-			return fault.Newf(fault.NotFound, "The scenario has no year %.8q.", k)
+			return fault.T(fault.NotFound, "fault.server.noSuchYear", k)
 		}
 	}
 	rec.Years = years
 	if len(rec.Years) == 0 {
-		return fault.New(fault.Invalid, "The run needs at least one year.")
+		return fault.T(fault.Invalid, "fault.server.runNeedsAYear")
 	}
 	outcomes, err := sc.Run(rec)
 	if err != nil {
@@ -454,7 +457,7 @@ func atoi(s string) int {
 func (w *webRoutes) view(c echo.Context) error {
 	secret, ok := bearer(c.Request())
 	if !ok {
-		return fault.New(fault.Unauthorized, "Send your key or token as \"Authorization: Bearer …\".")
+		return fault.T(fault.Unauthorized, "fault.server.credentialHeaderNeeded")
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 10*time.Second)
 	defer cancel()
@@ -471,19 +474,19 @@ func (w *webRoutes) view(c echo.Context) error {
 	case f, ok := <-feed.Frames():
 		if !ok {
 			code, text := feed.Reason()
-			return fault.Newf(fault.Unavailable, "The room's feed ended (%d %s).", code, text)
+			return fault.T(fault.Unavailable, "fault.server.roomFeedEnded", code, text)
 		}
 		var snap struct {
 			Type  string          `json:"type"`
 			State json.RawMessage `json:"state"`
 		}
 		if err := json.Unmarshal(f, &snap); err != nil || snap.Type != "snapshot" {
-			return fault.New(fault.Internal, "The room did not send a snapshot first.")
+			return fault.T(fault.Internal, "fault.server.roomSentNoSnapshot")
 		}
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return c.JSONBlob(http.StatusOK, snap.State)
 	case <-ctx.Done():
-		return fault.New(fault.Unavailable, "The room did not answer in time.")
+		return fault.T(fault.Unavailable, "fault.server.roomDidNotAnswer")
 	}
 }
 
@@ -515,7 +518,7 @@ func validCode(code string) bool {
 func writeQR(c echo.Context, text string) error {
 	png, err := qrcode.Encode(text, qrcode.Medium, qrSize)
 	if err != nil {
-		return fault.New(fault.Invalid, "That link is too long for a QR code.")
+		return fault.T(fault.Invalid, "fault.server.qrLinkTooLong")
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "image/png", png)
@@ -526,7 +529,7 @@ func writeQR(c echo.Context, text string) error {
 func (w *webRoutes) joinQR(c echo.Context) error {
 	code := c.Param("code")
 	if !validCode(code) {
-		return fault.New(fault.Invalid, "That is not a room code.")
+		return fault.T(fault.Invalid, "fault.server.notARoomCode")
 	}
 	return writeQR(c, w.joinURL(c, strings.ToUpper(code)))
 }
@@ -541,21 +544,21 @@ type fragmentRequest struct {
 func (w *webRoutes) fragmentQR(c echo.Context) error {
 	secret, ok := bearer(c.Request())
 	if !ok {
-		return fault.New(fault.Unauthorized, "Send your key as \"Authorization: Bearer …\".")
+		return fault.T(fault.Unauthorized, "fault.server.keyHeaderNeeded")
 	}
 	sess, err := w.cfg.Hub.Authenticate(c.Request().Context(), c.Param("code"), secret)
 	if err != nil {
 		return hideMissingRoom(err)
 	}
 	if !sess.Principal.IsStaff() {
-		return fault.New(fault.Forbidden, "Only the teacher can print rejoin codes.")
+		return fault.T(fault.Forbidden, "fault.server.rejoinCodesTeacherOnly")
 	}
 	var req fragmentRequest
 	if err := readJSON(c, 1<<10, &req, false); err != nil {
 		return err
 	}
 	if len(req.Fragment) > 200 || bytes.ContainsAny([]byte(req.Fragment), " \t\r\n#") {
-		return fault.New(fault.Invalid, "The fragment must be at most 200 characters with no spaces.")
+		return fault.T(fault.Invalid, "fault.server.fragmentInvalid")
 	}
 	return writeQR(c, w.joinURL(c, sess.Code)+"#"+req.Fragment)
 }

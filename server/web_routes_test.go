@@ -133,9 +133,14 @@ func TestWebCatalogue(t *testing.T) {
 	if status != 200 || json.Unmarshal(body, &m) != nil {
 		t.Fatalf("catalogue: %d %.200s", status, body)
 	}
-	for _, key := range []string{"wall.post", "ctl.start", "role.peasant.name", "contentNote.body"} {
+	for _, key := range []string{"wall.post", "ctl.start", "role.peasant.name", "contentNote.body", "exit.1928.voice"} {
 		if m[key] == "" {
 			t.Errorf("catalogue lacks %s", key)
+		}
+	}
+	for key := range m { // error sentences come rendered with each error; the page needs none
+		if strings.HasPrefix(key, "fault.") {
+			t.Fatalf("the page's catalogue carries the server's error sentence %s", key)
 		}
 	}
 	status, body = ts.do("GET", "/api/i18n/zz", "", "")

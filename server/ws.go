@@ -36,13 +36,13 @@ func (s *Server) upgrader() *websocket.Upgrader {
 		WriteBufferSize: 4096,
 		CheckOrigin:     s.checkOrigin,
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
-			code, _ := codeOfStatus(status)
+			code := faultOfStatus(status).Code
 			if status == http.StatusForbidden {
 				code = fault.Forbidden
 			}
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(status)
-			_, _ = w.Write(protocol.ErrorFrame("", fault.New(code, "The WebSocket could not be opened: "+reason.Error()+".")))
+			_, _ = w.Write(protocol.ErrorFrame("", fault.T(code, "fault.server.websocketRefused", reason.Error()).In(requestLang(r))))
 		},
 	}
 }
@@ -80,6 +80,7 @@ func (s *Server) websocket(c echo.Context) error {
 	conn := &wsConn{
 		s:       s,
 		ws:      ws,
+		lang:    requestLang(c.Request()),
 		log:     logger(c),
 		replies: make(chan []byte, s.cfg.ReplyQueue),
 		kick:    make(chan closeReq, 1),
@@ -104,6 +105,7 @@ type closeReq struct {
 type wsConn struct {
 	s    *Server
 	ws   *websocket.Conn
+	lang string // the upgrade request's Accept-Language: every error frame's language
 	log  *slog.Logger
 	sess engine.Session
 	feed *engine.Feed
@@ -169,7 +171,7 @@ func (c *wsConn) hello() (protocol.Inbound, bool) {
 		return in, false
 	}
 	if in.Type != protocol.TypeHello {
-		c.refuse(in.ID, fault.New(fault.Malformed, "The first message on a socket must be a hello with a key, token or ticket."))
+		c.refuse(in.ID, fault.T(fault.Malformed, "fault.server.firstMessageNotHello"))
 		return in, false
 	}
 	return in, true
@@ -190,9 +192,14 @@ func (c *wsConn) authenticate(code string, in protocol.Inbound) (engine.Session,
 	return sess, hideMissingRoom(err)
 }
 
+// errorFrame is the error frame for err, in the socket's language.
+func (c *wsConn) errorFrame(id string, err error) []byte {
+	return protocol.ErrorFrame(id, fault.As(err).In(c.lang))
+}
+
 // refuse sends an error frame and closes the socket with the close code for its fault.
 func (c *wsConn) refuse(id string, err error) {
-	fe := fault.As(err)
+	fe := fault.As(err).In(c.lang)
 	_ = c.write(websocket.TextMessage, protocol.ErrorFrame(id, fe))
 	code := protocol.CloseProtocol
 	switch fe.Code {
@@ -298,13 +305,13 @@ func (c *wsConn) handle(data []byte) {
 			return
 		}
 		in, _ := protocol.Decode(data)
-		c.reply(protocol.ErrorFrame(in.ID, fault.New(fault.RateLimited, "Too many messages; slow down. This one was not taken.")))
+		c.reply(c.errorFrame(in.ID, fault.T(fault.RateLimited, "fault.server.tooManyMessages")))
 		return
 	}
 	c.refusals = 0
 	in, err := protocol.Decode(data)
 	if err != nil {
-		c.reply(protocol.ErrorFrame(in.ID, err))
+		c.reply(c.errorFrame(in.ID, err))
 		return
 	}
 	switch in.Type {
@@ -312,7 +319,7 @@ func (c *wsConn) handle(data []byte) {
 		c.reply(protocol.PongFrame())
 		return
 	case protocol.TypeHello:
-		c.reply(protocol.ErrorFrame(in.ID, fault.New(fault.Conflict, "This socket has already said hello; open a new one to change credentials.")))
+		c.reply(c.errorFrame(in.ID, fault.T(fault.Conflict, "fault.server.helloTwice")))
 		return
 	}
 	c.submit(in)
@@ -337,7 +344,7 @@ func (c *wsConn) submit(in protocol.Inbound) {
 		if fault.CodeOf(err) == fault.Internal {
 			c.log.Error("command failed", "type", in.Type, "err", err)
 		}
-		c.reply(protocol.ErrorFrame(in.ID, err))
+		c.reply(c.errorFrame(in.ID, err))
 		return
 	}
 	c.reply(protocol.AckFrame(in.ID, seq))

@@ -363,7 +363,9 @@ function play(main, code, me) {
     const sent = (ticket.answers || []).some(Boolean);
     if (regions.exit.dataset.lesson === `${ticket.lesson}|${sent}`) return; // keep what is being typed
     regions.exit.dataset.lesson = `${ticket.lesson}|${sent}`;
-    const prompts = (ticket.prompts || []).map((p) => (typeof p === 'string' ? p : p.text));
+    // A prompt's id is its message key: the student's language when the catalogue has it,
+    // else the English text the event carries.
+    const prompts = (ticket.prompts || []).map((p) => (typeof p === 'string' ? p : (p.id && has(p.id) ? t(p.id) : p.text)));
     const boxes = prompts.map((p, i) => h('textarea', { id: `exit-${i}`, rows: 3, maxlength: 1000 }));
     boxes.forEach((b, i) => { b.value = (ticket.answers || [])[i] || ''; });
     const status = h('p', { role: 'status' });
