@@ -211,7 +211,7 @@ func TestClassroom(t *testing.T) {
 	teacher.typeInto(`#assess-score`, "2")
 	teacher.clickText("#t-assess", L("assess.submit"))
 	teacher.waitJS(fmt.Sprintf(`[...document.querySelectorAll('#t-assess table.assessed tbody tr')].some(tr => tr.querySelector('.nick').textContent === 'Boris' && (tr.querySelector('th .hint') || {}).textContent === %s)`,
-		jsStr(strings.ReplaceAll(L("assess.onPost"), "{text}", texts[1]))), "the post's score in the list")
+		jsStr(strings.ReplaceAll(L("assess.onPost"), "{text}", texts[1][:47]+"…"))), "the post's score in the list")
 	teacher.waitJS(`!document.querySelector('#assess-player').disabled && !document.querySelector('.assess-on-post .notice')`, "the form back to scoring students")
 	for _, tb := range []*tab{teacher, projector, students[1]} {
 		plainText(t, tb, htmlPost)

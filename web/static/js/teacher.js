@@ -211,7 +211,7 @@ async function consolePage(main, code) {
   // score then belongs to that argument (and its author), not to the student overall.
   let assessPost = null;
   const assessOnPost = h('div', { class: 'assess-on-post', 'aria-live': 'polite' });
-  const excerpt = (text) => (text.length > 90 ? `${text.slice(0, 89)}…` : text);
+  const excerpt = (text, max = 90) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
   const drawAssessPost = () => {
     assessPlayer.disabled = !!assessPost;
     if (assessPost) assessPlayer.value = assessPost.playerId;
@@ -478,7 +478,7 @@ async function consolePage(main, code) {
     fill(assessList, given.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'assessed' },
       h('thead', null, h('tr', null, ['assess.student', 'assess.criterion', 'assess.score', 'assess.note', 'roster.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', null, given.map((a) => h('tr', { 'data-player': a.playerId, 'data-criterion': a.criterion },
-        h('th', { scope: 'row' }, h('span', { class: 'nick' }, nick(a.playerId)), a.argumentId ? h('div', { class: 'hint' }, t('assess.onPost', { text: excerpt(postText(a.argumentId) || '') })) : null),
+        h('th', { scope: 'row' }, h('span', { class: 'nick' }, nick(a.playerId)), a.argumentId ? h('div', { class: 'hint' }, t('assess.onPost', { text: excerpt(postText(a.argumentId) || '', 48) })) : null),
         h('td', null, label(a.criterion)),
         h('td', { class: 'assess-score' }, max(a.criterion) ? t('assess.scoreOf', { score: a.score, max: max(a.criterion) }) : String(a.score)),
         h('td', { class: 'assess-note' }, a.note || ''),
