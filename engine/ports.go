@@ -110,6 +110,15 @@ type Limiter interface {
 	Allow(ctx context.Context, key string) (bool, error)
 }
 
+// Blocklist holds keys refused outright for a while (an address that guessed too many
+// join codes). Like the limiters it is shared, so a block on one instance holds on all.
+type Blocklist interface {
+	// Block refuses key for d from now; blocking a blocked key again extends the block.
+	Block(ctx context.Context, key string, d time.Duration) error
+	// Blocked reports whether key is refused now.
+	Blocked(ctx context.Context, key string) (bool, error)
+}
+
 // Presence records which players are connected, across instances.
 type Presence interface {
 	// Connect marks a connection of player in room as open; the returned func closes it.

@@ -84,6 +84,7 @@ func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 			WrongCodes: embedded.NewLimiter(server.WrongCodeRate, server.WrongCodeBurst, embedded.WithClock(clk.Now)),
 			Creates:    embedded.NewLimiter(server.CreateRate, server.CreateBurst, embedded.WithClock(clk.Now)),
 			Commands:   embedded.NewLimiter(server.CommandRate, server.CommandBurst, embedded.WithClock(clk.Now)),
+			Blocks:     embedded.NewBlocklist(clk.Now),
 		},
 	}
 	if configure != nil {

@@ -95,7 +95,7 @@ type joinResponse struct {
 func (s *Server) join(c echo.Context) error {
 	ctx := c.Request().Context()
 	addr := clientKey(c)
-	if s.isBlocked(addr) {
+	if s.isBlocked(ctx, addr) {
 		return errTooManyJoins
 	}
 	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr); err != nil {
@@ -123,7 +123,7 @@ func (s *Server) countWrongCode(c echo.Context, addr string, err error) error {
 	}
 	ok, lerr := s.cfg.Limits.WrongCodes.Allow(c.Request().Context(), "wrongcode:"+addr)
 	if lerr == nil && !ok {
-		s.block(addr)
+		s.block(c.Request().Context(), addr)
 		logger(c).Info("joins blocked: too many wrong codes from one address")
 		return errTooManyJoins
 	}
@@ -139,7 +139,7 @@ type rejoinRequest struct {
 func (s *Server) rejoin(c echo.Context) error {
 	ctx := c.Request().Context()
 	addr := clientKey(c)
-	if s.isBlocked(addr) {
+	if s.isBlocked(ctx, addr) {
 		return errTooManyJoins
 	}
 	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr); err != nil {
@@ -188,29 +188,28 @@ func clientKey(c echo.Context) string {
 
 var errTooManyJoins = fault.T(fault.RateLimited, "fault.server.tooManyJoins")
 
-// isBlocked reports whether addr guessed too many codes recently.
-func (s *Server) isBlocked(addr string) bool {
-	now := s.cfg.Clock.Now()
-	s.blockMu.Lock()
-	defer s.blockMu.Unlock()
-	until, ok := s.blocked[addr]
-	if ok && !now.Before(until) {
-		delete(s.blocked, addr)
+// isBlocked reports whether addr guessed too many codes recently. Without a blocklist
+// nothing is blocked (the WrongCodes limiter alone still refuses); a failing one is
+// logged and lets the join through, as a failing limiter does.
+func (s *Server) isBlocked(ctx context.Context, addr string) bool {
+	if s.cfg.Limits.Blocks == nil {
 		return false
 	}
-	return ok
+	blocked, err := s.cfg.Limits.Blocks.Blocked(ctx, "joins:"+addr)
+	if err != nil {
+		s.log.Warn("blocklist failed; allowing", "err", err)
+		return false
+	}
+	return blocked
 }
 
-func (s *Server) block(addr string) {
-	now := s.cfg.Clock.Now()
-	s.blockMu.Lock()
-	defer s.blockMu.Unlock()
-	for a, until := range s.blocked { // the map holds only addresses that misbehaved
-		if !now.Before(until) {
-			delete(s.blocked, a)
-		}
+func (s *Server) block(ctx context.Context, addr string) {
+	if s.cfg.Limits.Blocks == nil {
+		return
 	}
-	s.blocked[addr] = now.Add(s.cfg.BlockFor)
+	if err := s.cfg.Limits.Blocks.Block(ctx, "joins:"+addr, s.cfg.BlockFor); err != nil {
+		s.log.Warn("blocklist failed; the address is not blocked", "err", err)
+	}
 }
 
 // allow asks a limiter; a nil limiter allows everything, a failing one is logged and

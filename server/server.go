@@ -42,6 +42,9 @@ type Limits struct {
 	// Commands counts commands sent by HTTP POST (the SSE fallback), per session.
 	// WebSocket connections have their own per-connection limiter (CommandRate).
 	Commands engine.Limiter
+	// Blocks holds the addresses WrongCodes has refused, for Config.BlockFor. Nil
+	// blocks nobody (WrongCodes still refuses while its bucket is empty).
+	Blocks engine.Blocklist
 }
 
 // Default limits, per client address (Joins, WrongCodes, Creates) or per session
@@ -107,8 +110,6 @@ type Server struct {
 	streams  int           // live WebSocket and SSE connections
 	idle     chan struct{} // closed when streams drops to 0 during Shutdown
 
-	blockMu sync.Mutex
-	blocked map[string]time.Time // address → blocked until
 }
 
 // New returns a Server for cfg.
@@ -137,7 +138,7 @@ func New(cfg Config) *Server {
 		cfg.ReplyQueue = 64
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	s := &Server{cfg: cfg, hub: cfg.Hub, log: cfg.Logger, blocked: map[string]time.Time{}}
+	s := &Server{cfg: cfg, hub: cfg.Hub, log: cfg.Logger}
 	s.echo = s.routes()
 	return s
 }

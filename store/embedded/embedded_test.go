@@ -57,6 +57,44 @@ func TestLimiter(t *testing.T) {
 	})
 }
 
+func TestBlocklist(t *testing.T) {
+	storetest.TestBlocklist(t, func(t *testing.T) engine.Blocklist { return NewBlocklist(nil) })
+}
+
+// TestBlocklistExpiry: a block ends when its time is up, and ended blocks are forgotten.
+func TestBlocklistExpiry(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	b := NewBlocklist(clock)
+	blocked := func(key string) bool {
+		t.Helper()
+		ok, err := b.Blocked(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	_ = b.Block(ctx, "a", time.Minute)
+	_ = b.Block(ctx, "b", time.Hour)
+	advance(59 * time.Second)
+	if !blocked("a") || !blocked("b") {
+		t.Fatal("a block ended early")
+	}
+	advance(time.Second)
+	if blocked("a") || !blocked("b") {
+		t.Fatal("the one-minute block did not end on time, or the hour's did")
+	}
+	_ = b.Block(ctx, "c", time.Minute)
+	advance(2 * time.Minute)
+	_ = b.Block(ctx, "d", time.Minute) // sweeps c, never asked about since
+	if b.Len() != 2 {
+		t.Fatalf("%d keys remembered, want 2 (b and d)", b.Len())
+	}
+}
+
 // TestReopen checks that everything written is there after the file is closed and
 // opened again: what Append returned for is on disk.
 func TestReopen(t *testing.T) {
