@@ -28,12 +28,17 @@ package roles
 //	did:A              the player took action A last year
 //	settlers:reports   special settlers reported conditions last year
 //	settlers:letters   special settlers wrote letters home last year
+//	directive:D        Moscow's directive D (of this year or an earlier one) is in force:
+//	                   false before its year and in a counterfactual room whose teacher
+//	                   switched it off, so a briefing never tells of a decree that the
+//	                   class's history did not have
 //
 // The outcome conditions (harvest, hunger, livestock, retreat, kolkhoz) never hold in the
 // first year. A player without a home region (a Historian) reads the USSR-wide figures.
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,6 +77,8 @@ type BriefingContext struct {
 	// and who wrote letters home last year.
 	SettlerReports int `json:"settlerReports,omitempty"`
 	SettlerLetters int `json:"settlerLetters,omitempty"`
+	// DirectivesOff lists the directives the teacher switched off (counterfactual mode).
+	DirectivesOff []string `json:"directivesOff,omitempty"`
 	// ShowGraphic is the teacher's content setting: false shows the non-graphic
 	// alternative of the most graphic paragraphs and cards.
 	ShowGraphic bool `json:"showGraphic,omitempty"`
@@ -92,6 +99,8 @@ type Path struct {
 	LastAction     string           `json:"lastAction,omitempty"`
 	SettlerReports bool             `json:"settlerReports,omitempty"`
 	SettlerLetters bool             `json:"settlerLetters,omitempty"`
+	// Directives are the ids of Moscow's directives in force by this year, sorted.
+	Directives []string `json:"directives,omitempty"`
 }
 
 // String names a path compactly, for test failures and logs.
@@ -114,6 +123,9 @@ func (p Path) String() string {
 	add(p.LastAction != "", "did:"+p.LastAction)
 	add(p.SettlerReports, "settlers:reports")
 	add(p.SettlerLetters, "settlers:letters")
+	for _, d := range p.Directives {
+		parts = append(parts, "directive:"+d)
+	}
 	return strings.Join(parts, " ")
 }
 
@@ -146,6 +158,8 @@ func (p Path) Holds(cond string) bool {
 		return p.LastAction == val
 	case "settlers":
 		return val == "reports" && p.SettlerReports || val == "letters" && p.SettlerLetters
+	case "directive":
+		return slices.Contains(p.Directives, val)
 	}
 	return false
 }
@@ -180,6 +194,15 @@ func (c *Content) checkCondition(cond string, rf *roleFile, faction economy.Fact
 			return ""
 		}
 		return fmt.Sprintf("unknown region %q in condition %q; the regions are %v", val, cond, economy.Regions)
+	case "directive":
+		for _, y := range c.sc.Years {
+			for _, d := range y.Directives {
+				if d.ID == val {
+					return ""
+				}
+			}
+		}
+		return fmt.Sprintf("dangling id %q: no such directive in the scenario, in condition %q", val, cond)
 	case "did":
 		for _, a := range c.sc.Catalogue {
 			if a.ID == val {
@@ -200,6 +223,23 @@ func (c *Content) checkCondition(cond string, rf *roleFile, faction economy.Fact
 		return fmt.Sprintf("condition %q takes one of %v, not %q", key, vals, val)
 	}
 	return fmt.Sprintf("unknown condition %q; see the vocabulary in roles/briefing.go", cond)
+}
+
+// directivesInForce lists the directives of year and earlier years not switched off.
+func (c *Content) directivesInForce(year int, off []string) []string {
+	var ids []string
+	for _, y := range c.sc.Years {
+		if y.Year > year {
+			continue
+		}
+		for _, d := range y.Directives {
+			if !slices.Contains(off, d.ID) {
+				ids = append(ids, d.ID)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // PathOf derives the path of a player of role in year from the room's context.
@@ -231,9 +271,10 @@ func (c *Content) PathOf(role string, year int, ctx BriefingContext) (Path, erro
 			return Path{}, fault.T(fault.Invalid, "fault.roles.fateNotPossible", rf.Name, p.Fate, year)
 		}
 	}
+	p.Directives = c.directivesInForce(year, ctx.DirectivesOff)
 	if year == c.sc.FirstYear() {
 		// Nothing has happened yet: no outcome, nothing stepped, no actions, no settlers.
-		return Path{First: true, Fate: p.Fate, Region: p.Region}, nil
+		return Path{First: true, Fate: p.Fate, Region: p.Region, Directives: p.Directives}, nil
 	}
 	if ctx.Stepped {
 		// A stepped year used history's choices: no player acted in it.

@@ -50,7 +50,28 @@ func referenced(rf *roleFile, year int, key string) []string {
 
 // reachablePaths enumerates every path of the condition vocabulary a player of role can
 // be on in year, restricted to the values the role-year's conditions can tell apart.
+// Directives the role-year's conditions name are taken in force, each switched off
+// alone, and all switched off (a counterfactual room).
 func reachablePaths(c *Content, role string, year int) []Path {
+	named := referenced(c.roles[role], year, "directive")
+	offs := [][]string{nil}
+	for _, d := range named {
+		offs = append(offs, []string{d})
+	}
+	if len(named) > 1 {
+		offs = append(offs, named)
+	}
+	var out []Path
+	for _, p := range pathsWithoutDirectives(c, role, year) {
+		for _, off := range offs {
+			p.Directives = c.directivesInForce(year, off)
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func pathsWithoutDirectives(c *Content, role string, year int) []Path {
 	rf := c.roles[role]
 	var fates []string
 	if InitialFate(role) == "" {
@@ -260,6 +281,9 @@ func TestPathOf(t *testing.T) {
 		{"stepped year has no actions", Peasant, 1932, BriefingContext{Prev: o1931, Stepped: true, LastAction: "peasant-hide-grain", SettlerLetters: 2}, []string{"stepped"}, []string{"did:peasant-hide-grain", "settlers:letters"}},
 		{"retreat after 1930", Bukharinite, 1931, BriefingContext{Prev: &outs[2], Before: &outs[1]}, []string{"retreat", "livestock:lost"}, nil},
 		{"historian reads the USSR", Historian, 1931, BriefingContext{Prev: &outs[2]}, []string{"!region:ukraine"}, []string{"did:x"}},
+		{"directives in force by the year", Peasant, 1933, BriefingContext{Region: economy.Ukraine, Prev: o1932, Before: o1931}, []string{"directive:dekulakisation", "directive:blacklists", "directive:sealing-directive"}, []string{"directive:congress-of-victors"}},
+		{"a directive the teacher switched off", Peasant, 1933, BriefingContext{Region: economy.Ukraine, Prev: o1932, Before: o1931, DirectivesOff: []string{"blacklists"}}, []string{"directive:december-decree", "!directive:blacklists"}, nil},
+		{"directives in the first year", Official, 1928, BriefingContext{}, []string{"directive:article-107"}, []string{"directive:dekulakisation"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -450,5 +474,5 @@ func ExampleBriefing() {
 		return
 	}
 	fmt.Println(b.Year, b.Path, len(b.Cards) >= MinCards, b.Words >= minWords)
-	// Output: 1928 first region:volga true true
+	// Output: 1928 first region:volga directive:article-107 true true
 }

@@ -1,6 +1,7 @@
 package room
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/classroom-debate/debate/economy"
@@ -178,6 +179,12 @@ func (s *State) BriefingContext(playerID string) (roles.BriefingContext, bool) {
 		return roles.BriefingContext{}, false
 	}
 	ctx := roles.BriefingContext{Fate: p.Fate, ShowGraphic: s.c.Settings.GraphicContent}
+	for id, on := range s.c.Directives {
+		if !on {
+			ctx.DirectivesOff = append(ctx.DirectivesOff, id)
+		}
+	}
+	slices.Sort(ctx.DirectivesOff)
 	if _, plays := roles.Faction(p.Role); plays {
 		ctx.Region = economy.RegionID(p.Region)
 	}
