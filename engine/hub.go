@@ -417,8 +417,8 @@ func (h *Hub) RedeemTicket(ctx context.Context, code, ticket string) (Session, e
 	if err != nil {
 		return Session{}, err
 	}
-	g, err := h.cfg.Credentials.Take(ctx, HashSecret(ticket))
-	if errors.Is(err, ErrNotFound) || err == nil && (g.Kind != "ticket" || g.RoomID != info.RoomID) {
+	g, err := h.cfg.Credentials.Take(ctx, HashSecret(ticket), "ticket")
+	if errors.Is(err, ErrNotFound) || err == nil && g.RoomID != info.RoomID {
 		return Session{}, fault.T(fault.Unauthorized, "fault.engine.ticketInvalid")
 	}
 	if err != nil {

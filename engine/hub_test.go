@@ -386,6 +386,25 @@ func TestTicketsAreSingleUseAndExpire(t *testing.T) {
 	}
 }
 
+// A key or token offered where a ticket belongs is refused and keeps working: a
+// mistaken (or malicious) ticket must never lock a teacher out of their room.
+func TestKeyOfferedAsTicketSurvives(t *testing.T) {
+	r := newRig(t)
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	j, err := r.hub.Join(ctx(t), c.Code, "Anya")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{c.TeacherKey, j.Token} {
+		if _, err := r.hub.RedeemTicket(ctx(t), c.Code, secret); fault.CodeOf(err) != fault.Unauthorized {
+			t.Fatalf("a key redeemed as a ticket: %v", err)
+		}
+		if _, err := r.hub.Authenticate(ctx(t), c.Code, secret); err != nil {
+			t.Fatalf("after being offered as a ticket the credential no longer works: %v", err)
+		}
+	}
+}
+
 func TestRestartRefoldsEveryRoom(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "debate.db")
 	clk := clock.NewFake(time.Date(1932, 8, 7, 10, 0, 0, 0, time.UTC))

@@ -94,8 +94,10 @@ type Credentials interface {
 	Put(ctx context.Context, hash string, g Grant) error
 	// Get returns the grant stored under hash, or ErrNotFound (also once it has expired).
 	Get(ctx context.Context, hash string) (Grant, error)
-	// Take returns and deletes the grant stored under hash in one step: single-use tickets.
-	Take(ctx context.Context, hash string) (Grant, error)
+	// Take returns and deletes the grant stored under hash in one step, if it is of kind:
+	// single-use tickets. A grant of another kind is left as it is and Take reports
+	// ErrNotFound, so a key or token offered where a ticket belongs is not destroyed.
+	Take(ctx context.Context, hash, kind string) (Grant, error)
 	// Delete removes the grant stored under hash.
 	Delete(ctx context.Context, hash string) error
 	// DeleteRoom removes every grant of a room.

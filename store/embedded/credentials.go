@@ -109,7 +109,7 @@ func (c *Credentials) Get(ctx context.Context, hash string) (engine.Grant, error
 // Take implements engine.Credentials. Reading and deleting share one write
 // transaction, and bbolt runs write transactions one at a time, so of two concurrent
 // Takes exactly one gets the grant. An expired grant is deleted and not returned.
-func (c *Credentials) Take(ctx context.Context, hash string) (engine.Grant, error) {
+func (c *Credentials) Take(ctx context.Context, hash, kind string) (engine.Grant, error) {
 	if err := ctx.Err(); err != nil {
 		return engine.Grant{}, err
 	}
@@ -120,6 +120,10 @@ func (c *Credentials) Take(ctx context.Context, hash string) (engine.Grant, erro
 		g, ok, err = loadGrant(tx, hash)
 		if err != nil || !ok {
 			return err
+		}
+		if g.Kind != kind {
+			ok = false // not ours to consume: leave it
+			return nil
 		}
 		return deleteGrant(tx, hash)
 	})

@@ -33,7 +33,7 @@ func TestCredentials(t *testing.T, newCredentials func(t *testing.T) engine.Cred
 		if _, err := c.Get(ctx, h); !errors.Is(err, engine.ErrNotFound) {
 			t.Errorf("Get of an unknown hash: err = %v, want ErrNotFound", err)
 		}
-		if _, err := c.Take(ctx, h); !errors.Is(err, engine.ErrNotFound) {
+		if _, err := c.Take(ctx, h, "ticket"); !errors.Is(err, engine.ErrNotFound) {
 			t.Errorf("Take of an unknown hash: err = %v, want ErrNotFound", err)
 		}
 		if err := c.Delete(ctx, h); err != nil {
@@ -46,19 +46,31 @@ func TestCredentials(t *testing.T, newCredentials func(t *testing.T) engine.Cred
 		c, h := newCredentials(t), hashOf(unique(t, "ticket"))
 		g := engine.Grant{RoomID: unique(t, "room"), Kind: "ticket", PlayerID: "p1", Subject: "player", Expires: future}
 		mustPut(t, c, h, g)
-		got, err := c.Take(ctx, h)
+		got, err := c.Take(ctx, h, "ticket")
 		if err != nil {
 			t.Fatalf("Take: %v", err)
 		}
 		if !sameGrant(got, g) {
 			t.Errorf("Take = %+v, want %+v", got, g)
 		}
-		if _, err := c.Take(ctx, h); !errors.Is(err, engine.ErrNotFound) {
+		if _, err := c.Take(ctx, h, "ticket"); !errors.Is(err, engine.ErrNotFound) {
 			t.Errorf("second Take: err = %v, want ErrNotFound", err)
 		}
 		if _, err := c.Get(ctx, h); !errors.Is(err, engine.ErrNotFound) {
 			t.Errorf("Get after Take: err = %v, want ErrNotFound", err)
 		}
+	})
+
+	t.Run("TakeOnlyItsKind", func(t *testing.T) {
+		t.Parallel()
+		c, h := newCredentials(t), hashOf(unique(t, "key"))
+		key := engine.Grant{RoomID: unique(t, "room"), Kind: "teacher", Subject: "teacher"}
+		mustPut(t, c, h, key)
+		// A teacher key offered as a ticket is refused and stays as it was.
+		if _, err := c.Take(ctx, h, "ticket"); !errors.Is(err, engine.ErrNotFound) {
+			t.Errorf("Take of a key as a ticket: err = %v, want ErrNotFound", err)
+		}
+		assertGrant(t, c, h, key)
 	})
 
 	t.Run("ConcurrentTakes", func(t *testing.T) {
@@ -67,7 +79,7 @@ func TestCredentials(t *testing.T, newCredentials func(t *testing.T) engine.Cred
 		mustPut(t, c, h, engine.Grant{RoomID: unique(t, "room"), Kind: "ticket", Subject: "teacher", Expires: future})
 		const n = 8
 		errs := make([]error, n)
-		startTogether(n, func(i int) { _, errs[i] = c.Take(ctx, h) })
+		startTogether(n, func(i int) { _, errs[i] = c.Take(ctx, h, "ticket") })
 		var won int
 		for i, err := range errs {
 			switch {
@@ -92,7 +104,7 @@ func TestCredentials(t *testing.T, newCredentials func(t *testing.T) engine.Cred
 		if _, err := c.Get(ctx, old); !errors.Is(err, engine.ErrNotFound) {
 			t.Errorf("Get of an expired grant: err = %v, want ErrNotFound", err)
 		}
-		if _, err := c.Take(ctx, old); !errors.Is(err, engine.ErrNotFound) {
+		if _, err := c.Take(ctx, old, "ticket"); !errors.Is(err, engine.ErrNotFound) {
 			t.Errorf("Take of an expired grant: err = %v, want ErrNotFound", err)
 		}
 		assertGrant(t, c, forever, engine.Grant{RoomID: room, Kind: "teacher"})
