@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -104,6 +105,35 @@ func TestNamesMatchContent(t *testing.T) {
 		if got, want := i18n.T("en", "region."+string(r)), sc.RegionData[r].Name; !strings.EqualFold(got, want) {
 			t.Errorf("region %s: catalogue %q, scenario %q", r, got, want)
 		}
+	}
+}
+
+// TestRestAverageMatchesTheScenario: the year report's warning by the rest of the USSR's
+// range gives the region's size as the scenario has it, names the grain provinces the
+// average hides, and says what the scenario's stated assumption says.
+func TestRestAverageMatchesTheScenario(t *testing.T) {
+	msg := i18n.T("en", "report.restAverage")
+	sc := economy.Default()
+	size := strconv.FormatFloat(math.Round(sc.RegionData[economy.Rest].RuralPopM), 'f', 0, 64) + " million"
+	if !strings.Contains(msg, size) {
+		t.Errorf("report.restAverage does not give the rest's %s country people: %q", size, msg)
+	}
+	var stated string
+	for _, a := range sc.Assumptions() {
+		if a.ID == "rest-average" {
+			stated = a.Text
+		}
+	}
+	if stated == "" {
+		t.Fatal("the scenario states no assumption rest-average for the report's warning to match")
+	}
+	for _, place := range []string{"Central Black Earth", "Urals", "Western Siberia"} {
+		if !strings.Contains(msg, place) || !strings.Contains(stated, place) {
+			t.Errorf("%q is missing from the report's warning (%q) or the stated assumption (%q)", place, msg, stated)
+		}
+	}
+	if !strings.Contains(stated, size) {
+		t.Errorf("the stated assumption does not give the rest's %s country people: %q", size, stated)
 	}
 }
 

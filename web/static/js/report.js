@@ -36,18 +36,24 @@ export function breakdown(py) {
 
 // famine is a year's famine by region: ranges, the famine's name, how the region
 // remembers it, the composite accounts (labelled as composites) and the note on ranges.
+// In a famine year the rest of the USSR's range carries a warning: the model averages
+// that region, so its figure hides the famine in its grain provinces.
 export function famine(fy, { headingLevel = 'h4' } = {}) {
   if (!fy) return null;
   const struck = (fy.regions || []).filter((r) => r.famine);
   const calm = (fy.regions || []).filter((r) => !r.famine);
+  const restAverage = (where) => (struck.length && where.some((r) => r.region === 'rest')
+    ? h('div', { class: 'hint rest-average' }, t('report.restAverage')) : null);
   return h('div', { class: 'famine' },
     h(headingLevel, null, t('report.famine', { year: fy.year })),
     h('p', null, t('report.ussr', { range: fy.ussr ? fy.ussr.text : '–' })),
     struck.length ? h('ul', { class: 'famine-regions' }, struck.map((r) => h('li', { 'data-region': r.region },
       h('strong', null, r.name), ': ', t('report.regionRange', { range: r.range.text }),
       r.famine && r.famine !== 'famine' ? [' — ', h('span', { class: 'famine-name' }, r.famine)] : null,
-      r.remember ? h('div', { class: 'hint' }, r.remember) : null))) : null,
+      r.remember ? h('div', { class: 'hint' }, r.remember) : null,
+      restAverage([r])))) : null,
     calm.length ? h('p', { class: 'hint' }, t(struck.length ? 'report.calm' : 'report.calmAll', { regions: calm.map((r) => r.name).join(', '), range: calm[0].range.text })) : null,
+    restAverage(calm),
     (fy.accounts || []).map((a) => h('aside', { class: 'composite', 'aria-label': a.title },
       h('p', { class: 'composite-label' }, h('strong', null, a.label)),
       h('h5', null, a.title),
