@@ -1,6 +1,7 @@
 package room
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -200,7 +201,17 @@ func decode[T any](b *batch) (T, error) {
 	if len(b.cmd.Data) == 0 || string(b.cmd.Data) == "null" {
 		return d, nil
 	}
-	if err := json.Unmarshal(b.cmd.Data, &d); err != nil {
+	// Strict: a misspelt field must be an error, not a default. ("lock" with "on" instead
+	// of "locked" would otherwise unlock the room, and "evidnce" drop the evidence.)
+	dec := json.NewDecoder(bytes.NewReader(b.cmd.Data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return d, fault.T(fault.Malformed, "fault.room.commandDataUnknownField", b.cmd.Type, strings.Trim(field, `"`))
+		}
+		return d, fault.T(fault.Malformed, "fault.room.commandDataUnreadable", b.cmd.Type)
+	}
+	if dec.More() {
 		return d, fault.T(fault.Malformed, "fault.room.commandDataUnreadable", b.cmd.Type)
 	}
 	return d, nil
@@ -218,12 +229,25 @@ func CleanNickname(nick string) (string, error) {
 	if n := utf8.RuneCountInString(nick); n > MaxNickname {
 		return "", fault.T(fault.BadNickname, "fault.room.nicknameTooLong", MaxNickname)
 	}
-	for _, r := range nick {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+	runes := []rune(nick)
+	for i, r := range runes {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
+			return "", fault.T(fault.BadNickname, "fault.room.nicknameCharacters")
+		}
+		// Invisible format characters (zero-width spaces, direction overrides) would let
+		// "Ann\u200b" pass for Ann. The one kept is the joiner inside an emoji sequence
+		// (👩‍🚀), where it sits between two symbols and changes no letters.
+		if unicode.Is(unicode.Cf, r) && !(r == '\u200d' && i > 0 && i < len(runes)-1 && isEmojiPart(runes[i-1]) && isEmojiPart(runes[i+1])) {
 			return "", fault.T(fault.BadNickname, "fault.room.nicknameCharacters")
 		}
 	}
 	return nick, nil
+}
+
+// isEmojiPart reports whether r can stand on either side of a joiner in an emoji
+// sequence: a symbol, or a variation selector or skin-tone modifier after one.
+func isEmojiPart(r rune) bool {
+	return unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r == '\ufe0f'
 }
 
 // cleanText trims a posted text and checks its length and characters; line breaks and

@@ -78,6 +78,16 @@ func decideArgue(b *batch) error {
 	if d.Evidence != "" && !utf8.ValidString(d.Evidence) {
 		return fault.T(fault.Invalid, "fault.room.cardIDUnreadable")
 	}
+	if d.Evidence != "" {
+		// Cited evidence counts in the debate score, so it must be a card that exists.
+		content, err := roles.DefaultContent()
+		if err != nil {
+			return fault.T(fault.Internal, "fault.room.cardsNotLoaded")
+		}
+		if _, ok := content.Card(d.Evidence); !ok {
+			return fault.T(fault.NotFound, "fault.room.noSuchCard")
+		}
+	}
 	seq := b.s.Seq() + 1
 	pd := PostData{
 		ID: fmt.Sprintf("a%d", seq), PlayerID: b.me.ID, Nickname: b.me.Nickname, Role: b.me.Role,

@@ -27,7 +27,7 @@ func classRoom(t *testing.T, p CreateParams) *testRoom {
 func (r *testRoom) argue(id string, text string) string {
 	r.t.Helper()
 	d := r.curYear().Decisions[0]
-	evs := r.do(pl(id), "argue", map[string]string{"text": text, "decision": d.ID, "option": d.Options[0].ID, "evidence": "card-1928-1"})
+	evs := r.do(pl(id), "argue", map[string]string{"text": text, "decision": d.ID, "option": d.Options[0].ID, "evidence": "harvest-1928"})
 	var pd PostData
 	mustDecode(r.t, evs[0], &pd)
 	return pd.ID
@@ -67,6 +67,9 @@ func TestArgue(t *testing.T) {
 		{"unknown option", with("option", "nope"), fault.NotFound},
 		{"long evidence", with("evidence", strings.Repeat("e", 65)), fault.TooLarge},
 		{"malformed", `{"text":5}`, fault.Malformed},
+		{"made-up evidence", with("evidence", "I made this up"), fault.NotFound},
+		{"misspelt field", with("evidnce", "harvest-1928"), fault.Malformed},
+		{"trailing data", `{"text":"Grain prices are too low to sell."} {}`, fault.Malformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { r.refuse(pl("b"), "argue", tt.d, tt.code) })

@@ -142,6 +142,10 @@ func TestJoin(t *testing.T) {
 		{"control character", "x3", "bad\u0007bell", fault.BadNickname},
 		{"newline", "x4", "two\nlines", fault.BadNickname},
 		{"zero-width line separator", "x5", "a\u2028b", fault.BadNickname},
+		{"zero-width space after a name", "x7", "Student A\u200b", fault.BadNickname},
+		{"right-to-left override", "x8", "Bob\u202e", fault.BadNickname},
+		{"lone joiner", "x9", "Ann\u200dA", fault.BadNickname},
+		{"replacement character", "x10", "Ann\ufffd", fault.BadNickname},
 		{"taken, other case", "x6", "student a", fault.Conflict},
 		{"same player twice", "a", "Someone New", fault.Conflict},
 		{"no player id", "", "Anon", fault.Malformed},
@@ -151,8 +155,9 @@ func TestJoin(t *testing.T) {
 			r.refuse(sys, "join", map[string]string{"playerId": tt.id, "nickname": tt.nick}, tt.code)
 		})
 	}
-	// 24 runes is fine.
+	// 24 runes is fine, and so is an emoji sequence with its joiner.
 	r.join("long", strings.Repeat("я", 24))
+	r.join("astronaut", "Astro \U0001F469\u200d\U0001F680")
 	r.refuse(sys, "join", `{"playerId":`, fault.Malformed)
 }
 

@@ -230,10 +230,10 @@ func Session() ([]room.Event, error) {
 	// 1928.
 	d.Do(Teacher, "announce", map[string]string{"text": "Read your role card before the debate."})
 	d.Advance(room.Debate)
-	a1 := d.Argue("p2", "If the state paid a fair price, we would sell our grain.", 1, 0, "card-1928-prices")
+	a1 := d.Argue("p2", "If the state paid a fair price, we would sell our grain.", 1, 0, "procurement-1928")
 	a2 := d.Argue("p1", "The towns and the army must eat; the plan comes first.", 0, 2, "")
 	for i := 0; i < 5; i++ {
-		d.Argue("p4", fmt.Sprintf("Argument %d: keep NEP's market, and the peasants will keep sowing.", i+1), 1, 0, "card-1928-nep")
+		d.Argue("p4", fmt.Sprintf("Argument %d: keep NEP's market, and the peasants will keep sowing.", i+1), 1, 0, "nep-begins-1921")
 	}
 	d.Reply("p3", a1, "We hold our grain because the price is an insult.")
 	d.Reply("p1", a1, "Holding grain back is speculation.")
@@ -255,7 +255,7 @@ func Session() ([]room.Event, error) {
 	d.ExitTicket("p3", "Hiding grain felt like the only choice.")
 	d.Do(Teacher, "unsuspend", nil)
 	d.Advance(room.Debate)
-	a3 := d.Argue("p2", "Forced kolkhozy will cost us the horses and the harvest.", 0, 0, "card-1930-slaughter")
+	a3 := d.Argue("p2", "Forced kolkhozy will cost us the horses and the harvest.", 0, 0, "livestock-loss-1930")
 	d.Argue("p1", "Moscow demands the pace; I cannot report failure.", 0, 3, "")
 	d.Reply("p4", a3, "Even Stalin has called a halt: 'dizzy with success'.")
 	d.Do(Player("p1"), "mark", map[string]string{"argumentId": a3})
@@ -270,7 +270,7 @@ func Session() ([]room.Event, error) {
 	// 1932, with posts held for approval.
 	d.Advance(room.Debate)
 	d.Do(Teacher, "holdPosts", map[string]bool{"on": true})
-	a4 := d.Argue("p1", "The villages are starving; I will report it honestly and ask for relief.", 2, 0, "card-1932-warning")
+	a4 := d.Argue("p1", "The villages are starving; I will report it honestly and ask for relief.", 2, 0, "harvest-1932")
 	d.Argue("p5", "A post the teacher never approves.", 0, 0, "")
 	held := d.Argue("p2", "A post the teacher hides.", 0, 0, "")
 	d.Do(Teacher, "approvePost", map[string]string{"argumentId": a4})
