@@ -47,7 +47,14 @@ type submitReq struct {
 type submitResult struct {
 	seq uint64
 	err error
+	// broken says the command's events were applied only in part (a rule bug): the
+	// tentative state must be rebuilt before anything else is decided.
+	broken bool
 }
+
+// applyDecided applies one decided event to the live state. A variable so a test can
+// stand in a rule bug (an event Apply refuses) and see the room stay whole.
+var applyDecided = room.Apply
 
 // maxBatch bounds how many queued commands are decided together and stored with one
 // append (one fsync).
@@ -207,6 +214,7 @@ func (a *actor) flush(batch []submitReq) {
 	ctx, cancel := context.WithTimeout(context.Background(), a.hub.cfg.WriteTimeout)
 	defer cancel()
 	results := make([]submitResult, len(batch))
+	broken := make([]bool, len(batch)) // commands refused for a rule bug: not decided again
 	var stored []room.Event
 	for attempt := 0; ; attempt++ {
 		if a.state.Deleted() {
@@ -218,8 +226,27 @@ func (a *actor) flush(batch []submitReq) {
 		expected := a.state.Seq()
 		now := a.hub.cfg.Clock.Now()
 		var events []room.Event
+		rebuild := false
 		for i, req := range batch {
+			if broken[i] {
+				continue
+			}
 			results[i] = a.decideOne(req.cmd, now, &events)
+			if results[i].broken {
+				broken[i], rebuild = true, true
+				break
+			}
+		}
+		if rebuild {
+			// Part of a command's events reached the tentative state: rebuild it from what
+			// is stored and decide the others again, so one bad command costs only itself.
+			if lerr := a.load(ctx); lerr != nil {
+				a.log.Error("reload after a refused event", "err", lerr)
+				a.fail(results, lerr)
+				a.stopping = true
+				break
+			}
+			continue
 		}
 		if len(events) == 0 {
 			break
@@ -307,11 +334,11 @@ func (a *actor) decideOne(cmd room.Command, now time.Time, events *[]room.Event)
 		return submitResult{seq: a.state.Seq()}
 	}
 	for _, e := range evs {
-		if err := room.Apply(a.state, e); err != nil {
+		if err := applyDecided(a.state, e); err != nil {
 			// A rule bug: Decide produced an event Apply refuses. Keep the room usable by
-			// refusing the command; the tentative state is rebuilt by the caller.
+			// refusing the command; flush rebuilds the tentative state.
 			a.log.Error("apply decided event", "type", e.Type, "err", err)
-			return submitResult{err: fault.T(fault.Internal, "fault.engine.applyFailed")}
+			return submitResult{err: fault.T(fault.Internal, "fault.engine.applyFailed"), broken: true}
 		}
 	}
 	*events = append(*events, evs...)
@@ -377,27 +404,22 @@ func (a *actor) afterChange() {
 	a.rearm()
 }
 
-// fanOut sends each event to every feed: in full to those who may see it, as a stub to
-// the rest. Each event is encoded at most twice, however many feeds there are.
+// fanOut sends each event to every feed in the form its audience receives it (in full,
+// without the staff-only figures, or as a stub: room.FormFor). Each event is encoded at
+// most once per form, however many feeds there are.
 func (a *actor) fanOut(events []room.Event) {
 	if len(a.feeds) == 0 {
 		return
 	}
 	for _, e := range events {
 		vis := room.VisibilityOf(e)
-		var full, stub []byte
+		frames := map[room.Form][]byte{}
 		for f := range a.feeds {
-			var frame []byte
-			if vis.Sees(f.audience) {
-				if full == nil {
-					full = a.encodeEvent(e)
-				}
-				frame = full
-			} else {
-				if stub == nil {
-					stub = a.encodeEvent(room.Stub(e))
-				}
-				frame = stub
+			form := room.FormFor(e, vis, f.audience)
+			frame, ok := frames[form]
+			if !ok {
+				frame = a.encodeEvent(room.InForm(e, form))
+				frames[form] = frame
 			}
 			if !f.push(frame) {
 				delete(a.feeds, f)
@@ -497,10 +519,7 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 					caughtUp = false
 					break
 				}
-				if !room.VisibilityOf(e).Sees(f.audience) {
-					e = room.Stub(e)
-				}
-				frame, err := protocol.EventFrame(e)
+				frame, err := protocol.EventFrame(room.Redact(e, f.audience))
 				if err != nil || !f.push(frame) {
 					caughtUp = false
 					break

@@ -3,9 +3,14 @@ package engine_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -225,6 +230,82 @@ func TestSubmitIsDurableDedupedAndFannedOutWithRedaction(t *testing.T) {
 		want++
 	}
 	_ = tfeed
+}
+
+// A rule bug (Decide makes an event Apply refuses) costs only the command that hit it:
+// the part of its events already applied is rolled back, the commands decided with it
+// in the same batch are stored, and the log holds nothing of the refused command.
+func TestRuleBugCostsOnlyItsCommand(t *testing.T) {
+	var bug atomic.Bool
+	hold, release := make(chan struct{}), make(chan struct{})
+	restore := engine.SetApplyDecided(func(s *room.State, e room.Event) error {
+		if e.Type == room.EvAnnounced && strings.Contains(string(e.Data), "Hold the room") {
+			close(hold)
+			<-release // keep the actor busy while the next commands queue
+		}
+		if bug.Load() && e.Type == room.EvYearResolved {
+			return errors.New("a rule bug")
+		}
+		return room.Apply(s, e)
+	})
+	t.Cleanup(restore) // registered before the rig, so it runs after the hub has stopped
+	r := newRig(t)
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	for _, nick := range []string{"Anya", "Boris", "Chen", "Dana"} {
+		if _, err := r.hub.Join(ctx(t), c.Code, nick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	teacher := staff(c)
+	for i, step := range []string{"start", "advance", "advance"} { // to the vote
+		if _, err := r.hub.Submit(ctx(t), teacher, cmd(fmt.Sprint("p", i), step, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bug.Store(true)
+	first := make(chan error, 1)
+	go func() {
+		_, err := r.hub.Submit(ctx(t), teacher, cmd("h1", "announce", map[string]string{"text": "Hold the room."}))
+		first <- err
+	}()
+	<-hold
+	// Closing the vote records the votes and the year's actions before it resolves the
+	// year, so part of its events reach the tentative state before the refused one; the
+	// announcement is decided after it, in the same batch.
+	type answer struct {
+		seq uint64
+		err error
+	}
+	closeDone, announceDone := make(chan answer, 1), make(chan answer, 1)
+	go func() {
+		seq, err := r.hub.Submit(ctx(t), teacher, cmd("v1", "advance", nil))
+		closeDone <- answer{seq, err}
+	}()
+	for r.hub.QueuedCommands(c.RoomID) < 1 {
+		runtime.Gosched()
+	}
+	go func() {
+		seq, err := r.hub.Submit(ctx(t), teacher, cmd("a1", "announce", map[string]string{"text": "Still here."}))
+		announceDone <- answer{seq, err}
+	}()
+	for r.hub.QueuedCommands(c.RoomID) < 2 {
+		runtime.Gosched()
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	held, _ := r.store.Log().Last(ctx(t), c.RoomID)
+	if a := <-closeDone; fault.CodeOf(a.err) != fault.Internal {
+		t.Fatalf("closing the vote with a rule bug: %v, want internal", a.err)
+	}
+	if a := <-announceDone; a.err != nil || a.seq != held+1 {
+		t.Fatalf("the command batched with it: seq %d, err %v; want seq %d", a.seq, a.err, held+1)
+	}
+	bug.Store(false)
+	if _, err := r.hub.Submit(ctx(t), teacher, cmd("v2", "advance", nil)); err != nil {
+		t.Fatalf("closing the vote once the bug is gone: %v", err)
+	}
 }
 
 func TestTimerFiresOnceOnTheInjectedClock(t *testing.T) {
