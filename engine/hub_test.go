@@ -525,6 +525,76 @@ func TestRestartRefoldsEveryRoom(t *testing.T) {
 	}
 }
 
+// A phase timer survives a restart: a deadline that passed while the server was down
+// fires once when it starts again, with nobody connected, and a second restart does
+// not fire it again.
+func TestTimerSurvivesRestartAndFiresOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "debate.db")
+	clk := clock.NewFake(time.Date(1932, 8, 7, 10, 0, 0, 0, time.UTC))
+	r := openRig(t, path, clk, 0)
+	settings, _ := json.Marshal(room.Settings{Timers: room.Timers{Briefing: 60, Debate: 60, Vote: 60, Resolution: 60}})
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{Settings: settings})
+	for _, nick := range []string{"Anya", "Boris", "Chen", "Dana"} {
+		if _, err := r.hub.Join(ctx(t), c.Code, nick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	started, err := r.hub.Submit(ctx(t), staff(c), cmd("go", "start", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.close()
+	clk.Advance(90 * time.Second) // the briefing's deadline passes while the server is down
+
+	r2 := openRig(t, path, clk, 0)
+	if err := r2.hub.Start(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitLast(t, r2, c.RoomID, started+1)
+	entries, err := r2.store.Log().Read(ctx(t), c.RoomID, started, 0)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("after the restart the log holds %d new events (%v), want the timer's one", len(entries), err)
+	}
+	var e room.Event
+	_ = json.Unmarshal(entries[0].Data, &e)
+	var data struct {
+		Phase string `json:"phase"`
+	}
+	_ = json.Unmarshal(e.Data, &data)
+	if e.Type != room.EvPhaseChanged || e.By == nil || e.By.Kind != room.System || data.Phase != "debate" {
+		t.Fatalf("the timer's event: %s by %+v to %q, want phaseChanged to debate by the system", e.Type, e.By, data.Phase)
+	}
+	waitPending(t, clk) // the debate's timer is armed, not yet due
+	r2.close()
+
+	r3 := openRig(t, path, clk, 0)
+	if err := r3.hub.Start(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitPending(t, clk)
+	if last, _ := r3.store.Log().Last(ctx(t), c.RoomID); last != started+1 {
+		t.Fatalf("a second restart wrote seq %d; the briefing's timer fired again", last)
+	}
+}
+
+// waitLast waits until a room's log reaches seq.
+func waitLast(t *testing.T, r *rig, roomID string, seq uint64) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		last, err := r.store.Log().Last(ctx(t), roomID)
+		if err == nil && last >= seq {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the log stayed at %d (%v), want %d", last, err, seq)
+		}
+		<-tick.C
+	}
+}
+
 func TestDeleteRoomEndsFeedsAndForgetsCredentials(t *testing.T) {
 	r := newRig(t)
 	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
