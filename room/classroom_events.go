@@ -3,7 +3,7 @@ package room
 import "github.com/classroom-debate/debate/economy"
 
 // The classroom's events: assignment, lessons, moderation and the year's private record.
-// /work/notes/room-protocol.md documents each with an example.
+// docs/PROTOCOL.md documents each with an example.
 const (
 	EvLessonEnded      = "lessonEnded"        // public
 	EvExitTicket       = "exitTicketAnswered" // staff + the player
