@@ -546,7 +546,7 @@ func TestYearResultsKeepActionsPrivate(t *testing.T) {
 // is demoted when Bukharin leaves the Politburo (even in a stepped year), recants or
 // organises by its actions, and a latecomer to the faction starts demoted.
 func TestRolesChangeAtDirectives(t *testing.T) {
-	r := newRoom(t, CreateParams{Settings: Settings{PlayedYears: []int{1928, 1930, 1931}}})
+	r := newRoom(t, CreateParams{Settings: Settings{PlayedYears: []int{1928, 1930, 1931, 1932}}})
 	for _, p := range []struct{ id, role string }{{"k", roles.Kulak}, {"b", roles.Bukharinite}, {"c", roles.Bukharinite}, {"o", roles.Official}, {"p", roles.Peasant}} {
 		r.join(p.id, "Player "+p.id)
 		r.do(teacher, "assignRole", map[string]string{"playerId": p.id, "role": p.role})
@@ -589,6 +589,12 @@ func TestRolesChangeAtDirectives(t *testing.T) {
 	}
 	r.do(pl("k"), "act", map[string]string{"action": roles.SettlerLetter})
 	r.do(teacher, "advance", nil)
+	// While 1931's outcome is shown, 1931 is still the year in play: its briefing's path
+	// ends in 1930.
+	if ctx, _ := r.s.BriefingContext("k"); ctx.Prev == nil || ctx.Prev.Year != 1930 || ctx.LastAction != "kulak-hide-grain" || ctx.SettlerLetters != 0 {
+		t.Errorf("briefing context of 1931 after it resolved: %+v", ctx)
+	}
+	r.toPhase(Briefing) // 1932
 	ctx, ok := r.s.BriefingContext("k")
 	if !ok || ctx.SettlerLetters != 1 || ctx.SettlerReports != 0 || ctx.LastAction != roles.SettlerLetter || ctx.Fate != roles.Settler || ctx.Prev == nil || ctx.Prev.Year != 1931 || ctx.Before == nil {
 		t.Errorf("briefing context %+v", ctx)

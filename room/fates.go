@@ -188,9 +188,15 @@ func (s *State) BriefingContext(playerID string) (roles.BriefingContext, bool) {
 	if _, plays := roles.Faction(p.Role); plays {
 		ctx.Region = economy.RegionID(p.Region)
 	}
-	n := len(s.c.Results)
+	// The years before the one in play: once the year in play resolves, its own result
+	// belongs to the next year's briefing.
+	results := s.c.Results
+	for len(results) > 0 && results[len(results)-1].Year >= s.c.Year {
+		results = results[:len(results)-1]
+	}
+	n := len(results)
 	if n > 0 {
-		last := s.c.Results[n-1]
+		last := results[n-1]
 		prev := last.Outcome
 		ctx.Prev = &prev
 		ctx.Stepped = last.Stepped
@@ -199,7 +205,7 @@ func (s *State) BriefingContext(playerID string) (roles.BriefingContext, bool) {
 			ctx.SettlerReports, ctx.SettlerLetters = v.Reports, v.Letters
 		}
 		if n > 1 {
-			before := s.c.Results[n-2].Outcome
+			before := results[n-2].Outcome
 			ctx.Before = &before
 		}
 	}

@@ -116,6 +116,9 @@ type YearResult struct {
 	Outcome economy.Outcome     `json:"outcome"`
 	// Annotations: the historians' notes on the outcome, filled in snapshots only.
 	Annotations []AnnotationView `json:"annotations,omitempty"`
+	// withheld: a snapshot for players or the projector, without the exact death
+	// figures (see MarshalJSON in view.go).
+	withheld bool
 }
 
 // Announcement is a teacher's free-text message.

@@ -1,9 +1,12 @@
 package room
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/roles"
 )
 
 // View is the snapshot of a room that one principal may see. It never holds another
@@ -175,6 +178,11 @@ func (s *State) View(p Principal) View {
 		Players: []PlayerInfo{}, Arguments: []ArgumentView{}, Results: append([]YearResult{}, c.Results...),
 		Announcements: append([]Announcement{}, c.Announcements...), Injected: append([]InjectedData{}, c.InjectedAll...),
 	}
+	if !staff {
+		for i := range v.Results {
+			v.Results[i].withholdDeaths()
+		}
+	}
 	if c.Deadline == nil {
 		v.RemainingMs = c.Remaining.Milliseconds()
 	}
@@ -324,4 +332,150 @@ func (s *State) arguments(a Audience) []ArgumentView {
 		}
 	}
 	return out
+}
+
+// Exact death figures are staff's: famine deaths are never a live scoreboard. Players and
+// the projector read them in the year report and the debrief, as ranges (package
+// scoring); the exact figures stay in the log, the teacher's view and the exports.
+var (
+	deathFields       = []string{"famineDeathsM", "famineDeathsByRegionM", "settlerDeathsK"}
+	regionDeathFields = []string{"famineDeathsM"}
+)
+
+// withholdDeaths clears a result's death figures, and marks it so that its JSON leaves
+// them out rather than showing a zero that would read as "nobody died". The regions are
+// copied first: the result shares its maps with the room's state.
+func (r *YearResult) withholdDeaths() {
+	o := &r.Outcome
+	o.FamineDeathsM, o.SettlerDeathsK, o.FamineDeathsByRegionM = 0, 0, nil
+	if o.ByRegion != nil {
+		regions := make(map[economy.RegionID]economy.RegionOutcome, len(o.ByRegion))
+		for id, ro := range o.ByRegion {
+			ro.FamineDeathsM = 0
+			regions[id] = ro
+		}
+		o.ByRegion = regions
+	}
+	r.withheld = true
+}
+
+// MarshalJSON writes a result; one withheld from players and the projector has no death
+// figures at all.
+func (r YearResult) MarshalJSON() ([]byte, error) {
+	type plain YearResult // no methods: marshals field by field
+	if !r.withheld {
+		return json.Marshal(plain(r))
+	}
+	full, err := json.Marshal(r.Outcome)
+	if err != nil {
+		return nil, err
+	}
+	out, err := outcomeWithoutDeaths(full)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(struct {
+		plain
+		Outcome json.RawMessage `json:"outcome"`
+	}{plain(r), out})
+}
+
+// outcomeWithoutDeaths removes the death figures from an outcome's JSON, keeping every
+// other field as it is.
+func outcomeWithoutDeaths(raw json.RawMessage) (json.RawMessage, error) {
+	var o map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &o); err != nil {
+		return nil, err
+	}
+	for _, k := range deathFields {
+		delete(o, k)
+	}
+	if br, ok := o["byRegion"]; ok {
+		var regions map[string]map[string]json.RawMessage
+		if err := json.Unmarshal(br, &regions); err != nil {
+			return nil, err
+		}
+		for _, r := range regions {
+			for _, k := range regionDeathFields {
+				delete(r, k)
+			}
+		}
+		b, err := json.Marshal(regions)
+		if err != nil {
+			return nil, err
+		}
+		o["byRegion"] = b
+	}
+	return json.Marshal(o)
+}
+
+// Form is the form in which an audience receives an event.
+type Form uint8
+
+const (
+	Whole   Form = iota // as stored
+	Public              // without the exact death figures (a yearResolved for non-staff)
+	Stubbed             // as Stub(e): the audience may not see it
+)
+
+// FormFor says in which form audience a receives e, whose visibility is vis (VisibilityOf).
+func FormFor(e Event, vis Visibility, a Audience) Form {
+	if !vis.Sees(a) {
+		return Stubbed
+	}
+	if a.Kind != Teacher && e.Type == EvYearResolved {
+		return Public
+	}
+	return Whole
+}
+
+// InForm returns e in form f. An event whose figures cannot be taken out (its data is not
+// what its type says) goes as a stub rather than whole.
+func InForm(e Event, f Form) Event {
+	switch f {
+	case Stubbed:
+		return Stub(e)
+	case Public:
+		var d map[string]json.RawMessage
+		if err := json.Unmarshal(e.Data, &d); err != nil {
+			return Stub(e)
+		}
+		if out, ok := d["outcome"]; ok {
+			pub, err := outcomeWithoutDeaths(out)
+			if err != nil {
+				return Stub(e)
+			}
+			d["outcome"] = pub
+		}
+		data, err := json.Marshal(d)
+		if err != nil {
+			return Stub(e)
+		}
+		e.Data = data
+	}
+	return e
+}
+
+// ShowsGraphic reports the teacher's content setting: whether the material marked graphic
+// is shown to the class.
+func (s *State) ShowsGraphic() bool { return s.c.Settings.GraphicContent }
+
+// Briefing is a player's briefing of the year in play, written for their path
+// (BriefingContext), with the graphic material shown as showGraphic says: the caller
+// decides (the room's setting, or staff asking to read it). NotFound before the game
+// starts and for a player who is not in the game or has no role yet.
+func (s *State) Briefing(playerID string, showGraphic bool) (roles.Brief, error) {
+	if s.c.Phase == Lobby || s.sc == nil {
+		return roles.Brief{}, fault.T(fault.NotFound, "fault.room.noYearInPlay")
+	}
+	p, ok := s.c.Players[playerID]
+	if !ok || p.Status != StatusActive {
+		return roles.Brief{}, fault.T(fault.NotFound, "fault.room.noSuchPlayer")
+	}
+	if p.Role == "" {
+		return roles.Brief{}, fault.T(fault.NotFound, "fault.room.noRoleYet")
+	}
+	ctx, _ := s.BriefingContext(playerID)
+	ctx.ShowGraphic = showGraphic
+	return roles.Briefing(p.Role, s.c.Year, ctx)
 }

@@ -1,10 +1,14 @@
 package room
 
 import (
+	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/fault"
 	"github.com/classroom-debate/debate/roles"
 )
 
@@ -113,4 +117,132 @@ func TestViewBasics(t *testing.T) {
 			t.Errorf("view of %s: %v", p.Key(), err)
 		}
 	}
+}
+
+// Famine deaths are never a live scoreboard: players' and the projector's snapshots and
+// yearResolved events carry no death figures at all (not even a zero), staff keep them,
+// and withholding them never touches the room's own state.
+func TestDeathFiguresStayWithStaff(t *testing.T) {
+	r := newRoom(t, CreateParams{Settings: Settings{PlayedYears: []int{1928}}})
+	r.join("a", "Ada")
+	r.toPhase(Resolution) // 1928, then every later year stepped on to the debrief
+	r.advance(1)
+	if r.s.Phase() != Debrief {
+		t.Fatalf("phase %s, want the debrief", r.s.Phase())
+	}
+	worst := 0.0
+	for _, res := range r.s.c.Results {
+		worst = max(worst, res.Outcome.FamineDeathsM)
+	}
+	if worst == 0 {
+		t.Fatal("history's path has no famine deaths: the test proves nothing")
+	}
+	deathKeys := []string{`"famineDeathsM"`, `"famineDeathsByRegionM"`, `"settlerDeathsK"`}
+	carries := func(b []byte) []string {
+		var found []string
+		for _, k := range deathKeys {
+			if bytes.Contains(b, []byte(k)) {
+				found = append(found, k)
+			}
+		}
+		return found
+	}
+
+	for _, p := range []Principal{pl("a"), projector} {
+		b, err := json.Marshal(r.s.View(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := carries(b); k != nil {
+			t.Errorf("%s's snapshot carries %v", p.Key(), k)
+		}
+		var v struct {
+			Results []struct {
+				Outcome struct {
+					GrainHarvestMt float64
+					ByRegion       map[string]struct{ GrainHarvestMt float64 }
+				}
+			}
+		}
+		if json.Unmarshal(b, &v) != nil || len(v.Results) != 7 || v.Results[4].Outcome.GrainHarvestMt == 0 || v.Results[4].Outcome.ByRegion["ukraine"].GrainHarvestMt == 0 {
+			t.Errorf("%s's snapshot lost the other figures: %.300s", p.Key(), b)
+		}
+	}
+	for _, p := range []Principal{teacher, coteacher} {
+		b, _ := json.Marshal(r.s.View(p))
+		if k := carries(b); len(k) != len(deathKeys) {
+			t.Errorf("%s's snapshot has only %v", p.Key(), k)
+		}
+	}
+	after := 0.0
+	for _, res := range r.s.c.Results {
+		after = max(after, res.Outcome.FamineDeathsM, res.Outcome.ByRegion[economy.Ukraine].FamineDeathsM)
+	}
+	if after < worst {
+		t.Error("withholding the figures changed the room's state")
+	}
+
+	resolved := eventsOf(r.log, EvYearResolved)
+	if len(resolved) != 7 {
+		t.Fatalf("%d yearResolved events", len(resolved))
+	}
+	for _, e := range resolved {
+		if k := carries(e.Data); len(k) != len(deathKeys) {
+			t.Fatalf("the stored event lacks %v", k)
+		}
+		for _, a := range []Audience{{Kind: Player, PlayerID: "a"}, {Kind: Projector}} {
+			got := Redact(e, a)
+			var d YearResolvedData
+			if got.Type != EvYearResolved || json.Unmarshal(got.Data, &d) != nil || d.Outcome.GrainHarvestMt == 0 || d.Year == 0 {
+				t.Errorf("%v receives %d as %s %.200s", a, e.Seq, got.Type, got.Data)
+			}
+			if k := carries(got.Data); k != nil {
+				t.Errorf("%v receives yearResolved %d with %v", a, d.Year, k)
+			}
+			if FormFor(e, VisibilityOf(e), a) != Public {
+				t.Errorf("%v's form of yearResolved", a)
+			}
+		}
+		if got := Redact(e, Audience{Kind: Teacher}); !bytes.Equal(got.Data, e.Data) {
+			t.Error("staff receive yearResolved changed")
+		}
+	}
+	checkReplay(t, r)
+}
+
+// A player's briefing of the year in play: built from their own path, with the graphic
+// material only as the caller says, and unchanged while the year's outcome is shown.
+func TestBriefingOfTheYearInPlay(t *testing.T) {
+	r := newRoom(t, CreateParams{})
+	r.join("p", "Pia")
+	r.do(teacher, "assignRole", map[string]string{"playerId": "p", "role": roles.Peasant})
+	if _, err := r.s.Briefing("p", false); fault.CodeOf(err) != fault.NotFound {
+		t.Errorf("a briefing in the lobby: %v", err)
+	}
+	r.do(teacher, "start", nil)
+	b, err := r.s.Briefing("p", false)
+	if err != nil || b.Year != 1928 || b.Role != roles.Peasant || len(b.Paragraphs) == 0 {
+		t.Fatalf("1928 briefing %+v, %v", b, err)
+	}
+	if _, err := r.s.Briefing("nobody", false); fault.CodeOf(err) != fault.NotFound {
+		t.Errorf("an unknown player's briefing: %v", err)
+	}
+	r.toPhase(Resolution)
+	again, err := r.s.Briefing("p", false)
+	if err != nil || again.Year != 1928 || !slices.Equal(paragraphs(again), paragraphs(b)) {
+		t.Errorf("the 1928 briefing changed when 1928 resolved: %v", err)
+	}
+	r.toPhase(Briefing)
+	next, err := r.s.Briefing("p", false)
+	if err != nil || next.Year != 1929 || next.Path.First || next.Path.Harvest == "" {
+		t.Errorf("1929 briefing %+v, %v", next.Path, err)
+	}
+}
+
+func paragraphs(b roles.Brief) []string {
+	var out []string
+	for _, p := range b.Paragraphs {
+		out = append(out, p.Text)
+	}
+	return out
 }

@@ -60,10 +60,8 @@ func VisibilityOf(e Event) Visibility {
 	return Visibility{Public: true, Staff: true, Projector: true}
 }
 
-// Redact returns e as audience a receives it: in full, or as its stub.
+// Redact returns e as audience a receives it: in full, without the exact death figures
+// (FormFor), or as its stub.
 func Redact(e Event, a Audience) Event {
-	if VisibilityOf(e).Sees(a) {
-		return e
-	}
-	return Stub(e)
+	return InForm(e, FormFor(e, VisibilityOf(e), a))
 }

@@ -8,9 +8,10 @@ import (
 	"github.com/classroom-debate/debate/scoring"
 )
 
-// readModels memoises the scores, year reports and debrief of each room by the log's
-// last sequence number. At the end of a year a whole class asks for its report within a
-// second; without the memo each request would read and fold the room's whole log.
+// readModels memoises the scores, year reports, debrief and briefings of each room by the
+// log's last sequence number. At the end of a year a whole class asks for its report (and
+// then its briefing) within a second; without the memo each request would read and fold
+// the room's whole log.
 // Results are shared: scoring's For(audience) copies before redacting, never mutating.
 type readModels struct {
 	mu    sync.Mutex
@@ -22,6 +23,7 @@ type roomModels struct {
 	seq     uint64
 	debrief *scoring.Debriefing
 	years   map[int]yearModel
+	brief   *briefingFold
 }
 
 type yearModel struct {
@@ -63,7 +65,7 @@ func (m *readModels) current(ctx context.Context, hub *engine.Hub, sess engine.S
 	r := m.room(sess.RoomID)
 	r.mu.Lock()
 	if r.seq != seq || r.years == nil {
-		r.seq, r.debrief, r.years = seq, nil, map[int]yearModel{}
+		r.seq, r.debrief, r.years, r.brief = seq, nil, map[int]yearModel{}, nil
 	}
 	return r, nil
 }
@@ -113,4 +115,29 @@ func (m *readModels) debrief(ctx context.Context, hub *engine.Hub, sess engine.S
 		r.debrief = d
 	}
 	return d, nil
+}
+
+// briefings returns the room folded for its briefings (briefing.go). The folded states
+// are shared and only read: State's read methods do not change it.
+func (m *readModels) briefings(ctx context.Context, hub *engine.Hub, sess engine.Session) (*briefingFold, error) {
+	r, err := m.current(ctx, hub, sess)
+	if err != nil {
+		return nil, err
+	}
+	defer r.mu.Unlock()
+	if r.brief != nil {
+		return r.brief, nil
+	}
+	events, err := hub.Events(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
+	bf, err := foldForBriefings(events)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(events); n > 0 && events[n-1].Seq == r.seq {
+		r.brief = bf
+	}
+	return bf, nil
 }

@@ -36,7 +36,9 @@ type WebConfig struct {
 // their files, the content the preview and the charts read (scenario, history's bands,
 // roles), the message catalogue, the what-if simulation, a room's current view, and the
 // QR codes of join links. Content routes are public: they hold the scenario and history
-// that ship in the binary, nothing about any room.
+// that ship in the binary, nothing about any room, and never the material marked graphic
+// (its gentler alternative instead). A player's own briefing, and the card library as a
+// room's content setting shows it, are room routes (briefing.go).
 func RegisterWeb(e *echo.Echo, cfg WebConfig) {
 	if cfg.Scenario == nil {
 		cfg.Scenario = economy.Default()
@@ -47,7 +49,6 @@ func RegisterWeb(e *echo.Echo, cfg WebConfig) {
 	api.GET("/content/reference", w.reference)
 	api.GET("/content/roles", w.roles)
 	api.GET("/content/briefings/:role", w.briefings)
-	api.POST("/content/briefing", w.briefing)
 	api.GET("/i18n/:lang", w.catalogue)
 	api.POST("/simulate", w.simulate)
 	api.GET("/rooms/:code/view", w.view)
@@ -229,8 +230,8 @@ type roleContent struct {
 }
 
 // roles: GET /api/content/roles: every role's profile (who they are, summary, goals and
-// how each scores, fates), the evidence cards and the glossary, from package roles, with
-// the facts the cards need from the scenario.
+// how each scores, fates), the evidence cards (graphic ones with their gentler text) and
+// the glossary, from package roles, with the facts the cards need from the scenario.
 func (w *webRoutes) roles(c echo.Context) error {
 	content, err := roles.DefaultContent()
 	if err != nil {
@@ -257,12 +258,12 @@ func (w *webRoutes) roles(c echo.Context) error {
 		out = append(out, rc)
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.JSON(http.StatusOK, map[string]any{"roles": out, "cards": content.Cards(), "glossary": content.Glossary()})
+	return c.JSON(http.StatusOK, map[string]any{"roles": out, "cards": cardsShown(content.Cards(), false), "glossary": content.Glossary()})
 }
 
-// briefings: GET /api/content/briefings/:role?region=ukraine&graphic=1: the role's
-// briefing for every year on history's path, for the teacher's preview and the printed
-// pack.
+// briefings: GET /api/content/briefings/:role?region=ukraine: the role's briefing for
+// every year on history's path, for the teacher's preview and the printed pack, with the
+// gentler text of graphic passages (a staff key reads them in a room's own briefings).
 func (w *webRoutes) briefings(c echo.Context) error {
 	role := c.Param("role")
 	if !roles.Valid(role) {
@@ -279,7 +280,7 @@ func (w *webRoutes) briefings(c echo.Context) error {
 	}
 	out := []roles.Brief{}
 	for i, y := range sc.Years {
-		ctx := roles.BriefingContext{Region: region, ShowGraphic: c.QueryParam("graphic") == "1"}
+		ctx := roles.BriefingContext{Region: region}
 		if i > 0 {
 			ctx.Prev = &outcomes[i-1]
 		}
@@ -294,29 +295,6 @@ func (w *webRoutes) briefings(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	return c.JSON(http.StatusOK, map[string]any{"briefings": out})
-}
-
-type briefingRequest struct {
-	Role    string                `json:"role"`
-	Year    int                   `json:"year"`
-	Context roles.BriefingContext `json:"context"`
-}
-
-const maxBriefingBody = 32 << 10 // two outcomes with their regions and notes
-
-// briefing: POST /api/content/briefing {role, year, context}: one briefing on the path
-// the student's screen knows (home region, fate, last year's outcomes, content setting).
-// It reads no room: the briefing is a pure function of its inputs.
-func (w *webRoutes) briefing(c echo.Context) error {
-	var req briefingRequest
-	if err := readJSON(c, maxBriefingBody, &req, false); err != nil {
-		return err
-	}
-	b, err := roles.Briefing(req.Role, req.Year, req.Context)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, b)
 }
 
 // catalogue: GET /api/i18n/:lang: the client's own strings (web/static/i18n) with the

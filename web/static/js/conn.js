@@ -24,8 +24,11 @@ export class Connection {
     this.timer = null;
     this.counter = 0;
     // A school filter that blocks WebSockets makes every attempt fail before it opens;
-    // after two such failures the client settles on SSE for the life of the page.
+    // after two such failures in a row the client goes on by SSE. So does a server that
+    // is down, though: once on SSE, the client tries one WebSocket again (probeWS) and
+    // goes back to it if it opens.
     this.forceSSE = false;
+    this.probing = false;
   }
 
   start() { this.connect(); }
@@ -80,12 +83,16 @@ export class Connection {
     this.status('closed', { code, reason, kind: PERMANENT[code] || 'closed' });
   }
 
-  openWS() {
+  wsURL() {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${proto}//${location.host}/api/rooms/${encodeURIComponent(this.code)}/ws`;
+  }
+
+  openWS() {
     let opened = false;
     let ws;
     try {
-      ws = new WebSocket(`${proto}//${location.host}/api/rooms/${encodeURIComponent(this.code)}/ws`);
+      ws = new WebSocket(this.wsURL());
     } catch {
       this.wsFailed();
       return;
@@ -95,6 +102,7 @@ export class Connection {
     this.status(this.seq === null && this.attempt === 0 ? 'connecting' : 'reconnecting');
     ws.onopen = () => {
       opened = true;
+      this.wsFailures = 0; // the failures before were an outage, not a filter
       const hello = { v: 1, type: 'hello', key: this.secret };
       if (this.seq !== null) hello.after = this.seq;
       ws.send(JSON.stringify(hello));
@@ -122,6 +130,29 @@ export class Connection {
       return;
     }
     this.retry(300);
+  }
+
+  // probeWS opens one WebSocket beside a live SSE stream that replaced failed WebSockets.
+  // If it opens, WebSockets work (the failures were the server or the network being
+  // down): the client moves back to them, resuming from its last sequence number. If not
+  // (a filter), it stays on SSE until its next reconnect, which probes again.
+  probeWS() {
+    if (!this.forceSSE || this.probing || this.stopped || !('WebSocket' in window)) return;
+    let ws;
+    try { ws = new WebSocket(this.wsURL()); } catch { return; }
+    this.probing = true;
+    const done = () => { this.probing = false; ws.onopen = ws.onerror = ws.onclose = null; };
+    ws.onopen = () => {
+      done();
+      try { ws.close(1000); } catch { /* closed */ }
+      if (this.stopped || this.transport !== 'sse' || this.state !== 'online') return;
+      this.forceSSE = false;
+      this.wsFailures = 0;
+      this.closeTransport();
+      this.connect();
+    };
+    ws.onerror = done;
+    ws.onclose = done;
   }
 
   async openSSE() {
@@ -163,6 +194,7 @@ export class Connection {
         this.principal = f.principal;
         this.status('online');
         this.flushPending();
+        if (this.transport === 'sse') this.probeWS();
         break;
       case 'snapshot':
         this.seq = f.seq;

@@ -94,27 +94,46 @@ function play(main, code, me) {
   let bands = [];
   cached('scenario').then((s) => { scenario = s; draw(); }).catch(() => {});
   cached('reference').then((r) => { bands = r.bands; draw(); }).catch(() => {});
-  let content = null; // profiles, cards, glossary (package roles)
+  let content = null; // profiles, cards, glossary (package roles; graphic cards in their gentler text)
   cached('roles').then((r) => { content = r; draw(); }).catch(() => {});
-  // The briefing is written for the player's path: fetched again when the year, role,
-  // region, fate or the results change.
+  const roomPath = `/api/rooms/${encodeURIComponent(code)}`;
+  // The briefing is the room's: the server writes it for this player's path (fate,
+  // region, last year's outcome, their own action, the settlers' letters and reports) and
+  // the room's content setting. Fetched again when any of those can have changed.
   let brief = null;
   let briefKey = '';
   function loadBriefing(v) {
     const mine = v.me;
-    if (!mine || !v.current || !mine.role) return;
-    const results = (v.results || []).filter((r) => r.outcome && r.year < v.current.year);
-    const prev = results[results.length - 1];
-    const before = results[results.length - 2];
-    const key = [mine.role, mine.region, mine.fate, v.current.year, results.length, v.hideGraphic].join('|');
+    if (!mine || !v.current || !mine.role || mine.status !== 'active') return;
+    const key = [mine.role, mine.region, mine.fate, v.current.year, (v.results || []).length, v.hideGraphic, JSON.stringify(v.directives || {})].join('|');
     if (key === briefKey) return;
     briefKey = key;
-    const ctx = { region: mine.region || '', fate: mine.fate || '', showGraphic: v.hideGraphic === false };
-    if (prev) { ctx.prev = prev.outcome; ctx.stepped = !!prev.stepped; }
-    if (before) ctx.before = before.outcome;
-    request('POST', '/api/content/briefing', { body: { role: mine.role, year: v.current.year, context: ctx } })
+    request('GET', `${roomPath}/briefing`, { secret: me.token })
       .then((b) => { if (briefKey === key) { brief = b; draw(); } })
       .catch(() => { if (briefKey === key) { brief = null; draw(); } });
+  }
+  // The card library as the room shows it (graphic cards only when the teacher allows
+  // them), fetched again when the setting changes; until it comes, the public library.
+  let library = null;
+  let libraryKey = '';
+  function loadLibrary(v) {
+    const key = String(v.hideGraphic);
+    if (key === libraryKey) return;
+    libraryKey = key;
+    request('GET', `${roomPath}/cards`, { secret: me.token })
+      .then((r) => { if (libraryKey === key) { library = r; draw(); } })
+      .catch(() => {});
+  }
+  // The briefing in hand, if it is this year's and this role's; one with graphic passages
+  // is not shown once the teacher hides them again (a new one is on its way).
+  function briefFor(v, role) {
+    const graphic = brief && ((brief.paragraphs || []).some((p) => p.graphic) || (brief.cards || []).some((c) => c.graphic));
+    return brief && v.current && brief.year === v.current.year && brief.role === role && !(graphic && v.hideGraphic) ? brief : null;
+  }
+  let shownCards = [];
+  function cardsFor(v) {
+    if (library && !(library.graphic && v.hideGraphic)) return library.cards;
+    return (content && content.cards) || [];
   }
 
   const regions = {};
@@ -178,7 +197,7 @@ function play(main, code, me) {
   const debriefs = new Loader(() => draw());
   function historianContext(v, working) {
     const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || (v.me && v.me.id === id ? v.me.nickname : t('hist.aHistorian'));
-    return { nick, card: (id) => content && content.cards.find((c) => c.id === id), meId: v.me && v.me.id, send: working ? send : null, hideGraphic: v.hideGraphic };
+    return { nick, card: (id) => shownCards.find((c) => c.id === id), meId: v.me && v.me.id, send: working ? send : null, hideGraphic: v.hideGraphic };
   }
 
   fill(main,
@@ -196,6 +215,8 @@ function play(main, code, me) {
     const v = st.view;
     if (!v) return;
     const mine = v.me;
+    loadLibrary(v);
+    shownCards = cardsFor(v);
     timer.update(v);
     fill(regions.head, h('p', { class: 'yearphase' }, yearPhase(v)), timer.el,
       mine ? h('p', { class: 'me' }, h('span', { class: 'nick' }, mine.nickname), ` · ${roleName(mine.role)} · ${regionName(mine.region)}`, mine.fate ? ` · ${fateName(mine.fate)}` : '') : null);
@@ -227,7 +248,7 @@ function play(main, code, me) {
     const c = v.current;
     const glossary = (content && content.glossary) || [];
     const profile = content && (content.roles.find((r) => r.id === role) || {}).profile;
-    const b = brief && c && brief.year === c.year && brief.role === role ? brief : null;
+    const b = briefFor(v, role);
     // A Historian's briefing has no actions; any list the server leaves out is empty.
     const cards = (b && b.cards) || [];
     const terms = b ? glossary.filter((g) => (b.terms || []).includes(g.id) || g.general) : glossary;
@@ -238,7 +259,7 @@ function play(main, code, me) {
       profile ? h('p', { class: 'who' }, richText(profile.who, glossary)) : null,
       h('p', { class: 'summary' }, profile ? richText(profile.summary, glossary) : t(`role.${role}.summary`)),
       c ? h('div', { class: 'briefing' }, h('h3', null, t('card.briefing', { year: c.year })), h('p', null, h('strong', null, c.title)),
-        b ? [h('p', { class: 'plain-summary' }, h('strong', null, t('card.inShort')), ' ', richText(b.summary, glossary)), (b.paragraphs || []).map((p) => h('p', null, richText(p.text, glossary)))] : h('p', null, c.summary),
+        b ? [h('p', { class: 'plain-summary' }, h('strong', null, t('card.inShort')), ' ', richText(b.summary, glossary)), (b.paragraphs || []).map((p) => h('p', { 'data-slot': p.slot }, richText(p.text, glossary)))] : h('p', null, c.summary),
         c.directives.length ? h('div', null, h('h4', null, t('year.directives')), h('ul', null, c.directives.map((d) => h('li', null, h('strong', null, `${d.title} (${d.date})`), d.inForce ? '' : ` — ${t('year.switchedOff')}`, h('div', null, d.summary), h('div', { class: 'hint' }, t('card.source', { source: d.source })))))) : null,
         (v.injected || []).filter((x) => x.year === c.year).map((x) => h('p', { class: 'injected' }, h('strong', null, x.title), ' ', x.summary))) : h('p', null, t('card.waiting')),
       h('h3', null, t('card.goals')), goals,
@@ -262,7 +283,7 @@ function play(main, code, me) {
   }
 
   function evidenceTitle(id) {
-    const card = content && content.cards.find((c) => c.id === id);
+    const card = shownCards.find((c) => c.id === id);
     return card ? card.title : id;
   }
 
@@ -277,9 +298,9 @@ function play(main, code, me) {
     // A Historian asks for evidence and attaches cards during the debate and the vote.
     const historian = v.me && v.me.role === 'historian' && v.me.status === 'active' && ['debate', 'vote'].includes(v.phase) && !v.suspended;
     const hctx = historianContext(v, historian);
-    const b = brief && v.current && brief.year === v.current.year && brief.role === 'historian' ? brief : null;
+    const b = briefFor(v, 'historian');
     const yearCards = (b && b.cards) || [];
-    const library = (content && content.cards) || [];
+    const library = shownCards;
     fill(wallList, args.length ? h('ul', { class: 'posts' }, args.map((a) => {
       const l = optionLabel(v, a.decision, a.option, scenario);
       const own = a.playerId === meId;

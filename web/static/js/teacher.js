@@ -138,8 +138,21 @@ async function consolePage(main, code) {
   let bands = [];
   cached('scenario').then((s) => { scenario = s; draw(); }).catch(() => {});
   cached('reference').then((r) => { bands = r.bands; draw(); }).catch(() => {});
-  let library = [];
-  cached('roles').then((r) => { library = r.cards; draw(); }).catch(() => {});
+  // The card library: the public one (graphic cards in their gentler text) until the
+  // room's arrives, as the room's content setting shows it, fetched again when it changes.
+  let publicCards = [];
+  cached('roles').then((r) => { publicCards = r.cards; draw(); }).catch(() => {});
+  let roomCards = null;
+  let roomCardsKey = '';
+  function cardsFor(v) {
+    const setting = String(v.hideGraphic);
+    if (setting !== roomCardsKey) {
+      roomCardsKey = setting;
+      request('GET', `/api/rooms/${encodeURIComponent(code)}/cards`, { secret: key })
+        .then((r) => { if (roomCardsKey === setting) { roomCards = r; draw(); } }).catch(() => {});
+    }
+    return roomCards && !(roomCards.graphic && v.hideGraphic) ? roomCards.cards : publicCards;
+  }
   const reports = new Loader(() => draw());
   const debriefs = new Loader(() => draw());
 
@@ -588,6 +601,7 @@ async function consolePage(main, code) {
 
   function historianContext(v) {
     const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || id;
+    const library = cardsFor(v);
     return { nick, card: (id) => library.find((c) => c.id === id), meId: null, hideGraphic: v.hideGraphic };
   }
 
@@ -622,7 +636,7 @@ async function consolePage(main, code) {
   // in a header, saved under the server's file name), and the one list only this screen
   // has: every post with its moderation state, hidden and held ones included.
   function drawExports(v) {
-    const csv = (rows) => rows.map((r) => r.map((c) => `"${String(c ?? '').replace(/"/g, '""')}"`).join(',')).join('\r\n');
+    const csv = (rows) => rows.map((r) => r.map((c) => `"${defused(String(c ?? '')).replace(/"/g, '""')}"`).join(',')).join('\r\n');
     const file = (name) => h('button', { type: 'button', 'data-export': name, 'data-k': `exp-${name}`, onclick: async (e) => {
       const btn = e.currentTarget;
       btn.disabled = true;
@@ -637,11 +651,35 @@ async function consolePage(main, code) {
         h('button', { type: 'button', onclick: () => {
           const rows = [['id', 'year', 'nickname', 'role', 'decision', 'option', 'evidence', 'marks', 'held', 'hidden', 'replyTo', 'text']];
           for (const a of v.arguments) { rows.push([a.id, a.year, a.nickname, a.role, a.decision, a.option, a.evidence, a.marks, a.held, a.hidden, '', a.text]); for (const r of a.replies) rows.push([r.id, r.year, r.nickname, r.role, '', '', '', '', r.held, r.hidden, a.id, r.text]); }
-          download(`arguments-${code}.csv`, 'text/csv', csv(rows));
+          download(exportName(code, 'arguments.csv'), 'text/csv', csv(rows));
         } }, t('exports.arguments')))));
   }
 
   conn.start();
+}
+
+// defused keeps a spreadsheet from reading a cell as a formula (a student's "=HYPERLINK(…)"
+// would run): text that starts with = + - @ or a tab or carriage return gets a leading
+// apostrophe, as the server's CSV exports do (scoring's cell).
+function defused(text) {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+// exportName names a file made on this screen as the server names its exports: the room
+// code and today's date, then the kind (KXT4PMQA-2026-11-25-arguments.csv).
+function exportName(code, kind) {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  const room = String(code).replace(/[^A-Za-z0-9-]/g, '') || 'room';
+  return `${room}-${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}-${kind}`;
+}
+
+// The outcome's figures, each to the precision the model can bear: tonnes and head to a
+// tenth of a million, shares and the industry index to a whole number.
+const FIGURE_DIGITS = { grainHarvestMt: 1, procurementMt: 1, cattleM: 1, collectivisedPct: 0, industryIndex: 0 };
+function figure(q, value) {
+  const digits = FIGURE_DIGITS[q] ?? 1;
+  return value.toLocaleString(document.documentElement.lang || 'en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 // yearOutcome summarises one resolved year: the decisions taken and what changed.
@@ -651,7 +689,7 @@ export function yearOutcome(r, v, scenario) {
   return h('div', { class: 'outcome' },
     h('h3', null, r.stepped ? t('results.stepped', { year: r.year }) : t('results.year', { year: r.year })),
     (r.tallies || []).length ? h('ul', null, r.tallies.map((tl) => { const l = optionLabel(v, tl.decision, tl.result, scenario); return h('li', null, h('strong', null, `${l.decision}: `), l.option, tl.noVotes ? ` (${t('results.noVotes')})` : '', tl.tied ? ` (${t('results.tied')})` : ''); })) : null,
-    h('dl', { class: 'figures' }, rows.map((q) => [h('dt', null, t(`q.${q}`)), h('dd', null, `${o[q]} ${t(`unit.${q}`)}`)])),
+    h('dl', { class: 'figures' }, rows.map((q) => [h('dt', null, t(`q.${q}`)), h('dd', null, `${figure(q, o[q])} ${t(`unit.${q}`)}`)])),
     (o.notes || []).length ? h('ul', { class: 'notes' }, o.notes.map((n) => h('li', null, n))) : null);
 }
 
