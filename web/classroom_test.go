@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -135,6 +136,25 @@ func TestClassroom(t *testing.T) {
 		tb.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s)`, jsStr(phase(1928, "briefing"))), "the 1928 briefing")
 	}
 	students[1].waitJS(`document.querySelector('.briefing') !== null`, "the briefing on the role card")
+	// The role card shows, paragraph by paragraph, the briefing the room writes for this
+	// player (its route, with the player's token in the header).
+	roomBriefingShown := func(s *tab, year int) {
+		t.Helper()
+		want := eval[[]string](s, fmt.Sprintf(`(async () => {
+		  const me = JSON.parse(localStorage.getItem('debate.player.' + %[1]s));
+		  const b = await (await fetch('/api/rooms/' + %[1]s + '/briefing', { headers: { Authorization: 'Bearer ' + me.token } })).json();
+		  const glossary = (await (await fetch('/api/content/roles')).json()).glossary;
+		  const plain = (x) => x.replace(/\[\[([a-z0-9-]+)(?:\|([^\]]+))?\]\]/g, (m, id, shown) => shown || (glossary.find((g) => g.id === id) || { term: id }).term);
+		  return b.year === %[2]d ? b.paragraphs.map((p) => p.slot + ': ' + plain(p.text)) : [];
+		})()`, jsStr(code), year))
+		if len(want) == 0 {
+			t.Fatalf("%s: the room wrote no %d briefing", s.name, year)
+		}
+		wantJSON, _ := json.Marshal(want)
+		s.waitJS(fmt.Sprintf(`(() => { const want = %s; const got = [...document.querySelectorAll('#sec-card .briefing p[data-slot]')].map((p) => p.dataset.slot + ': ' + p.textContent);
+		  return got.length === want.length && want.every((w, i) => w === got[i]); })()`, wantJSON), fmt.Sprintf("the room's %d briefing on the role card", year))
+	}
+	roomBriefingShown(students[1], 1928)
 	teacher.clickText("#t-controls", L("ctl.advance"))
 	for _, s := range students {
 		s.waitJS(`!!document.querySelector('#arg-text') && document.querySelector('#arg-stance').options.length > 2`, "the compose form in the debate")
@@ -171,12 +191,18 @@ func TestClassroom(t *testing.T) {
 		s.waitJS(fmt.Sprintf(`document.body.dataset.conn === 'reconnecting' && document.querySelector('.conn').textContent === %s`, jsStr(L("conn.reconnecting"))), "the reconnecting state")
 	}
 	students[2].shot("student-reconnecting-360.png", 360, 740, "#sec-wall")
+	// Its WebSocket refused twice while the server is down, Chen's page tries SSE.
+	students[2].waitJS(`document.body.dataset.transport === 'sse'`, "Chen's page trying SSE in the outage")
 	if got := eval[string](students[2], `document.querySelector('#arg-text').value`); got != draft {
 		t.Fatalf("while reconnecting the draft is %q, want %q", got, draft)
 	}
 	srv.outage.Store(false)
 	for _, tb := range append([]*tab{teacher, projector}, students...) {
 		tb.waitJS(`document.body.dataset.conn === 'online'`, "coming back online")
+	}
+	// A WebSocket that failed only because the server was down comes back as a WebSocket.
+	for _, s := range students[:3] {
+		s.waitJS(`document.body.dataset.conn === 'online' && document.body.dataset.transport === 'ws'`, "back on a WebSocket after the outage")
 	}
 	if got := eval[string](students[3], `document.body.dataset.transport`); got != "sse" {
 		t.Fatalf("after the outage the filtered student uses %q, want sse", got)
@@ -228,6 +254,18 @@ func TestClassroom(t *testing.T) {
 	students[1].shot("student-1280.png", 1280, 720, "")
 	students[1].shot("student-360.png", 360, 740, "#sec-wall")
 	students[1].fits(360)
+	// A section scrolled into view starts below the sticky header, on a phone and at 1280.
+	for _, w := range []int64{360, 1280} {
+		students[1].do(chromedp.EmulateViewport(w, 740))
+		for _, sec := range []string{"#sec-card", "#sec-wall"} {
+			gap := eval[float64](students[1], fmt.Sprintf(`(() => { const s = document.querySelector(%s); s.scrollIntoView({block: 'start'});
+			  return s.querySelector('h2').getBoundingClientRect().top - document.querySelector('.student-head').getBoundingClientRect().bottom; })()`, jsStr(sec)))
+			if gap < 0 {
+				t.Errorf("at %d px the sticky header covers %s's heading by %.0f px", w, sec, -gap)
+			}
+		}
+	}
+	students[1].do(chromedp.EmulateViewport(1280, 720))
 	teacher.fits(360)
 	students[1].axe("student debate")
 
@@ -276,6 +314,10 @@ func TestClassroom(t *testing.T) {
 		}
 	}
 	playVote(1928, active)
+	// The outcome's figures carry no false precision: a tenth of a million at most.
+	if figs := eval[[]string](students[1], `[...document.querySelectorAll('#sec-outcome .outcome .figures dd')].map(e => e.textContent)`); len(figs) == 0 || regexp.MustCompile(`\d[.,]\d\d`).MatchString(strings.Join(figs, " ")) {
+		t.Fatalf("the outcome's figures: %q", figs)
+	}
 
 	// The end of the year: each student sees their own score, with the human cost as one
 	// line in words (no death count), and the famine by region as named ranges; the
@@ -311,6 +353,29 @@ func TestClassroom(t *testing.T) {
 		}
 	}
 	projector.shot("projector-1280.png", 1280, 720, "")
+	// The wall at 1280×720 is one screen: no page scroll, no column running over; its
+	// chart text is at least 18 px on screen and no value label sits on an axis label.
+	wallFits := func(what string) {
+		t.Helper()
+		type wall struct {
+			Scroll, Inner    int
+			Over, Overlapped []string
+			Smallest         float64
+		}
+		got := eval[wall](projector, `(() => { const box = (e) => e.getBoundingClientRect(); const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+		  const svgs = [...document.querySelectorAll('.proj-charts svg')];
+		  return {Scroll: document.documentElement.scrollHeight, Inner: innerHeight,
+		    Over: [...document.querySelectorAll('.proj-grid > section')].filter(s => s.scrollHeight > s.clientHeight + 1).map(s => s.className + ' ' + s.scrollHeight + ' > ' + s.clientHeight),
+		    Overlapped: svgs.flatMap(s => [...s.querySelectorAll('.val')].filter(v => [...s.querySelectorAll('.tick')].some(k => meet(box(v), box(k)))).map(v => s.closest('figure').dataset.quantity + ' ' + v.textContent)),
+		    Smallest: Math.min(...svgs.flatMap(s => [...s.querySelectorAll('text')]).map(e => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize)))}; })()`)
+		if got.Scroll > got.Inner || len(got.Over) > 0 {
+			t.Errorf("%s: the projector at 1280×720 scrolls: page %d > %d px, columns running over %q", what, got.Scroll, got.Inner, got.Over)
+		}
+		if got.Smallest < 18 || len(got.Overlapped) > 0 {
+			t.Errorf("%s: the projector's chart text is %.1f px at smallest (want 18), value labels on axis labels: %q", what, got.Smallest, got.Overlapped)
+		}
+	}
+	wallFits("the end of 1928")
 	projector.shot("projector-360.png", 360, 740, "")
 	projector.axe("projector results")
 
@@ -319,6 +384,7 @@ func TestClassroom(t *testing.T) {
 	for _, s := range active {
 		s.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s)`, jsStr(phase(1930, "briefing"))), "the 1930 briefing")
 	}
+	roomBriefingShown(students[3], 1930) // after a stepped year, on the SSE student's card
 	// The first student would rather not play a role: they become the Historian.
 	students[0].clickText("#s-card", L("card.optOut"))
 	students[0].waitJS(fmt.Sprintf(`document.querySelector('#s-head .me').textContent.includes(%s)`, jsStr(L("role.historian.name"))), "the student now the Historian")
@@ -372,6 +438,9 @@ func TestClassroom(t *testing.T) {
 	for _, tb := range []*tab{projector, students[1]} {
 		tb.waitJS(fmt.Sprintf(`[...document.querySelectorAll('.annotation-text')].some(e => e.textContent === %s)`, jsStr(annotation)), "the Historian's note on 1930")
 	}
+	projector.waitJS(`!!document.querySelector('.proj-report .famine')`, "the 1930 report on the projector")
+	wallFits("the end of 1930, annotated")
+	projector.shot("projector-annotated-1280.png", 1280, 720, "")
 
 	// End the lesson: de-roling and the exit ticket.
 	teacher.clickText("#t-controls", L("ctl.end"))
@@ -401,6 +470,44 @@ func TestClassroom(t *testing.T) {
 	if seen.Divergences < 1 || seen.Divergences > 3 || seen.Explained != seen.Divergences || seen.Positions < 3 || seen.Factions < 2 || seen.Players < 3 || !strings.Contains(seen.Tickets, "Quotas were set") {
 		t.Fatalf("the teacher's debrief: %+v", seen)
 	}
+	// Every figure of the debrief's path is a row of the table "Our path beside
+	// history's", for every audience; a famine figure shows as the server's range, and
+	// where the class's figure lies is said in words.
+	pathRows := eval[[]map[string]any](teacher, `fetch('/api/rooms/`+code+`/debrief', {headers: {Authorization: 'Bearer ' + JSON.parse(localStorage.getItem('debate.teacher.`+code+`')).teacherKey}})
+	  .then(r => r.json()).then(d => d.path)`)
+	if len(pathRows) == 0 {
+		t.Fatal("the debrief's path is empty")
+	}
+	rangeTexts := []string{}
+	for _, r := range pathRows {
+		if cr, ok := r["classRange"].(map[string]any); ok {
+			rangeTexts = append(rangeTexts, cr["text"].(string))
+		}
+	}
+	pathTable := func(tb *tab, scope string) {
+		t.Helper()
+		type table struct {
+			Rows   int
+			Where  []string
+			Ranges []string
+		}
+		got := eval[table](tb, fmt.Sprintf(`(() => { const rows = [...document.querySelectorAll(%s)];
+		  return {Rows: rows.length, Where: rows.map(r => r.querySelector('.where').textContent),
+		    Ranges: rows.filter(r => r.closest('tbody').dataset.quantity.startsWith('famine')).map(r => r.querySelector('td').textContent)}; })()`, jsStr(scope+" .path-table tbody tr[data-year]")))
+		if got.Rows != len(pathRows) {
+			t.Errorf("%s: the path table has %d rows, the debrief %d figures", tb.name, got.Rows, len(pathRows))
+		}
+		words := map[string]bool{L("debrief.where.inside"): true, L("debrief.where.above"): true, L("debrief.where.below"): true}
+		for _, w := range got.Where {
+			if !words[w] {
+				t.Errorf("%s: a row says %q of where the class's figure lies", tb.name, w)
+			}
+		}
+		if strings.Join(got.Ranges, "|") != strings.Join(rangeTexts, "|") {
+			t.Errorf("%s: the famine figures read %q, the debrief's ranges %q", tb.name, got.Ranges, rangeTexts)
+		}
+	}
+	pathTable(teacher, "#t-debrief")
 	teacher.shot("teacher-debrief-1280.png", 1280, 720, "#t-debrief")
 	teacher.shot("teacher-debrief-divergences-1280.png", 1280, 720, "#t-debrief .divergences")
 	teacher.axe("teacher debrief")
@@ -433,6 +540,13 @@ func TestClassroom(t *testing.T) {
 			t.Fatalf("the gradebook lacks %q:\n%s", nick, got.Text)
 		}
 	}
+	// The list of posts this screen makes is named as the server names its files.
+	teacher.clickText("#t-exports", L("exports.arguments"))
+	teacher.waitJS(`window.__dl.length === 2`, "the arguments download")
+	got = eval[download](teacher, `({Name: window.__dl[1].name, Text: window.__dl[1].text})`)
+	if ok, _ := regexp.MatchString(`^`+code+`-\d{4}-\d{2}-\d{2}-arguments\.csv$`, got.Name); !ok || !strings.Contains(got.Text, texts[1]) {
+		t.Fatalf("the arguments are saved as %q with %d bytes", got.Name, len(got.Text))
+	}
 	// The teacher adds a criterion of their own to the rubric.
 	teacher.clickText("#t-assess", L("rubric.edit"))
 	teacher.clickText("#t-assess", L("rubric.add"))
@@ -447,6 +561,15 @@ func TestClassroom(t *testing.T) {
 	if n := eval[int](projector, `document.querySelectorAll('.debrief .player-scores, .debrief .reflections').length`); n != 0 {
 		t.Fatalf("the projector's debrief shows players' scores or exit tickets (%d)", n)
 	}
+	pathTable(projector, ".debrief")
+	type wallDebrief struct {
+		Charts   int
+		Smallest float64
+	}
+	if got := eval[wallDebrief](projector, `({Charts: document.querySelectorAll('.debrief .chart').length,
+	  Smallest: Math.min(...[...document.querySelectorAll('.debrief .chart-svg text')].map(e => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize)))})`); got.Charts < 1 || got.Charts > 4 || got.Smallest < 18 {
+		t.Errorf("the projector's debrief: %d charts (want 1 to 4), smallest chart text %.1f px (want 18)", got.Charts, got.Smallest)
+	}
 	projector.shot("projector-debrief-1280.png", 1280, 720, "")
 	projector.axe("projector debrief")
 
@@ -455,6 +578,7 @@ func TestClassroom(t *testing.T) {
 	if n := eval[int](students[1], `document.querySelectorAll('#s-score .reflections').length`); n != 0 {
 		t.Fatal("a student's debrief shows the exit tickets")
 	}
+	pathTable(students[1], "#s-score")
 	students[1].fits(360)
 	students[1].axe("student debrief")
 

@@ -299,25 +299,33 @@ func (tb *tab) clickText(scope, label string) {
 
 // typeInto types text into the field sel, as keystrokes.
 //
-// The pages redraw on every room event, moving kept inputs to a new parent, and a
-// DevTools node id dies with each move: a redraw between finding the field and typing
-// fails with "Could not find node". The field itself (and what is typed in it) survives
-// a redraw, so the typing starts again from the value the field had.
+// The pages redraw on every room event, moving kept inputs to a new parent. A DevTools
+// node id dies with each move, so a redraw between finding the field and typing fails
+// with "Could not find node", and keystrokes sent while the field is detached go
+// nowhere. The field itself (and what reached it) survives a redraw, so the typing is
+// checked and, when cut short, starts again from the value the field had.
 func (tb *tab) typeInto(sel, text string) {
 	tb.t.Helper()
-	before := eval[string](tb, fmt.Sprintf(`(() => { const el = document.querySelector(%s); return el ? el.value : ''; })()`, jsStr(sel)))
-	for attempt := 1; ; attempt++ {
+	valueJS := fmt.Sprintf(`(() => { const el = document.querySelector(%s); return el ? el.value : ''; })()`, jsStr(sel))
+	before := eval[string](tb, valueJS)
+	var err error
+	for attempt := 1; attempt <= 5; attempt++ {
 		ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
-		err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Focus(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), text))
+		err = chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Focus(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), text))
 		cancel()
-		if err == nil {
+		if err != nil && !strings.Contains(err.Error(), "Could not find node") {
+			break
+		}
+		got := eval[string](tb, valueJS)
+		if err == nil && got == before+text {
 			return
 		}
-		if attempt == 5 || !strings.Contains(err.Error(), "Could not find node") {
-			tb.t.Fatalf("%s: typing into %s: %v", tb.name, sel, err)
+		if err == nil {
+			err = fmt.Errorf("the field holds %q, want %q", got, before+text)
 		}
 		eval[bool](tb, fmt.Sprintf(`(() => { const el = document.querySelector(%s); if (el) el.value = %s; return true; })()`, jsStr(sel), jsStr(before)))
 	}
+	tb.t.Fatalf("%s: typing into %s: %v", tb.name, sel, err)
 }
 
 // shot takes a screenshot of the viewport at w×h, scrolled to the element at (or the

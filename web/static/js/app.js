@@ -31,8 +31,11 @@ function header() {
 async function main() {
   await loadMessages();
   document.title = t('app.title');
+  // index.html carries English until the catalogue is here; put the reader's words in.
   const skip = document.querySelector('.skip');
   if (skip) skip.textContent = t('app.skip');
+  const loading = document.querySelector('#main > .loading');
+  if (loading) loading.textContent = t('app.loading');
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const parts = path.split('/').filter(Boolean);
   const main = document.getElementById('main');

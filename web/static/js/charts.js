@@ -1,7 +1,8 @@
 // charts.js draws small line charts as SVG: the class's path beside history's band.
 // Colour-blind-safe (Okabe–Ito blue and orange), and readable without colour: the band is
-// hatched, the class's line is solid with round markers, a second path is dashed with
-// square markers, every point carries its value, and a table of the numbers follows.
+// hatched (a range bar for a year standing alone), the class's line is solid with round
+// markers, a second path is dashed with square markers, the points carry their values (on
+// the projector the latest), the image's label reads every value, and a table follows.
 import { h, svg, uid } from './dom.js';
 import { t } from './i18n.js';
 
@@ -10,67 +11,121 @@ export const LIVE = ['grainHarvestMt', 'procurementMt', 'cattleM', 'collectivise
 // The debrief adds these.
 export const DEBRIEF = ['grainHarvestMt', 'procurementMt', 'exportsMt', 'cattleM', 'horsesM', 'collectivisedPct', 'tractorsK', 'industryIndex'];
 
-const W = 300, H = 190, L = 40, R = 10, T = 24, B = 26;
+// Two sizes. The default is read at arm's length, every point labelled; the projector's
+// (wall) is drawn about as wide as it shows on a 1280-wide screen, so its type is real
+// pixels, and it labels only the latest point, clear of the axis, to leave the chart
+// readable from the back of a room.
+const SIZES = {
+  default: { W: 300, H: 190, L: 40, R: 12, T: 24, B: 26, pad: 18, yTicks: 4, xEvery: 1, latestOnly: false },
+  wall: { W: 250, H: 176, L: 44, R: 10, T: 14, B: 34, pad: 14, yTicks: 3, xEvery: 2, latestOnly: true },
+};
 
-function fmt(v) {
+// fmt writes a chart's figure: no decimals from 100, one from 10, two below (without
+// trailing zeros), in the page's language.
+export function fmt(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return '–';
   const a = Math.abs(v);
-  return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/0$/, '');
+  return v.toLocaleString(document.documentElement.lang || 'en', { maximumFractionDigits: a >= 100 ? 0 : a >= 10 ? 1 : 2 });
 }
 
-// chart(quantity, {years, series:[{name, values:{year:v}, dashed}], bands}) → <figure>.
-export function chart(quantity, { years, series, bands }) {
+// niceScale picks a top for the axis and a step that reads well (1, 2, 2.5 or 5 times a
+// power of ten), so the gridlines carry round numbers.
+function niceScale(hi, count) {
+  const raw = hi / count;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((s) => s >= raw);
+  return { step, top: Math.ceil(hi / step - 1e-9) * step };
+}
+
+// runs splits history's bands into runs of consecutive years: a band is drawn only
+// between two years that both have a figure, never across a year history has none for.
+function runs(bands) {
+  const out = [];
+  for (const b of bands) {
+    const last = out[out.length - 1];
+    if (last && b.year === last[last.length - 1].year + 1) last.push(b);
+    else out.push([b]);
+  }
+  return out;
+}
+
+// legend names the lines and the band; a page with several charts shows it once.
+export function legend(series, withBand) {
+  return h('ul', { class: 'legend' },
+    series.map((s, i) => h('li', null, h('span', { class: `sw ${i === 0 ? 'sw-class' : 'sw-alt'}`, 'aria-hidden': 'true' }), s.name)),
+    withBand ? h('li', null, h('span', { class: 'sw sw-band', 'aria-hidden': 'true' }), t('chart.historyBand')) : null);
+}
+
+// chart(quantity, {years, series:[{name, values:{year:v}}], bands}, {size, legend, title,
+// unit}) → <figure>. size 'wall' is the projector's; legend false leaves the key to the
+// page (see legend); title and unit name a quantity the catalogue does not.
+export function chart(quantity, { years, series, bands }, opts = {}) {
+  const S = SIZES[opts.size] || SIZES.default;
+  const { W, H, L, R, T, B, pad } = S;
   const band = (bands || []).filter((b) => b.quantity === quantity);
+  const inBand = band.filter((b) => years.includes(b.year)).sort((a, b) => a.year - b.year);
   const vals = [];
   for (const s of series) for (const y of years) if (s.values[y] !== undefined) vals.push(s.values[y]);
-  for (const b of band) vals.push(b.low, b.high);
-  let lo = Math.min(...vals, 0), hi = Math.max(...vals, 1);
-  if (lo > 0) lo = 0;
-  hi = hi * 1.1;
-  const x = (y) => L + ((y - years[0]) / Math.max(1, years[years.length - 1] - years[0])) * (W - L - R);
+  for (const b of inBand) vals.push(b.low, b.high);
+  const { step, top } = niceScale(Math.max(...vals, 1) * 1.05, S.yTicks);
+  const lo = 0, hi = top;
+  // The first and last years sit a little inside the axes, so no point or its label
+  // touches the axis labels.
+  const x = (y) => L + pad + ((y - years[0]) / Math.max(1, years[years.length - 1] - years[0])) * (W - L - R - 2 * pad);
   const yv = (v) => T + (1 - (v - lo) / (hi - lo)) * (H - T - B);
   const hatch = uid('hatch');
-  const title = t(`q.${quantity}`);
-  const unit = t(`unit.${quantity}`);
+  const title = opts.title || t(`q.${quantity}`);
+  const unit = opts.unit || t(`unit.${quantity}`);
   const parts = [
     svg('defs', {}, svg('pattern', { id: hatch, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
       svg('rect', { width: 6, height: 6, fill: '#F5D9A0' }),
       svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#9A6400', 'stroke-width': 1.5 }))),
   ];
   // axes and grid
-  for (let i = 0; i <= 4; i += 1) {
-    const v = lo + ((hi - lo) * i) / 4;
+  for (let v = lo; v <= hi + step / 2; v += step) {
     parts.push(svg('line', { x1: L, x2: W - R, y1: yv(v), y2: yv(v), stroke: '#d0d0d0', 'stroke-width': 1 }));
-    parts.push(svg('text', { x: L - 4, y: yv(v) + 4, 'text-anchor': 'end', class: 'tick' }, fmt(v)));
+    parts.push(svg('text', { x: L - 5, y: yv(v), 'dominant-baseline': 'middle', 'text-anchor': 'end', class: 'tick' }, fmt(v)));
   }
-  for (const y of years) parts.push(svg('text', { x: x(y), y: H - 10, 'text-anchor': 'middle', class: 'tick' }, `’${String(y).slice(2)}`));
-  // history's band
-  const inBand = band.filter((b) => years.includes(b.year)).sort((a, b) => a.year - b.year);
-  if (inBand.length > 1) {
-    const top = inBand.map((b) => `${x(b.year)},${yv(b.high)}`);
-    const bottom = inBand.slice().reverse().map((b) => `${x(b.year)},${yv(b.low)}`);
-    parts.push(svg('polygon', { points: [...top, ...bottom].join(' '), fill: `url(#${hatch})`, stroke: '#9A6400', 'stroke-width': 1, opacity: 0.9 }));
-  } else {
-    for (const b of inBand) parts.push(svg('rect', { x: x(b.year) - 5, width: 10, y: yv(b.high), height: Math.max(2, yv(b.low) - yv(b.high)), fill: `url(#${hatch})`, stroke: '#9A6400' }));
+  years.forEach((y, i) => {
+    if (i % S.xEvery && i !== years.length - 1) return;
+    parts.push(svg('text', { x: x(y), y: H - 6, 'text-anchor': 'middle', class: 'tick' }, `’${String(y).slice(2)}`));
+  });
+  // history's band: a hatched area across consecutive years, a range bar for a lone year
+  for (const run of runs(inBand)) {
+    if (run.length > 1) {
+      const upper = run.map((b) => `${x(b.year)},${yv(b.high)}`);
+      const lower = run.slice().reverse().map((b) => `${x(b.year)},${yv(b.low)}`);
+      parts.push(svg('polygon', { points: [...upper, ...lower].join(' '), fill: `url(#${hatch})`, stroke: '#9A6400', 'stroke-width': 1, opacity: 0.9, class: 'band' }));
+    } else {
+      const [b] = run;
+      const bx = x(b.year), yHigh = yv(b.high), yLow = Math.max(yv(b.low), yHigh + 3);
+      parts.push(svg('g', { class: 'band band-bar' },
+        svg('rect', { x: bx - 5, width: 10, y: yHigh, height: yLow - yHigh, fill: `url(#${hatch})`, stroke: '#9A6400', 'stroke-width': 1 }),
+        svg('line', { x1: bx - 8, x2: bx + 8, y1: yHigh, y2: yHigh, stroke: '#9A6400', 'stroke-width': 2 }),
+        svg('line', { x1: bx - 8, x2: bx + 8, y1: yLow, y2: yLow, stroke: '#9A6400', 'stroke-width': 2 })));
+    }
   }
   // paths
   series.forEach((s, i) => {
     const pts = years.filter((y) => s.values[y] !== undefined).map((y) => [x(y), yv(s.values[y]), s.values[y]]);
     const colour = i === 0 ? '#0072B2' : '#D55E00';
     if (pts.length > 1) parts.push(svg('polyline', { points: pts.map((p) => `${p[0]},${p[1]}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 3, 'stroke-dasharray': i === 0 ? null : '7 4' }));
-    for (const [px, py, v] of pts) {
+    pts.forEach(([px, py, v], k) => {
       parts.push(i === 0
         ? svg('circle', { cx: px, cy: py, r: 4.5, fill: colour, stroke: '#fff', 'stroke-width': 1.5 })
         : svg('rect', { x: px - 4, y: py - 4, width: 8, height: 8, fill: colour, stroke: '#fff', 'stroke-width': 1.5 }));
-      parts.push(svg('text', { x: px, y: py + (i === 0 ? -9 : 17), 'text-anchor': 'middle', class: 'val' }, fmt(v)));
-    }
+      if (!S.latestOnly) {
+        parts.push(svg('text', { x: px, y: py + (i === 0 ? -9 : 17), 'text-anchor': 'middle', class: 'val' }, fmt(v)));
+      } else if (k === pts.length - 1) {
+        // Beside the point, to the right where the label has room (the years still to
+        // come), else to the left: never over the axis or off the chart.
+        const right = px + 9 + 0.6 * 21 * fmt(v).length < W - R;
+        parts.push(svg('text', { x: px + (right ? 9 : -9), y: py + (i === 0 ? 0 : 16), 'dominant-baseline': 'middle', 'text-anchor': right ? 'start' : 'end', class: 'val' }, fmt(v)));
+      }
+    });
   });
   const summary = series.map((s) => `${s.name}: ${years.filter((y) => s.values[y] !== undefined).map((y) => `${y} ${fmt(s.values[y])}`).join(', ') || t('chart.noData')}`).join('. ');
   const graphic = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${title} (${unit}). ${summary}`, class: 'chart-svg' }, parts);
-
-  const legend = h('ul', { class: 'legend' },
-    series.map((s, i) => h('li', null, h('span', { class: `sw ${i === 0 ? 'sw-class' : 'sw-alt'}`, 'aria-hidden': 'true' }), s.name)),
-    inBand.length ? h('li', null, h('span', { class: 'sw sw-band', 'aria-hidden': 'true' }), t('chart.historyBand')) : null);
 
   const table = h('table', { class: 'numbers' },
     h('caption', { class: 'visually-hidden' }, title),
@@ -82,7 +137,7 @@ export function chart(quantity, { years, series, bands }) {
 
   return h('figure', { class: 'chart', 'data-quantity': quantity },
     h('figcaption', null, h('strong', null, title), ' ', h('span', { class: 'unit' }, `(${unit})`)),
-    graphic, legend,
+    graphic, opts.legend === false ? null : legend(series, inBand.length > 0),
     h('details', { class: 'chart-table' }, h('summary', null, t('chart.showNumbers')), table));
 }
 

@@ -1,34 +1,37 @@
 // debrief.js draws the end of the game from the server's debrief (GET
 // /api/rooms/{code}/debrief, already cut to what the viewer may see): the class's path
-// beside history's bands, the three largest divergences with why, the human cost as
-// ranges by region (never a score), the model's assumptions and how far to trust them,
-// the historians' debate, scores by player and by faction with their breakdowns, and, for
-// the teacher, the exit tickets.
+// beside history's bands, as charts and as a table of every figure, the three largest
+// divergences with why, the human cost as ranges by region (never a score), the model's
+// assumptions and how far to trust them, the historians' debate, scores by player and by
+// faction with their breakdowns, and, for the teacher, the exit tickets.
 import { h } from './dom.js';
-import { t } from './i18n.js';
-import { chart, classPath } from './charts.js';
+import { t, has } from './i18n.js';
+import { chart, classPath, legend, fmt, LIVE } from './charts.js';
 import { roleName } from './ui.js';
 import { breakdown, famine, pts } from './report.js';
 
 const YEARS = [1928, 1929, 1930, 1931, 1932, 1933, 1934];
 
-const num = (x) => (typeof x !== 'number' ? '–' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+const num = (x) => (typeof x !== 'number' ? '–' : fmt(x));
 
 // audience: 'teacher', 'player' or 'projector'. d is the server's debrief, or null while
-// it loads (the charts come from the room's own results and show at once).
+// it loads: the charts then come from the room's own results and the given list, and show
+// at once. Once it has come, the charts and the table cover every quantity in its path.
 export function debrief(v, d, { bands, audience, charts, meId, error }) {
   const results = v.results || [];
-  const path = h('div', { class: 'charts' }, charts.map((q) => chart(q, { years: YEARS, series: [{ name: t('chart.class'), values: classPath(results, q) }], bands })));
   const head = [h('h2', { id: 'deb-h' }, t('debrief.title'))];
   if (!d) {
     return h('section', { class: 'card debrief', 'aria-labelledby': 'deb-h', 'aria-busy': error ? null : 'true' }, head,
       h('p', { class: error ? 'error' : 'loading' }, error ? t('debrief.failed', { error }) : t('debrief.loading')),
-      charts.length ? [h('h3', null, t('debrief.path')), path] : null);
+      charts.length ? [h('h3', null, t('debrief.path')), pathCharts(results, charts.map((q) => ({ quantity: q })), bands, audience)] : null);
   }
+  const rows = d.path || [];
   return h('section', { class: 'card debrief', 'aria-labelledby': 'deb-h' }, head,
     h('p', null, d.intro),
     d.complete ? null : h('p', { class: 'hint' }, t('debrief.incomplete', { years: (d.years || []).join(', ') })),
-    charts.length ? [h('h3', null, t('debrief.path')), path] : null,
+    h('h3', null, t('debrief.path')),
+    pathCharts(results, chartQuantities(rows, audience), pathBands(rows, bands), audience),
+    pathTable(rows, d.divergences || []),
     divergences(d.divergences || []),
     humanCost(d.famine || []),
     h('h3', null, t('debrief.assumptions')),
@@ -40,6 +43,90 @@ export function debrief(v, d, { bands, audience, charts, meId, error }) {
     h('h3', null, t('debrief.reflect')),
     h('ul', null, [1, 2, 3].map((i) => h('li', null, t(`debrief.reflect${i}`)))),
     audience === 'teacher' ? h('p', { class: 'hint' }, t('debrief.staffNote')) : null);
+}
+
+// chartQuantities picks the path's yearly figures for charts, in the path's order (famine
+// deaths are ranges and totals, so they are in the table only). The projector shows at
+// most four, the live charts' first.
+function chartQuantities(rows, audience) {
+  const seen = new Map();
+  for (const r of rows) if (typeof r.class === 'number' && !r.span && !seen.has(r.quantity)) seen.set(r.quantity, r);
+  let list = [...seen.values()];
+  if (audience === 'projector') {
+    const rank = (q) => (LIVE.includes(q) ? LIVE.indexOf(q) : LIVE.length);
+    list = list.map((r, i) => [r, i]).sort((a, b) => rank(a[0].quantity) - rank(b[0].quantity) || a[1] - b[1]).map(([r]) => r).slice(0, 4);
+  }
+  return list;
+}
+
+// pathBands is history's band from the debrief's path, and from the reference data for
+// the years the class did not reach, so an early end still shows where history went.
+function pathBands(rows, reference) {
+  const out = rows.map((r) => ({ quantity: r.quantity, year: r.year, low: r.history.low, high: r.history.high }));
+  const have = new Set(out.map((b) => `${b.quantity}|${b.year}`));
+  return out.concat((reference || []).filter((b) => !have.has(`${b.quantity}|${b.year}`)));
+}
+
+// pathCharts draws the class's line over the years beside history's bands, with one key
+// for all of them. rows: [{quantity, label?, unit?}].
+function pathCharts(results, rows, bands, audience) {
+  if (!rows.length) return null;
+  const name = t('chart.class');
+  const size = audience === 'projector' ? 'wall' : undefined;
+  const drawn = rows.map((r) => chart(r.quantity, { years: YEARS, series: [{ name, values: classPath(results, r.quantity) }], bands },
+    { size, legend: false, title: quantityName(r), unit: quantityUnit(r) }));
+  return h('div', { class: 'path-charts' }, legend([{ name }], true), h('div', { class: 'charts' }, drawn));
+}
+
+const quantityName = (r) => (has(`q.${r.quantity}`) ? t(`q.${r.quantity}`) : r.label || r.quantity);
+const quantityUnit = (r) => (has(`unit.${r.quantity}`) ? t(`unit.${r.quantity}`) : r.unit || '');
+
+// pathTable lists every figure of the path, quantity by quantity, year by year: the
+// class's figure (a range for famine deaths), history's range and, in words, where the
+// class's lies, so nothing rests on reading a chart or telling colours apart.
+function pathTable(rows, divs) {
+  if (!rows.length) return h('p', { class: 'hint' }, t('debrief.pathNone'));
+  const groups = new Map();
+  for (const r of rows) {
+    if (!groups.has(r.quantity)) groups.set(r.quantity, []);
+    groups.get(r.quantity).push(r);
+  }
+  const band = (b) => (b.low === b.high ? num(b.low) : `${num(b.low)}–${num(b.high)}`);
+  // Each quantity is a group of rows under a heading row (scope rowgroup), so the table
+  // keeps four narrow columns and reads on a phone.
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'path-table numbers' },
+    h('caption', null, t('debrief.pathTable')),
+    h('thead', null, h('tr', null, ['chart.year', 'chart.class', 'debrief.col.history', 'debrief.col.where'].map((k) => h('th', { scope: 'col' }, t(k))))),
+    [...groups.values()].map((list) => h('tbody', { 'data-quantity': list[0].quantity },
+      h('tr', { class: 'group' }, h('th', { scope: 'rowgroup', colspan: 4 }, quantityName(list[0]), h('span', { class: 'unit' }, ` (${quantityUnit(list[0])})`))),
+      list.map((r) => {
+        const dir = where(r, divs);
+        return h('tr', { 'data-year': r.year, class: `dir-${dir}` },
+          h('th', { scope: 'row' }, r.span ? r.span.join('–') : String(r.year)),
+          h('td', null, r.classRange ? r.classRange.text : num(r.class)),
+          h('td', null, band(r.history)),
+          h('td', { class: 'where' }, t(`debrief.where.${dir}`)));
+      })))));
+}
+
+// where says whether the class's figure lies inside history's range, above or below it.
+// A famine row carries a range, not the model's figure; the figure is then found again
+// from its distance to the band's middle, as the one of the two candidates inside the range.
+function where(r, divs) {
+  if (r.inside) return 'inside';
+  const dv = divs.find((x) => x.quantity === r.quantity && x.year === r.year && x.direction);
+  if (dv) return dv.direction;
+  const { low, high } = r.history;
+  if (typeof r.class === 'number') return r.class > high ? 'above' : 'below';
+  const range = r.classRange || { lowM: 0, highM: 0 };
+  if (range.lowM > high) return 'above';
+  if (range.highM < low) return 'below';
+  const mid = (low + high) / 2;
+  const width = Math.max(high - low, 0.1 * Math.max(Math.abs(low), Math.abs(high))) || 1e-6;
+  const within = (x) => x >= range.lowM - 1e-3 && x <= range.highM + 1e-3;
+  const up = within(mid + r.distance * width), down = within(mid - r.distance * width);
+  if (up !== down) return up ? 'above' : 'below';
+  return (range.lowM + range.highM) / 2 > mid ? 'above' : 'below';
 }
 
 function divergences(list) {

@@ -8,7 +8,7 @@ import { api, cached, Loader } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
 import { Timer, connBanner, yearPhase, store, roleName, optionLabel, normCode } from './ui.js';
-import { chart, classPath, LIVE } from './charts.js';
+import { chart, classPath, legend, LIVE } from './charts.js';
 import { debrief } from './debrief.js';
 import { contentNote } from './teacher.js';
 import { yearReport } from './report.js';
@@ -89,21 +89,30 @@ export async function render(main, [codeArg]) {
     // famine by region as ranges) in place of the arguments.
     const atEnd = v.phase === 'resolution' && latest && latest.year === v.year;
     const rep = atEnd ? reports.get(`${latest.year}|${v.results.length}`, () => api.yearReport(code, key, latest.year)) : null;
+    // Three columns that keep their places all year: the decisions (at the end of the
+    // year, what the class chose), the arguments (then the year's report) and the charts.
+    // Each column fits the screen; one that cannot (a famine year's accounts) scrolls by
+    // itself, so the year and the charts stay in view.
+    const decided = atEnd ? h('section', { class: 'proj-col proj-result', tabindex: 0, 'aria-labelledby': 'pd-h' }, h('h2', { id: 'pd-h' }, t('results.year', { year: latest.year })),
+      h('ul', { class: 'proj-chosen' }, (latest.tallies || []).map((tl) => { const l = optionLabel(v, tl.decision, tl.result, scenario); return h('li', null, h('span', { class: 'proj-chosen-decision' }, l.decision), h('strong', null, l.option)); })),
+      // Two of the model's notes; one when the Historian has written on the year, whose
+      // note takes the other's place so the column stays on the screen.
+      h('ul', { class: 'notes' }, ((latest.outcome || {}).notes || []).slice(0, (latest.annotations || []).length ? 1 : 2).map((n) => h('li', null, n))),
+      annotations(latest, hctx)) :
+      h('section', { class: 'proj-col', tabindex: 0, 'aria-labelledby': 'pd-h' }, h('h2', { id: 'pd-h' }, t('proj.decisions')),
+        v.current ? v.current.decisions.map((d) => h('div', { class: 'proj-decision' }, h('h3', null, d.title), h('ol', null, d.options.map((o) => h('li', null, o.label))))) : null);
+    const series = [{ name: t('chart.class') }];
     fill(body, h('div', { class: 'proj-grid' },
-      h('section', { class: 'proj-col', 'aria-labelledby': 'pd-h' }, h('h2', { id: 'pd-h' }, t('proj.decisions')),
-        v.current ? v.current.decisions.map((d) => h('div', { class: 'proj-decision' }, h('h3', null, d.title), h('ol', null, d.options.map((o) => h('li', null, o.label))))) : null,
-        v.phase === 'resolution' && latest && latest.year === v.year ? h('div', { class: 'proj-result' }, h('h3', null, t('results.year', { year: latest.year })),
-          h('ul', null, (latest.tallies || []).map((tl) => { const l = optionLabel(v, tl.decision, tl.result, scenario); return h('li', null, h('strong', null, `${l.decision}: `), l.option); })),
-          h('ul', { class: 'notes' }, ((latest.outcome || {}).notes || []).slice(0, 3).map((n) => h('li', null, n))),
-          annotations(latest, hctx)) : null),
-      atEnd && rep && rep.year === latest.year ? h('section', { class: 'proj-col proj-report', 'aria-label': t('report.title', { year: latest.year }) }, yearReport(rep, { audience: 'projector' })) :
-      h('section', { class: 'proj-col', 'aria-labelledby': 'pa-h' }, h('h2', { id: 'pa-h' }, spot.length ? t('proj.spotlight') : t('proj.arguments')),
+      decided,
+      atEnd && rep && rep.year === latest.year ? h('section', { class: 'proj-col proj-report', tabindex: 0, 'aria-label': t('report.title', { year: latest.year }) }, yearReport(rep, { audience: 'projector' })) :
+      h('section', { class: 'proj-col', tabindex: 0, 'aria-labelledby': 'pa-h' }, h('h2', { id: 'pa-h' }, spot.length ? t('proj.spotlight') : t('proj.arguments')),
         shown.length ? h('ul', { class: 'posts proj-posts' }, shown.map((a) => {
           const l = optionLabel(v, a.decision, a.option, scenario);
           return h('li', { class: 'post', 'data-post': a.id }, h('p', { class: 'post-text' }, a.text), h('p', { class: 'post-meta' }, h('span', { class: 'nick' }, a.nickname), ` · ${roleName(a.role)} · ${l.option} · ${t('wall.marks', { n: a.marks })}`), marks(a, hctx));
         })) : h('p', { class: 'hint' }, t('proj.noArguments'))),
       h('section', { class: 'proj-charts', 'aria-labelledby': 'pc-h' }, h('h2', { id: 'pc-h', class: 'visually-hidden' }, t('results.title')),
-        LIVE.map((q) => chart(q, { years: YEARS, series: [{ name: t('chart.class'), values: classPath(v.results, q) }], bands })))));
+        legend(series, bands.length > 0),
+        LIVE.map((q) => chart(q, { years: YEARS, series: [{ ...series[0], values: classPath(v.results, q) }], bands }, { size: 'wall', legend: false })))));
   }
   conn.start();
 }
