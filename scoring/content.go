@@ -5,6 +5,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/classroom-debate/debate/economy"
@@ -29,16 +31,34 @@ type DebriefContent struct {
 }
 
 // QuantityContent explains one quantity of reference.csv when the class's path leaves
-// history's band, with the events behind history's figure.
+// history's band: one written explanation per period, since what stood behind history's
+// figure in 1928 is not what stood behind it in 1933.
 type QuantityContent struct {
-	ID       string   `json:"id"`
-	Label    string   `json:"label"`
-	Unit     string   `json:"unit"`
-	Decimals int      `json:"decimals"`
-	Famine   bool     `json:"famine,omitempty"` // deaths: shown as ranges
-	Above    string   `json:"above"`
-	Below    string   `json:"below"`
-	Events   []string `json:"events"`
+	ID       string          `json:"id"`
+	Label    string          `json:"label"`
+	Unit     string          `json:"unit"`
+	Decimals int             `json:"decimals"`
+	Famine   bool            `json:"famine,omitempty"` // deaths: shown as ranges
+	Periods  []PeriodContent `json:"periods"`
+}
+
+// PeriodContent explains a quantity's gap from history in a year or a span of years
+// (Years: [year] or [first, last]; a total's span is its band's), with the sourced events
+// behind history's figure. Every event falls in the period or the year before it; a
+// divergence shows only the events within or just before its own year.
+type PeriodContent struct {
+	Years  []int    `json:"years"`
+	Above  string   `json:"above"`
+	Below  string   `json:"below"`
+	Events []string `json:"events"`
+}
+
+// span is the period's first and last year.
+func (p PeriodContent) span() (int, int) {
+	if len(p.Years) == 0 {
+		return 0, -1
+	}
+	return p.Years[0], p.Years[len(p.Years)-1]
 }
 
 // DebateContent is the historians' debate, including the genocide question.
@@ -145,6 +165,7 @@ func (c *Content) check() error {
 		return fail("debrief.json", "", "the intro, assumptionsIntro and scoresIntro are required")
 	}
 	have := map[string]bool{}
+	written := map[string]string{} // explanation → where, so none is written twice
 	for i, q := range d.Quantities {
 		p := fmt.Sprintf("quantities[%d]", i)
 		if have[q.ID] {
@@ -154,21 +175,57 @@ func (c *Content) check() error {
 		if _, ok := quantityGetter(q.ID); !ok {
 			return fail("debrief.json", p+".id", "the debrief cannot read %q from the model's outcomes", q.ID)
 		}
-		if blank(q.Label) || blank(q.Unit) || blank(q.Above) || blank(q.Below) || q.Decimals < 0 || q.Decimals > 3 {
-			return fail("debrief.json", p, "quantity %q needs a label, a unit, 0–3 decimals and both explanations", q.ID)
+		if blank(q.Label) || blank(q.Unit) || q.Decimals < 0 || q.Decimals > 3 {
+			return fail("debrief.json", p, "quantity %q needs a label, a unit and 0–3 decimals", q.ID)
 		}
-		if len(q.Events) == 0 {
-			return fail("debrief.json", p+".events", "quantity %q needs the events behind history's figure", q.ID)
+		if len(q.Periods) == 0 {
+			return fail("debrief.json", p+".periods", "quantity %q needs its explanations, period by period", q.ID)
 		}
-		for j, id := range q.Events {
-			if err := event("debrief.json", fmt.Sprintf("%s.events[%d]", p, j), id); err != nil {
-				return err
+		for j, per := range q.Periods {
+			pp := fmt.Sprintf("%s.periods[%d]", p, j)
+			from, to := per.span()
+			if len(per.Years) < 1 || len(per.Years) > 2 || from > to || from < 1900 {
+				return fail("debrief.json", pp+".years", "a period is [year] or [first, last], found %v", per.Years)
+			}
+			if blank(per.Above) || blank(per.Below) {
+				return fail("debrief.json", pp, "quantity %q needs both explanations for %v", q.ID, per.Years)
+			}
+			for _, text := range []string{per.Above, per.Below} {
+				if where, dup := written[text]; dup {
+					return fail("debrief.json", pp, "the same explanation is written for %s: each period says something of its own", where)
+				}
+				written[text] = pp
+			}
+			if len(per.Events) == 0 {
+				return fail("debrief.json", pp+".events", "quantity %q needs the events behind history's figure in %v", q.ID, per.Years)
+			}
+			for k, id := range per.Events {
+				ep := fmt.Sprintf("%s.events[%d]", pp, k)
+				if err := event("debrief.json", ep, id); err != nil {
+					return err
+				}
+				ev, _ := history.EventByID(id)
+				if !eventWithin(ev, from-1, to) {
+					return fail("debrief.json", ep, "event %s (%s) lies outside %d–%d, the period and the year before it", id, ev.Date, from-1, to)
+				}
 			}
 		}
 	}
 	for _, b := range history.Reference() {
 		if !have[b.Quantity] {
 			return fail("debrief.json", "quantities", "reference.csv has %q (%s) but the debrief does not explain it", b.Quantity, b.ID)
+		}
+		qc, _ := c.quantity(b.Quantity)
+		from, to, ok := bandYears(b)
+		if !ok {
+			return fail("debrief.json", "quantities", "reference.csv's %s has a span the debrief cannot read: %q", b.ID, b.Unit)
+		}
+		per, ok := qc.period(from, to)
+		if !ok {
+			return fail("debrief.json", "quantities", "quantity %q has no explanation for %s", b.Quantity, yearsText(from, to))
+		}
+		if len(eventsWithin(per.Events, from-1, to)) == 0 {
+			return fail("debrief.json", "quantities", "quantity %q has no event within or just before %s", b.Quantity, yearsText(from, to))
 		}
 	}
 	db := d.Debate
@@ -231,6 +288,72 @@ func knownRegion(id string) bool {
 		}
 	}
 	return false
+}
+
+// period returns the period that explains a quantity in the years from–to: the one that
+// covers them all.
+func (q QuantityContent) period(from, to int) (PeriodContent, bool) {
+	for _, p := range q.Periods {
+		if a, b := p.span(); a <= from && to <= b {
+			return p, true
+		}
+	}
+	return PeriodContent{}, false
+}
+
+// bandYears are the years a band of reference.csv covers: its year, or the span a total
+// names in its unit.
+func bandYears(b history.Band) (int, int, bool) {
+	if _, total := totalQuantities[b.Quantity]; total {
+		return spanOf(b.Unit)
+	}
+	return b.Year, b.Year, true
+}
+
+func yearsText(from, to int) string {
+	if from == to {
+		return fmt.Sprint(from)
+	}
+	return fmt.Sprintf("%d–%d", from, to)
+}
+
+// eventYearRE finds the years in an event's date: "1927–28", "1930-02 → 09", "1930–33".
+var eventYearRE = regexp.MustCompile(`(1[89]\d\d|20\d\d)(?:–(\d\d)\b)?`)
+
+// eventYears is the first and last year an event of events.md covers, read from its date.
+func eventYears(ev history.Event) (int, int, bool) {
+	ms := eventYearRE.FindAllStringSubmatch(ev.Date, -1)
+	if len(ms) == 0 {
+		return 0, 0, false
+	}
+	first, _ := strconv.Atoi(ms[0][1])
+	last := first
+	for _, m := range ms {
+		y, _ := strconv.Atoi(m[1])
+		if m[2] != "" {
+			yy, _ := strconv.Atoi(m[2])
+			y = y/100*100 + yy
+		}
+		last = max(last, y)
+	}
+	return first, last, true
+}
+
+// eventWithin reports whether an event falls, at least in part, in the years from–to.
+func eventWithin(ev history.Event, from, to int) bool {
+	a, b, ok := eventYears(ev)
+	return ok && a <= to && b >= from
+}
+
+// eventsWithin returns the events, by id, that fall within the years from–to.
+func eventsWithin(ids []string, from, to int) []history.Event {
+	out := []history.Event{}
+	for _, id := range ids {
+		if ev, ok := history.EventByID(id); ok && eventWithin(ev, from, to) {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // quantity returns the content entry of a quantity.

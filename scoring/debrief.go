@@ -9,6 +9,7 @@ import (
 
 	"github.com/classroom-debate/debate/economy"
 	"github.com/classroom-debate/debate/history"
+	"github.com/classroom-debate/debate/i18n"
 	"github.com/classroom-debate/debate/room"
 )
 
@@ -131,12 +132,7 @@ func quantityGetter(q string) (func(outs map[int]economy.Outcome, b history.Band
 			return f(o), nil, true
 		}, true
 	}
-	totals := map[string]func(o economy.Outcome) float64{
-		"famineDeathsUkraineTotalM":    func(o economy.Outcome) float64 { return o.FamineDeathsByRegionM[economy.Ukraine] },
-		"famineDeathsKazakhstanTotalM": func(o economy.Outcome) float64 { return o.FamineDeathsByRegionM[economy.Kazakhstan] },
-		"famineDeathsUSSRTotalM":       func(o economy.Outcome) float64 { return o.FamineDeathsM },
-	}
-	if f, ok := totals[q]; ok {
+	if f, ok := totalQuantities[q]; ok {
 		return func(outs map[int]economy.Outcome, b history.Band) (float64, []int, bool) {
 			from, to, ok := spanOf(b.Unit)
 			if !ok {
@@ -154,6 +150,13 @@ func quantityGetter(q string) (func(outs map[int]economy.Outcome, b history.Band
 		}, true
 	}
 	return nil, false
+}
+
+// totalQuantities are the quantities of reference.csv that total a span of years.
+var totalQuantities = map[string]func(o economy.Outcome) float64{
+	"famineDeathsUkraineTotalM":    func(o economy.Outcome) float64 { return o.FamineDeathsByRegionM[economy.Ukraine] },
+	"famineDeathsKazakhstanTotalM": func(o economy.Outcome) float64 { return o.FamineDeathsByRegionM[economy.Kazakhstan] },
+	"famineDeathsUSSRTotalM":       func(o economy.Outcome) float64 { return o.FamineDeathsM },
 }
 
 var spanRE = regexp.MustCompile(`\((\d{4})-(\d{4})\)`)
@@ -211,6 +214,17 @@ func (ss *session) outcomes() map[int]economy.Outcome {
 // path lists every band of reference.csv that the resolved years cover, in file order.
 func (c *Content) path(ss *session) []PathRow {
 	return c.pathFrom(ss.outcomes())
+}
+
+// PathFrom is the debrief's path for outcomes stepped outside a room, as `debate simulate
+// --choices` steps a room's exported choices record: the same rows, byte for byte, as the
+// room's debrief when the record is the room's.
+func PathFrom(outs []economy.Outcome) []PathRow {
+	byYear := map[int]economy.Outcome{}
+	for _, o := range outs {
+		byYear[o.Year] = o
+	}
+	return DefaultContent().pathFrom(byYear)
 }
 
 func (c *Content) pathFrom(outs map[int]economy.Outcome) []PathRow {
@@ -295,18 +309,8 @@ func (c *Content) divergences(ss *session, path []PathRow) []Divergence {
 			continue
 		}
 		seen[row.Quantity] = true
-		qc, _ := c.quantity(row.Quantity)
-		dv := Divergence{PathRow: row, Choices: []ChoiceDiff{}, Events: []history.Event{}}
-		mid := (row.History.Low + row.History.High) / 2
-		switch {
-		case row.Inside:
-			dv.Direction = "inside"
-			dv.Explanation = "Your class's figure lies inside history's band, though towards one edge of it."
-		case row.value > mid:
-			dv.Direction, dv.Explanation = "above", qc.Above
-		default:
-			dv.Direction, dv.Explanation = "below", qc.Below
-		}
+		dv := c.explain(row)
+		dv.Choices = []ChoiceDiff{}
 		years := []int{row.Year - 1, row.Year}
 		if len(row.Span) == 2 {
 			years = nil
@@ -319,14 +323,31 @@ func (c *Content) divergences(ss *session, path []PathRow) []Divergence {
 				dv.Choices = append(dv.Choices, choiceDiffs(ss.sc, snap)...)
 			}
 		}
-		for _, id := range qc.Events {
-			if ev, ok := history.EventByID(id); ok {
-				dv.Events = append(dv.Events, ev)
-			}
-		}
 		out = append(out, dv)
 	}
 	return out
+}
+
+// explain words a path row's gap from history with the explanation written for its year
+// (or its total's span), and the sourced events within or just before it.
+func (c *Content) explain(row PathRow) Divergence {
+	dv := Divergence{PathRow: row, Events: []history.Event{}}
+	from, to := row.Year, row.Year
+	if len(row.Span) == 2 {
+		from, to = row.Span[0], row.Span[1]
+	}
+	qc, _ := c.quantity(row.Quantity)
+	per, _ := qc.period(from, to) // the content check makes sure there is one
+	switch mid := (row.History.Low + row.History.High) / 2; {
+	case row.Inside:
+		dv.Direction, dv.Explanation = "inside", i18n.T(i18n.Default, "scoring.divergence.inside")
+	case row.value > mid:
+		dv.Direction, dv.Explanation = "above", per.Above
+	default:
+		dv.Direction, dv.Explanation = "below", per.Below
+	}
+	dv.Events = eventsWithin(per.Events, from-1, to)
+	return dv
 }
 
 // choiceDiffs lists where a resolved year differed from history's choices: decisions,
@@ -352,13 +373,13 @@ func choiceDiffs(sc *economy.Scenario, snap *yearSnap) []ChoiceDiff {
 	}
 	for _, dir := range yr.Directives {
 		if on, set := ch.Directives[dir.ID]; set && !on {
-			out = append(out, ChoiceDiff{Year: snap.Year, Kind: "directive", ID: dir.ID, Title: dir.Title, Class: "switched off", History: "in force"})
+			out = append(out, ChoiceDiff{Year: snap.Year, Kind: "directive", ID: dir.ID, Title: dir.Title, Class: i18n.T(i18n.Default, "scoring.choice.switchedOff"), History: i18n.T(i18n.Default, "scoring.choice.inForce")})
 		}
 	}
 	for _, id := range ch.Events {
 		for _, ev := range yr.Events {
 			if ev.ID == id {
-				out = append(out, ChoiceDiff{Year: snap.Year, Kind: "event", ID: id, Title: ev.Title, Class: "brought in by the teacher"})
+				out = append(out, ChoiceDiff{Year: snap.Year, Kind: "event", ID: id, Title: ev.Title, Class: i18n.T(i18n.Default, "scoring.choice.broughtIn")})
 			}
 		}
 	}

@@ -5,14 +5,17 @@
 // the same log always gives the same bytes.
 //
 // The rules are data (rules.json) and so is the written content (content/*.json), both
-// embedded and checked at load. No goal reads deaths, deportations, hunger, procurement or
-// exports; the human cost of each year is one line of every faction's breakdown and can
-// only lower it. Famine deaths appear only at the end of a year, by region, as ranges.
+// embedded and checked at load. No goal reads deportations, hunger, procurement or
+// exports, and deaths only to lower a goal: the food the "fed" goals read is shared out
+// over the living and everyone the famine has killed, so a death never makes a region
+// look better fed. The human cost of each year is one line of every faction's breakdown
+// and can only lower it. Famine deaths appear only at the end of a year, by region, as ranges.
 // The teacher's rubric scores (room's assess command) are reported apart from the
 // machine's scores and the peer marks. Reports shown to the class are redacted per
 // audience (Report.For, YearView.For, Debriefing.For), because a goal scored from a
 // player's action would give the action away.
 //
-// The package imports room, economy, history and roles, and nothing that does input or
-// output: exports are functions from events to bytes, and the transport serves them.
+// The package imports room, economy, history, roles and i18n (its sentences come from the
+// message catalogue), and nothing that does input or output: exports are functions from
+// events to bytes, and the transport serves them.
 package scoring

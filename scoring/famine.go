@@ -8,6 +8,7 @@ import (
 
 	"github.com/classroom-debate/debate/economy"
 	"github.com/classroom-debate/debate/history"
+	"github.com/classroom-debate/debate/i18n"
 )
 
 // Famine deaths are never a live figure. At the end of each year they are reported by
@@ -93,10 +94,10 @@ func rangeOf(m float64, s Spread) Range { return widen(m*(1-s.Down), m*(1+s.Up))
 // widen rounds a range outwards and words it.
 func widen(lo, hi float64) Range {
 	if hi < fewDeathsM {
-		return Range{LowM: 0, HighM: fewDeathsM, Text: "fewer than 10,000"}
+		return Range{LowM: 0, HighM: fewDeathsM, Text: i18n.T(i18n.Default, "scoring.range.fewerThan", people(fewDeathsM))}
 	}
 	lo, hi = roundSig(lo, false), roundSig(hi, true)
-	return Range{LowM: lo, HighM: hi, Text: "between " + people(lo) + " and " + people(hi)}
+	return Range{LowM: lo, HighM: hi, Text: i18n.T(i18n.Default, "scoring.range.between", people(lo), people(hi))}
 }
 
 // ussrRange is the USSR's range: its figure widened by the USSR's own spread, and never
@@ -130,7 +131,7 @@ func roundSig(x float64, up bool) float64 {
 // people writes a figure in million in words: "1.5 million", "40,000".
 func people(m float64) string {
 	if m >= 1 {
-		return strconv.FormatFloat(round3(m), 'f', -1, 64) + " million"
+		return i18n.T(i18n.Default, "scoring.range.million", strconv.FormatFloat(round3(m), 'f', -1, 64))
 	}
 	n := int64(math.Round(m * 1e6))
 	s := strconv.FormatInt(n, 10)
@@ -224,7 +225,7 @@ func famineYear(c *Content, o economy.Outcome, shown map[string]bool) FamineYear
 func spreadNote() string {
 	sp := Spreads()
 	pct := func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }
-	return fmt.Sprintf("Ranges widen the model's figure by how far history's own estimates spread: Ukraine −%s/+%s, Kazakhstan −%s/+%s, the USSR −%s/+%s; regions without a sourced estimate take the widest (−%s/+%s).",
+	return i18n.T(i18n.Default, "scoring.famine.rangesNote",
 		pct(sp["ukraine"].Down), pct(sp["ukraine"].Up), pct(sp["kazakhstan"].Down), pct(sp["kazakhstan"].Up),
 		pct(sp["ussr"].Down), pct(sp["ussr"].Up), pct(sp["volga"].Down), pct(sp["volga"].Up))
 }

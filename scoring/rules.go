@@ -68,7 +68,7 @@ type Case struct {
 // The measures a goal may use.
 const (
 	MeasureFate            = "fate"            // the player's fate, through Fates
-	MeasureFood            = "food"            // rural food per head after procurement, kg a year
+	MeasureFood            = "food"            // rural food per head after procurement, shared over the living and the famine's dead, kg a year
 	MeasureLivestock       = "livestock"       // cattle + horses + herds×HerdWeight, as a share of the start
 	MeasureSettlerSurvival = "settlerSurvival" // special settlers' death rate in the year (Lo > Hi)
 	MeasureIndustryGrowth  = "industryGrowth"  // industrial growth in the year, percent

@@ -1,11 +1,11 @@
 package scoring
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
 	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/i18n"
 	"github.com/classroom-debate/debate/roles"
 	"github.com/classroom-debate/debate/room"
 )
@@ -60,6 +60,9 @@ type PlayerYear struct {
 	RoleResult   float64    `json:"roleResult"`
 	DebatePoints float64    `json:"debatePoints"`
 	Total        float64    `json:"total"`
+	// TeacherJudged: the role's goals are judged by the teacher, so the machine's total
+	// says little (the Historian's); clients show that instead of a total.
+	TeacherJudged bool `json:"teacherJudged,omitempty"`
 	// Partial: lines that would reveal the player's action are left out for this viewer,
 	// and the totals add up what is shown (see Report.For).
 	Partial bool `json:"partial,omitempty"`
@@ -111,16 +114,17 @@ type FactionScore struct {
 // outcome and the few figures from before the year that rates need.
 type yearInput struct {
 	Outcome        economy.Outcome
-	PrevIndustry   float64                   // the industry index at the start of the year
-	SettlersBefore float64                   // special settlers alive at the start of the year, thousand
-	Start          map[string]herd           // livestock at the start of the game, by region id and "ussr"
-	NeedKg         float64                   // food a rural person needs a year, from the scenario
-	Rubric         map[string]room.Criterion // for the labels of teacher-judged goals
-	Played         bool                      // the class played the year (it was not stepped)
-	Year           *economy.Year             // the scenario's year, for the vote measure
-	Choices        economy.YearChoices       // what the year resolved with
-	Actions        map[string]string         // player → the action they took that year
-	Debate         map[string]DebateYear     // player → their debate that year
+	DeadBefore     map[economy.RegionID]float64 // famine deaths in each region in the years before this one, million
+	PrevIndustry   float64                      // the industry index at the start of the year
+	SettlersBefore float64                      // special settlers alive at the start of the year, thousand
+	Start          map[string]herd              // livestock at the start of the game, by region id and "ussr"
+	NeedKg         float64                      // food a rural person needs a year, from the scenario
+	Rubric         map[string]room.Criterion    // for the labels of teacher-judged goals
+	Played         bool                         // the class played the year (it was not stepped)
+	Year           *economy.Year                // the scenario's year, for the vote measure
+	Choices        economy.YearChoices          // what the year resolved with
+	Actions        map[string]string            // player → the action they took that year
+	Debate         map[string]DebateYear        // player → their debate that year
 }
 
 type herd struct{ Cattle, Horses, Herds float64 }
@@ -171,11 +175,12 @@ func (r *Rules) report(ss *session) *Report {
 		rubric[c.ID] = c
 	}
 	prevIndustry := ss.sc.Initial.IndustryIndex
+	deadBefore := map[economy.RegionID]float64{}
 	for i := range ss.years {
 		snap := &ss.years[i]
 		yr, _ := ss.sc.Year(snap.Year)
 		in := &yearInput{
-			Outcome: snap.Result.Outcome, PrevIndustry: prevIndustry, SettlersBefore: snap.Before.SettlersK,
+			Outcome: snap.Result.Outcome, DeadBefore: deadBefore, PrevIndustry: prevIndustry, SettlersBefore: snap.Before.SettlersK,
 			Start: start, NeedKg: needKg(ss.sc), Rubric: rubric, Played: !snap.Stepped, Year: yr,
 			Choices: snap.Result.Choices, Actions: map[string]string{},
 		}
@@ -186,6 +191,14 @@ func (r *Rules) report(ss *session) *Report {
 		}
 		rep.Years = append(rep.Years, r.scoreYear(in, snap))
 		prevIndustry = snap.Result.Outcome.IndustryIndex
+		next := map[economy.RegionID]float64{}
+		for reg, d := range deadBefore {
+			next[reg] = d
+		}
+		for reg, d := range snap.Result.Outcome.FamineDeathsByRegionM {
+			next[reg] += d
+		}
+		deadBefore = next
 	}
 	r.totals(rep, ss)
 	return rep
@@ -209,7 +222,7 @@ func (r *Rules) scoreYear(in *yearInput, snap *yearSnap) YearScores {
 			continue
 		}
 		py := PlayerYear{PlayerID: p.ID, Nickname: p.Nickname, Role: p.Role, Region: p.Region, Fate: p.Fate,
-			Action: in.Actions[p.ID], Goals: r.goals(in, p), Debate: in.Debate[p.ID]}
+			Action: in.Actions[p.ID], Goals: r.goals(in, p), Debate: in.Debate[p.ID], TeacherJudged: r.teacherJudged(p.Role)}
 		total, debate := 0.0, 0.0
 		for i, g := range py.Goals {
 			total += g.Points
@@ -240,29 +253,32 @@ func (r *Rules) goals(in *yearInput, p room.PlayerInfo) []Line {
 		c := g.caseFor(p.Fate)
 		line := Line{ID: g.ID, Label: g.Label, Max: g.Points}
 		if g.Played && !in.Played {
-			line.Max, line.Note = 0, "Not scored: the class did not play this year."
+			line.Max, line.Note = 0, i18n.T(i18n.Default, "scoring.note.notPlayed")
 			out = append(out, line)
 			continue
 		}
 		if c.Measure == MeasureDebate {
 			d := in.Debate[p.ID]
 			line.Points = round1(math.Min(g.Points, d.Points))
-			line.Note = fmt.Sprintf("%d %s, %d %s, %d citing evidence, %d persuasive %s (%d from other roles)",
-				d.Arguments, plural(d.Arguments, "argument", "arguments"), d.Replies, plural(d.Replies, "reply", "replies"),
-				d.Evidence, d.MarksSame+d.MarksOther, plural(d.MarksSame+d.MarksOther, "mark", "marks"), d.MarksOther)
+			line.Note = debateNote(d)
 			out = append(out, line)
 			continue
 		}
 		if c.Measure == MeasureTeacher {
-			var names []string
+			names := ""
 			for _, id := range c.Criteria {
-				if crit, ok := in.Rubric[id]; ok {
-					names = append(names, crit.Label)
+				crit, ok := in.Rubric[id]
+				switch {
+				case !ok:
+				case names == "":
+					names = crit.Label
+				default:
+					names = i18n.T(i18n.Default, "scoring.and", names, crit.Label)
 				}
 			}
-			line.Note = "Judged by your teacher, not by the machine"
-			if len(names) > 0 {
-				line.Note += ": " + strings.Join(names, " and ")
+			line.Note = i18n.T(i18n.Default, "scoring.note.teacher")
+			if names != "" {
+				line.Note = i18n.T(i18n.Default, "scoring.note.teacherCriteria", names)
 			}
 			out = append(out, line)
 			continue
@@ -271,6 +287,28 @@ func (r *Rules) goals(in *yearInput, p room.PlayerInfo) []Line {
 		out = append(out, line)
 	}
 	return out
+}
+
+// The catalogue's wordings of a count, singular and plural (keys checked by a test).
+var (
+	argumentsCount = [2]string{"scoring.count.argument", "scoring.count.arguments"}
+	repliesCount   = [2]string{"scoring.count.reply", "scoring.count.replies"}
+	marksCount     = [2]string{"scoring.count.mark", "scoring.count.marks"}
+)
+
+// debateNote counts a player's debate of the year in words.
+func debateNote(d DebateYear) string {
+	marks := d.MarksSame + d.MarksOther
+	return i18n.T(i18n.Default, "scoring.note.debate", count(d.Arguments, argumentsCount), count(d.Replies, repliesCount),
+		d.Evidence, count(marks, marksCount), d.MarksOther)
+}
+
+// count words n with the catalogue's singular or plural message.
+func count(n int, keys [2]string) string {
+	if n == 1 {
+		return i18n.T(i18n.Default, keys[0], n)
+	}
+	return i18n.T(i18n.Default, keys[1], n)
 }
 
 // measures reports whether any of the goal's cases uses measure m at its top level.
@@ -294,8 +332,9 @@ func (g Goal) caseFor(fate string) Case {
 }
 
 // share is how far a case's measure goes towards the goal, from 0 to 1. Every measure is
-// a non-decreasing function of food, livestock, survival, growth, influence or standing,
-// and none reads deaths, deportations, procurement or exports.
+// a non-decreasing function of food, livestock, survival, growth, influence or standing;
+// none reads deportations, procurement or exports, and deaths only lower the food
+// measure (fedKg).
 func (r *Rules) share(c Case, in *yearInput, p room.PlayerInfo) float64 {
 	o := &in.Outcome
 	switch c.Measure {
@@ -305,13 +344,11 @@ func (r *Rules) share(c Case, in *yearInput, p room.PlayerInfo) float64 {
 		}
 		return c.Fates["*"]
 	case MeasureFood:
-		v := o.RuralFoodPerHeadKg
+		region := ""
 		if c.Scope == "home" {
-			if ro, ok := o.ByRegion[economy.RegionID(p.Region)]; ok {
-				v = ro.RuralFoodPerHeadKg
-			}
+			region = p.Region
 		}
-		return linear(v, c.Lo, c.Hi)
+		return linear(in.fedKg(region), c.Lo, c.Hi)
 	case MeasureLivestock:
 		now := herd{o.CattleM, o.HorsesM, o.HerdsM}
 		start := in.Start["ussr"]
@@ -465,14 +502,19 @@ func costMeasure(m string, in *yearInput) float64 {
 	case CostSettlerDeath:
 		return o.SettlerDeathsK
 	case CostHungryShare:
+		// The share of the countryside's people, the famine's dead among them, who went
+		// hungry: a region is judged by fedKg, and the dead count as hungry wherever they
+		// died, so that a death never makes the countryside look less hungry.
 		var all, hungry float64
 		for _, r := range economy.Regions {
 			ro, ok := o.ByRegion[r]
 			if !ok {
 				continue
 			}
-			all += ro.RuralPopM
-			if ro.RuralFoodPerHeadKg < in.NeedKg {
+			dead := in.deadBy(r)
+			all += ro.RuralPopM + dead
+			hungry += dead
+			if in.fedKg(string(r)) < in.NeedKg {
 				hungry += ro.RuralPopM
 			}
 		}
@@ -482,6 +524,41 @@ func costMeasure(m string, in *yearInput) float64 {
 		return hungry / all
 	}
 	return 0
+}
+
+// deadBy is the famine's dead in region r from the first year through this one, million.
+func (in *yearInput) deadBy(r economy.RegionID) float64 {
+	return in.DeadBefore[r] + in.Outcome.FamineDeathsByRegionM[r]
+}
+
+// fedKg is the food per head that the "fed" goals and the hunger of the human cost read,
+// in a region ("" or an unknown region: the whole USSR): the model's rural food per
+// head, shared out again over the living and everyone the famine has killed since the
+// game began. In the model a famine death leaves more food for the survivors, so
+// without this a year with more deaths would make the region look better fed, then and
+// in every later year; counted this way, more deaths can only make it look hungrier.
+func (in *yearInput) fedKg(region string) float64 {
+	o := &in.Outcome
+	if ro, ok := o.ByRegion[economy.RegionID(region)]; ok && region != "" {
+		return sharedWithTheDead(ro.RuralFoodPerHeadKg, ro.RuralPopM, in.deadBy(economy.RegionID(region)))
+	}
+	dead := o.FamineDeathsM
+	for _, d := range in.DeadBefore {
+		dead += d
+	}
+	return sharedWithTheDead(o.RuralFoodPerHeadKg, o.RuralPopM, dead)
+}
+
+// sharedWithTheDead is food per head of the living, kg, shared over the living and the
+// dead (million each).
+func sharedWithTheDead(kg, livingM, deadM float64) float64 {
+	if deadM <= 0 {
+		return kg
+	}
+	if livingM <= 0 {
+		return 0
+	}
+	return kg * livingM / (livingM + deadM)
 }
 
 // debate scores a player's posts of the year as they stood at its resolution: visible
@@ -512,18 +589,18 @@ func (r *Rules) debate(snap *yearSnap, p room.PlayerInfo, roleOf map[string]stri
 		}
 	}
 	dr := r.Debate
-	count := func(id string, rule CountRule, n int) Line {
+	capped := func(id string, rule CountRule, n int) Line {
 		counted := min(n, rule.Cap)
 		return Line{ID: id, Label: rule.Label, Points: round1(float64(counted) * rule.Points), Max: round1(float64(rule.Cap) * rule.Points),
-			Note: fmt.Sprintf("%d, of which up to %d count", n, rule.Cap)}
+			Note: i18n.T(i18n.Default, "scoring.note.capped", n, rule.Cap)}
 	}
 	marks := round1(math.Min(dr.Marks.Cap, float64(d.MarksSame)*dr.Marks.SameFaction+float64(d.MarksOther)*dr.Marks.OtherFaction))
 	d.Lines = []Line{
-		count("arguments", dr.Argument, d.Arguments),
-		count("replies", dr.Reply, d.Replies),
-		count("evidence", dr.Evidence, d.Evidence),
+		capped("arguments", dr.Argument, d.Arguments),
+		capped("replies", dr.Reply, d.Replies),
+		capped("evidence", dr.Evidence, d.Evidence),
 		{ID: "marks", Label: dr.Marks.Label, Points: marks, Max: dr.Marks.Cap,
-			Note: fmt.Sprintf("%d from your own role, %d from other roles (these weigh more)", d.MarksSame, d.MarksOther)},
+			Note: i18n.T(i18n.Default, "scoring.note.marks", d.MarksSame, d.MarksOther)},
 	}
 	sum := 0.0
 	for _, l := range d.Lines {
@@ -539,14 +616,20 @@ func (r *Rules) totals(rep *Report, ss *session) {
 		if p.Status == room.StatusPending {
 			continue
 		}
-		judged := false
-		for _, g := range r.Roles[p.Role].Goals {
-			judged = judged || g.measures(MeasureTeacher)
-		}
 		rep.Players = append(rep.Players, PlayerScore{PlayerID: p.ID, Nickname: p.Nickname, Role: p.Role, Region: p.Region,
-			Fate: p.Fate, Status: p.Status, TeacherJudged: judged})
+			Fate: p.Fate, Status: p.Status, TeacherJudged: r.teacherJudged(p.Role)})
 	}
 	r.sumTotals(rep)
+}
+
+// teacherJudged reports whether the teacher judges any of the role's goals.
+func (r *Rules) teacherJudged(role string) bool {
+	for _, g := range r.Roles[role].Goals {
+		if g.measures(MeasureTeacher) {
+			return true
+		}
+	}
+	return false
 }
 
 // sumTotals adds each player's years up and averages each faction's members.

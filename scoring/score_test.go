@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/i18n"
 	"github.com/classroom-debate/debate/roles"
 	"github.com/classroom-debate/debate/room"
 )
@@ -24,6 +25,7 @@ func baseOutcome() economy.Outcome {
 		o.HorsesM += spec.HorsesM
 		o.HerdsM += spec.HerdsM
 		o.FamineDeathsByRegionM[r] = 0
+		o.RuralPopM += spec.RuralPopM
 	}
 	return o
 }
@@ -108,6 +110,19 @@ func TestGoals(t *testing.T) {
 		{"official, hunger elsewhere only", with(official, func(p *room.PlayerInfo) { p.Region = "volga" }), food(economy.Ukraine, 150),
 			map[string]float64{"official-district-fed": 4}},
 		{"official, starving district", official, food(economy.Ukraine, 200), map[string]float64{"official-district-fed": 0}},
+		// 360 kg a head for 30 M living, shared with 10 M dead: 270 kg, so 4 × 50/140.
+		{"official, food shared with the famine's dead", official, func(in *yearInput) {
+			ro := in.Outcome.ByRegion[economy.Ukraine]
+			ro.RuralFoodPerHeadKg, ro.RuralPopM = 360, 30
+			in.Outcome.ByRegion[economy.Ukraine] = ro
+			in.DeadBefore = map[economy.RegionID]float64{economy.Ukraine: 8}
+			in.Outcome.FamineDeathsByRegionM[economy.Ukraine] = 2
+		}, map[string]float64{"official-district-fed": 1.4}},
+		{"Bukharinite, the countryside fed but for the dead", bukh, func(in *yearInput) {
+			in.Outcome.RuralFoodPerHeadKg, in.Outcome.RuralPopM = 360, 90
+			in.Outcome.FamineDeathsM = 10
+			in.DeadBefore = map[economy.RegionID]float64{economy.Kazakhstan: 20}
+		}, map[string]float64{"bukharinite-villages-fed": 1.4}},
 		{"official reports honestly", official, action("official-report-honestly"), map[string]float64{"official-honest-record": 3}},
 		{"official asks for relief", official, action("official-ask-relief"), map[string]float64{"official-honest-record": 3}},
 		{"official inflates the figures", official, action("official-inflate-figures"), map[string]float64{"official-honest-record": 0}},
@@ -439,5 +454,27 @@ func TestDeportationAndHungerNeverRaiseAnyScore(t *testing.T) {
 		hunger.ByRegion[reg] = ro
 		hunger.RuralFoodPerHeadKg -= rng.Float64() * 200
 		checkNeverRaised(t, "more hunger", before, scoreOf(r, hunger, settlers, ps))
+	}
+}
+
+// The debate note's counts read the catalogue's singular and plural messages.
+func TestDebateNoteWording(t *testing.T) {
+	for _, keys := range [][2]string{argumentsCount, repliesCount, marksCount} {
+		for _, k := range keys {
+			if !i18n.Has(k) {
+				t.Errorf("the catalogue has no %q", k)
+			}
+		}
+	}
+	for _, c := range []struct {
+		d    DebateYear
+		want string
+	}{
+		{DebateYear{Arguments: 1, Replies: 1, Evidence: 1, MarksSame: 1}, "1 argument, 1 reply, 1 citing evidence, 1 persuasive mark (0 from other roles)"},
+		{DebateYear{Arguments: 3, Replies: 0, Evidence: 2, MarksSame: 1, MarksOther: 2}, "3 arguments, 0 replies, 2 citing evidence, 3 persuasive marks (2 from other roles)"},
+	} {
+		if got := debateNote(c.d); got != c.want {
+			t.Errorf("debateNote(%+v) = %q, want %q", c.d, got, c.want)
+		}
 	}
 }

@@ -21,21 +21,30 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
+// recording is a session of scoringtest, recorded once per test run.
+type recording struct {
+	record func() ([]room.Event, error)
+	once   sync.Once
+	log    []room.Event
+	err    error
+}
+
+func (r *recording) events(t *testing.T) []room.Event {
+	t.Helper()
+	r.once.Do(func() { r.log, r.err = r.record() })
+	if r.err != nil {
+		t.Fatalf("recording the session: %v", r.err)
+	}
+	return append([]room.Event(nil), r.log...)
+}
+
 var (
-	sessionOnce sync.Once
-	sessionLog  []room.Event
-	sessionErr  error
+	historicalSession     = &recording{record: scoringtest.Session}
+	counterfactualSession = &recording{record: scoringtest.CounterfactualSession}
 )
 
-// recorded returns the recorded session of scoringtest (recorded once per test run).
-func recorded(t *testing.T) []room.Event {
-	t.Helper()
-	sessionOnce.Do(func() { sessionLog, sessionErr = scoringtest.Session() })
-	if sessionErr != nil {
-		t.Fatalf("recording the session: %v", sessionErr)
-	}
-	return append([]room.Event(nil), sessionLog...)
-}
+// recorded returns the historical session of scoringtest.
+func recorded(t *testing.T) []room.Event { return historicalSession.events(t) }
 
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name string, got []byte) {
@@ -105,6 +114,84 @@ func TestGoldenGradebookAndTranscript(t *testing.T) {
 	}
 	if strings.Contains(string(md), "A post the teacher hides.") || strings.Contains(string(md), "A post the teacher never approves.") {
 		t.Error("the transcript shows hidden or held posts")
+	}
+}
+
+// The counterfactual session (directives switched off, shock events brought in, the
+// rubric edited after the game) has golden files of its own, and each export shows what
+// the teacher changed.
+func TestGoldenCounterfactual(t *testing.T) {
+	evs := counterfactualSession.events(t)
+	csvOut, err := Gradebook(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "counterfactual.csv.golden", csvOut)
+	md, err := Transcript(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "counterfactual.md.golden", md)
+
+	// The gradebook's teacher columns are the edited rubric's: renamed, added, dropped.
+	head := strings.SplitN(string(csvOut), "\n", 2)[0]
+	for _, col := range []string{"teacher: Accuracy against the sources (/5)", "teacher: Reasoning about what might have been (/3)"} {
+		if !strings.Contains(head, col) {
+			t.Errorf("the gradebook has no column %q: %s", col, head)
+		}
+	}
+	for _, gone := range []string{"Historical accuracy", "Empathy and care"} {
+		if strings.Contains(head, gone) {
+			t.Errorf("the gradebook keeps the dropped or renamed criterion %q", gone)
+		}
+	}
+	// The transcript says what the teacher switched off and brought in.
+	for _, want := range []string{"switched off by the teacher", "### Events brought in by the teacher", "Mode: counterfactual"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("the transcript does not say %q", want)
+		}
+	}
+	// So do the choices record and the debrief's differences from history.
+	b, err := ChoicesJSON(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec economy.Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Mode != economy.Counterfactual || len(rec.Years) != 7 || rec.Years[2].Directives["dekulakisation"] ||
+		rec.Years[4].Directives["blacklists"] || !reflect.DeepEqual(rec.Years[2].Events, []string{"good-rains-1930"}) ||
+		!reflect.DeepEqual(rec.Years[4].Events, []string{"plan-cut-1932"}) {
+		t.Errorf("the choices record misses the teacher's changes: %s", b)
+	}
+	ss, err := fold(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := ss.year(1930)
+	var kinds []string
+	for _, c := range choiceDiffs(ss.sc, snap) {
+		if c.Kind != "decision" {
+			kinds = append(kinds, c.Kind+" "+c.ID+": "+c.Class)
+		}
+	}
+	if want := []string{"directive dekulakisation: switched off", "event good-rains-1930: brought in by the teacher"}; !reflect.DeepEqual(kinds, want) {
+		t.Errorf("1930's differences from history: %q, want %q", kinds, want)
+	}
+	// The Historian's goals name the rubric's criteria as the teacher renamed them.
+	rep, err := FromEvents(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, py := range rep.Years[len(rep.Years)-1].Players {
+		for _, g := range py.Goals {
+			found = found || (py.Role == "historian" && strings.Contains(g.Note, "Accuracy against the sources"))
+		}
+	}
+	if !found {
+		t.Error("the Historian's breakdown does not name the renamed criterion")
 	}
 }
 
@@ -182,9 +269,16 @@ func TestReadEventLogRefuses(t *testing.T) {
 }
 
 // The exported choices record, stepped through the model as `debate simulate --choices`
-// does, gives the debrief's figures.
+// does, gives the debrief's figures: for the historical session and for the
+// counterfactual one, whose record carries directives switched off and shock events.
 func TestChoicesRecordReproducesTheDebrief(t *testing.T) {
-	evs := recorded(t)
+	for name, rec := range map[string]*recording{"historical": historicalSession, "counterfactual": counterfactualSession} {
+		t.Run(name, func(t *testing.T) { checkChoicesReproduceTheDebrief(t, rec.events(t)) })
+	}
+}
+
+func checkChoicesReproduceTheDebrief(t *testing.T, evs []room.Event) {
+	t.Helper()
 	b, err := ChoicesJSON(evs)
 	if err != nil {
 		t.Fatal(err)
@@ -203,11 +297,7 @@ func TestChoicesRecordReproducesTheDebrief(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byYear := map[int]economy.Outcome{}
-	for _, o := range outs {
-		byYear[o.Year] = o
-	}
-	fromRecord := DefaultContent().pathFrom(byYear)
+	fromRecord := PathFrom(outs)
 	if len(fromRecord) == 0 || len(fromRecord) != len(d.Path) {
 		t.Fatalf("%d rows from the record, %d in the debrief", len(fromRecord), len(d.Path))
 	}
@@ -474,6 +564,15 @@ func TestDebrief(t *testing.T) {
 		}
 		if len(dv.Events) == 0 || dv.Explanation == "" || dv.Direction == "" {
 			t.Errorf("divergence %s is not explained: %+v", dv.PathRow, dv)
+		}
+		from, to := dv.Year, dv.Year
+		if len(dv.Span) == 2 {
+			from, to = dv.Span[0], dv.Span[1]
+		}
+		for _, ev := range dv.Events {
+			if !eventWithin(ev, from-1, to) {
+				t.Errorf("divergence %s shows event %s (%s), not within or just before its years", dv.PathRow, ev.ID, ev.Date)
+			}
 		}
 	}
 	shown := map[string]bool{}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/classroom-debate/debate/scoring"
@@ -57,6 +58,55 @@ func TestFamineReportWarnsAboutTheRestsAverage(t *testing.T) {
 	}
 	if got := draw("calm-year", calmYear); len(got) != 0 {
 		t.Errorf("a year without famine shows the rest's warning: %q", got)
+	}
+	if errs := eval[[]string](tb, `window.__errors || []`); len(errs) > 0 {
+		t.Errorf("script errors: %q", errs)
+	}
+}
+
+// TestTeacherJudgedRoleShowsNoZeroTotal: the Historian's year, which the teacher judges,
+// says so where other roles show their totals, in the breakdown and in the teacher's list
+// of everyone's scores, instead of a total of 0 that would read as a mark. A role the
+// machine scores keeps its totals. Drawn by report.js from scoring's own JSON.
+func TestTeacherJudgedRoleShowsNoZeroTotal(t *testing.T) {
+	l := liveServer(t)
+	tb := newTab(t, browser(t), l.url, "teacher", nil)
+	msg := messages(t, l.url)
+	tb.open("/")
+
+	historian := scoring.PlayerYear{PlayerID: "h", Nickname: "Hana", Role: "historian", TeacherJudged: true,
+		Goals: []scoring.Line{{ID: "historian-annotations", Label: "Annotate each year's outcome against history", Note: "Judged by your teacher, not by the machine: Accuracy"}}}
+	peasant := scoring.PlayerYear{PlayerID: "p", Nickname: "Boris", Role: "peasant", RoleResult: 5, DebatePoints: 2.5, Total: 7.5,
+		Goals: []scoring.Line{{ID: "peasant-family-fed", Label: "Feed the family", Points: 4, Max: 4}}}
+	view := scoring.YearView{Year: 1930, Scores: scoring.YearScores{Year: 1930, Players: []scoring.PlayerYear{historian, peasant}}}
+	raw, err := json.Marshal(view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type drawn struct {
+		Summaries  []string `json:"summaries"`
+		Totals     []string `json:"totals"`
+		LinePoints []string `json:"linePoints"`
+	}
+	got := eval[drawn](tb, fmt.Sprintf(`import('/static/js/report.js').then((m) => {
+	  const box = document.createElement('div'); document.body.append(box);
+	  box.append(m.yearReport(%s, { audience: 'teacher' }));
+	  const li = (id) => box.querySelector('li[data-player="' + id + '"]');
+	  return {
+	    summaries: ['h', 'p'].map((id) => li(id).querySelector('summary').textContent),
+	    totals: ['h', 'p'].map((id) => li(id).querySelector('.score-total').textContent),
+	    linePoints: [...li('h').querySelectorAll('.goals .line-points')].map((e) => e.textContent),
+	  };
+	})`, raw))
+	judged := msg("scoring.teacherJudged")
+	if len(got.Summaries) != 2 || !strings.HasSuffix(got.Summaries[0], judged) || strings.Contains(got.Summaries[0], "0") {
+		t.Errorf("the Historian's summary %q, want it to end %q and show no total", got.Summaries, judged)
+	}
+	if len(got.Totals) != 2 || got.Totals[0] != judged || got.Totals[1] != "7.5" {
+		t.Errorf("totals %q, want %q for the Historian and 7.5 for the peasant", got.Totals, judged)
+	}
+	if len(got.LinePoints) != 0 {
+		t.Errorf("the teacher-judged goals show machine points: %q", got.LinePoints)
 	}
 	if errs := eval[[]string](tb, `window.__errors || []`); len(errs) > 0 {
 		t.Errorf("script errors: %q", errs)

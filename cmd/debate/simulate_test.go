@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/room"
+	"github.com/classroom-debate/debate/scoring"
+	"github.com/classroom-debate/debate/scoring/scoringtest"
 )
 
 func simulate(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -156,5 +159,73 @@ func TestChoicesDocExampleRuns(t *testing.T) {
 	code, out, errs := simulate(t, s[i+8:i+8+j], "--choices", "-")
 	if code != 0 || !strings.Contains(out, `"year": 1929`) {
 		t.Fatalf("the documented example does not run: exit %d, %s", code, errs)
+	}
+}
+
+// A room's exported choices record, run through `debate simulate --choices`, gives the
+// outcomes the room resolved and the figures its debrief shows, byte for byte: for the
+// historical session and for the counterfactual one (directives switched off, shock
+// events brought in, the rubric edited).
+func TestSimulateChoicesReproducesTheRoomsDebrief(t *testing.T) {
+	for name, record := range map[string]func() ([]room.Event, error){
+		"historical": scoringtest.Session, "counterfactual": scoringtest.CounterfactualSession,
+	} {
+		t.Run(name, func(t *testing.T) {
+			evs, err := record()
+			if err != nil {
+				t.Fatal(err)
+			}
+			choices, err := scoring.ChoicesJSON(evs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "room.choices.json")
+			if err := os.WriteFile(path, choices, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run([]string{"simulate", "--choices", path}, nil, &stdout, &stderr); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			var doc struct {
+				Years []economy.Outcome `json:"years"`
+			}
+			dec := json.NewDecoder(&stdout)
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&doc); err != nil {
+				t.Fatal(err)
+			}
+			// The outcomes are the room's, year by year.
+			var resolved []economy.Outcome
+			for _, e := range evs {
+				if e.Type == room.EvYearResolved {
+					var d room.YearResolvedData
+					if err := json.Unmarshal(e.Data, &d); err != nil {
+						t.Fatal(err)
+					}
+					resolved = append(resolved, d.Outcome)
+				}
+			}
+			if len(doc.Years) != len(resolved) || len(resolved) != 7 {
+				t.Fatalf("simulate stepped %d years, the room resolved %d", len(doc.Years), len(resolved))
+			}
+			for i := range resolved {
+				a, _ := json.Marshal(resolved[i])
+				b, _ := json.Marshal(doc.Years[i])
+				if !bytes.Equal(a, b) {
+					t.Errorf("%d: the room resolved %s\nsimulate gives %s", resolved[i].Year, a, b)
+				}
+			}
+			// And the debrief's figures are what simulate's outcomes give.
+			d, err := scoring.Debrief(evs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := json.Marshal(d.Path)
+			got, _ := json.Marshal(scoring.PathFrom(doc.Years))
+			if len(d.Path) == 0 || !bytes.Equal(want, got) {
+				t.Errorf("the debrief's path:\n%s\nfrom simulate:\n%s", want, got)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/classroom-debate/debate/economy"
 	"github.com/classroom-debate/debate/room"
 )
 
@@ -298,5 +299,76 @@ func Session() ([]room.Event, error) {
 	d.Do(Teacher, "assess", map[string]any{"argumentId": a1, "criterion": "evidence", "score": 3})
 	d.Do(Teacher, "assess", map[string]any{"argumentId": a3, "criterion": "evidence", "score": 4, "note": "Used the slaughter figures."})
 	d.Do(CoTeacher, "assess", map[string]any{"playerId": "p6", "criterion": "accuracy", "score": 4, "note": "Flagged an unsourced claim."})
+	return d.Log, d.Err
+}
+
+// CounterfactualSession records a short counterfactual game in one lesson: five players,
+// the class plays 1930 and 1932 and the model steps the other years. The teacher switches
+// off the dekulakisation directive before 1930 resolves and the blacklists before 1932
+// does, brings in a shock event each played year, and edits the rubric after the game (a
+// criterion renamed, one dropped, one added) before assessing against it. The log is the
+// same on every run.
+func CounterfactualSession() ([]room.Event, error) {
+	d := NewDriver(room.CreateParams{
+		RoomID: "room-counterfactual", Code: "WHATIF", Seed: 11, Mode: economy.Counterfactual,
+		Settings: room.Settings{PlayedYears: []int{1930, 1932}},
+	})
+	for _, p := range []struct{ id, nick string }{
+		{"p1", "Olena"}, {"p2", "Mykola"}, {"p3", "Aigerim"}, {"p4", "Pavel"}, {"p5", "Ruth"},
+	} {
+		d.Do(System, "join", map[string]string{"playerId": p.id, "nickname": p.nick})
+	}
+	for _, a := range []struct{ id, role, region string }{
+		{"p1", "official", "ukraine"}, {"p2", "peasant", "ukraine"}, {"p3", "kulak", "kazakhstan"},
+		{"p4", "bukharinite", "rest"}, {"p5", "historian", "volga"},
+	} {
+		d.Do(Teacher, "assignRole", map[string]string{"playerId": a.id, "role": a.role, "region": a.region})
+	}
+	// 1928 and 1929 are stepped with history's choices; the class starts in 1930.
+	d.Advance(room.Briefing)
+	d.Do(Teacher, "setDirective", map[string]any{"directive": "dekulakisation", "on": false})
+	d.Advance(room.Debate)
+	d.Do(CoTeacher, "injectEvent", map[string]string{"event": "good-rains-1930"})
+	a1 := d.Argue("p2", "Without deportations the villages can sow in peace; join the kolkhoz slowly.", 0, 0, "livestock-loss-1930")
+	d.Argue("p1", "The plan still asks for grain, directive or no directive.", 0, 2, "")
+	d.Reply("p3", a1, "No one came for our family this spring. We sowed every field.")
+	d.Do(Player("p4"), "mark", map[string]string{"argumentId": a1})
+	d.Do(Player("p5"), "mark", map[string]string{"argumentId": a1})
+	d.Advance(room.Vote)
+	d.VoteAll(map[string]int{"p1": 1, "p2": 0, "p3": 0, "p4": 0})
+	d.Act("p2", "peasant-petition")
+	d.Act("p1", "official-report-honestly")
+	d.Act("p3", "kulak-hide-grain")
+	d.Advance(room.Resolution)
+	d.Do(Player("p5"), "annotate", map[string]any{"year": 1930, "text": "In history about 1.8 million people were deported in 1930–31; here the teacher switched the directive off."})
+
+	// 1931 is stepped; 1932 is played with the blacklists switched off and the plan cut.
+	d.Advance(room.Briefing)
+	d.Do(Teacher, "setDirective", map[string]any{"directive": "blacklists", "on": false})
+	d.Do(Teacher, "injectEvent", map[string]string{"event": "plan-cut-1932"})
+	d.Advance(room.Debate)
+	a2 := d.Argue("p1", "The villages are hungry; I will ask Moscow for relief and report the harvest as it is.", 2, 0, "harvest-1932")
+	d.Reply("p4", a2, "Cut the exports and the villages keep their seed.")
+	d.Do(Player("p2"), "mark", map[string]string{"argumentId": a2})
+	d.Do(Player("p5"), "flagClaim", map[string]string{"argumentId": a2, "note": "Which harvest figure: the official one or the later estimates?"})
+	d.Advance(room.Vote)
+	d.VoteAll(map[string]int{"p1": 0, "p2": 0, "p3": -1, "p4": 0})
+	d.Act("p1", "official-ask-relief", "official-report-honestly")
+	d.Act("p2", "peasant-petition")
+	d.Advance(room.Resolution)
+	d.Advance(room.Debrief)
+	d.Do(Teacher, "endLesson", nil)
+	d.ExitTicket("p2", "Switching one decree off changed who was left in the villages to sow.", "The famine was not inevitable.")
+
+	// The teacher renames a criterion, drops one and adds one, then assesses.
+	d.Do(Teacher, "rubric", map[string]any{"criteria": []map[string]any{
+		{"id": "evidence", "label": "Use of evidence", "max": 4},
+		{"id": "accuracy", "label": "Accuracy against the sources", "max": 5},
+		{"id": "reasoning", "label": "Reasoning", "max": 4},
+		{"id": "counterfactual", "label": "Reasoning about what might have been", "max": 3},
+	}})
+	d.Do(Teacher, "assess", map[string]any{"playerId": "p1", "criterion": "counterfactual", "score": 3, "note": "Saw what the switched-off directive changed."})
+	d.Do(Teacher, "assess", map[string]any{"argumentId": a1, "criterion": "evidence", "score": 4})
+	d.Do(Teacher, "assess", map[string]any{"playerId": "p5", "criterion": "accuracy", "score": 5, "note": "Asked which harvest figure, rightly."})
 	return d.Log, d.Err
 }

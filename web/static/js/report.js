@@ -10,27 +10,38 @@ import { roleName } from './ui.js';
 // pts writes points with a sign for losses and one decimal at most.
 export const pts = (n) => (typeof n === 'number' ? String(Math.round(n * 10) / 10) : '–');
 
-// lines lists score lines (label, points of max, a note in words).
-function lines(list, cls) {
+// lines lists score lines (label, points of max, a note in words). A goal the teacher
+// judges has no machine points to show, only its note.
+function lines(list, cls, { judged = false } = {}) {
   return h('ul', { class: `score-lines ${cls || ''}` }, list.map((l) => h('li', { class: `line line-${l.id}` },
     h('span', { class: 'line-label' }, l.label), ' ',
-    h('span', { class: 'line-points' }, l.max ? t('score.ofMax', { n: pts(l.points), max: pts(l.max) }) : t('score.points', { n: pts(l.points) })),
+    judged && !l.max && !l.points ? null
+      : h('span', { class: 'line-points' }, l.max ? t('score.ofMax', { n: pts(l.points), max: pts(l.max) }) : t('score.points', { n: pts(l.points) })),
     l.note ? h('div', { class: 'hint' }, l.note) : null)));
 }
 
+// totalText is a player's total in words for a summary line ("total 7.5"), or, for a
+// role the teacher judges (the Historian), that the teacher judges it: its machine total
+// is always 0 and would read as a mark.
+export function totalText(p) {
+  return p.teacherJudged ? t('scoring.teacherJudged') : t('score.totalIs', { n: pts(p.total) });
+}
+
 // breakdown is one player's year: the role's goals, how the debate was counted, the human
-// cost as one line, and the totals. A viewer who may not see every line is told so.
+// cost as one line, and the totals. A viewer who may not see every line is told so. A
+// role the teacher judges shows that in place of totals that would all read 0.
 export function breakdown(py) {
   const goals = py.goals || [];
   const debate = (py.debate && py.debate.lines) || [];
   return h('div', { class: 'breakdown' },
-    goals.length ? lines(goals, 'goals') : null,
+    goals.length ? lines(goals, 'goals', { judged: !!py.teacherJudged }) : null,
     debate.length ? h('details', { class: 'debate-lines' }, h('summary', null, t('score.debateHow')), lines(debate)) : null,
     py.humanCost ? h('div', { class: 'human-cost' }, lines([py.humanCost], 'cost')) : null,
-    h('dl', { class: 'figures totals' },
-      h('dt', null, t('score.roleResult')), h('dd', null, pts(py.roleResult)),
-      h('dt', null, t('score.debatePoints')), h('dd', null, pts(py.debatePoints)),
-      h('dt', null, t('score.total')), h('dd', { class: 'score-total' }, pts(py.total))),
+    py.teacherJudged ? h('p', { class: 'score-total teacher-judged' }, t('scoring.teacherJudged'))
+      : h('dl', { class: 'figures totals' },
+        h('dt', null, t('score.roleResult')), h('dd', null, pts(py.roleResult)),
+        h('dt', null, t('score.debatePoints')), h('dd', null, pts(py.debatePoints)),
+        h('dt', null, t('score.total')), h('dd', { class: 'score-total' }, pts(py.total))),
     py.partial ? h('p', { class: 'hint' }, t('score.partial')) : null);
 }
 
@@ -75,7 +86,7 @@ export function yearReport(rep, { audience, meId }) {
     mine ? h('div', { class: 'my-score' }, h('h4', null, t('report.mine')), breakdown(mine)) : null,
     audience === 'teacher' && players.length ? h('div', { class: 'all-scores' }, h('h4', null, t('report.everyone')),
       h('ul', { class: 'plain player-scores' }, players.map((p) => h('li', { 'data-player': p.playerId },
-        h('details', null, h('summary', null, h('span', { class: 'nick' }, p.nickname), ` · ${roleName(p.role)} · ${t('score.totalIs', { n: pts(p.total) })}`), breakdown(p)))))) : null,
+        h('details', null, h('summary', null, h('span', { class: 'nick' }, p.nickname), ` · ${roleName(p.role)} · ${totalText(p)}`), breakdown(p)))))) : null,
     cost && !(mine && mine.humanCost) ? h('div', { class: 'class-cost' }, lines([cost], 'cost')) : null,
     famine(rep.famine));
 }
