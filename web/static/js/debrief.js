@@ -8,7 +8,7 @@ import { h } from './dom.js';
 import { t, has } from './i18n.js';
 import { chart, classPath, legend, fmt, LIVE } from './charts.js';
 import { roleName } from './ui.js';
-import { breakdown, famine, pts } from './report.js';
+import { breakdown, famine, pts, totalText } from './report.js';
 
 const YEARS = [1928, 1929, 1930, 1931, 1932, 1933, 1934];
 
@@ -177,7 +177,7 @@ function scores(d, audience, meId) {
   const players = audience === 'projector' ? null : h('div', null, h('h4', null, t('debrief.players')),
     h('ul', { class: 'plain player-scores' }, (rep.players || []).map((p) => h('li', { 'data-player': p.playerId, class: p.playerId === meId ? 'mine' : null },
       h('details', { open: p.playerId === meId && audience === 'player' },
-        h('summary', null, h('span', { class: 'nick' }, p.nickname), ` · ${roleName(p.role)} · ${t('score.totalIs', { n: pts(p.total) })}`, p.playerId === meId ? ` (${t('debrief.you')})` : ''),
+        h('summary', null, h('span', { class: 'nick' }, p.nickname), ` · ${roleName(p.role)} · ${totalText(p)}`, p.playerId === meId ? ` (${t('debrief.you')})` : ''),
         h('ul', { class: 'plain years' }, byPlayer(p.playerId).map((x) => h('li', null, h('h5', null, x.stepped ? t('results.stepped', { year: x.year }) : String(x.year)), breakdown(x.py)))))))));
   return h('div', { class: 'debrief-scores' }, h('h3', null, t('debrief.scores')), h('p', null, d.scoresIntro), factions, players);
 }
