@@ -359,15 +359,25 @@ func (h *Hub) lookup(ctx context.Context, code string) (RoomInfo, error) {
 	return info, nil
 }
 
+var (
+	errCredentialInvalid = fault.T(fault.Unauthorized, "fault.engine.credentialInvalid")
+	errTicketInvalid     = fault.T(fault.Unauthorized, "fault.engine.ticketInvalid")
+)
+
 // Authenticate turns a key or token presented for a room code into a session.
+// A code that names no room gets the same answer as a wrong credential, so only the
+// rate-limited join route tells whether a room exists.
 func (h *Hub) Authenticate(ctx context.Context, code, secret string) (Session, error) {
 	info, err := h.lookup(ctx, code)
+	if fault.CodeOf(err) == fault.NotFound {
+		return Session{}, errCredentialInvalid
+	}
 	if err != nil {
 		return Session{}, err
 	}
 	g, err := h.cfg.Credentials.Get(ctx, HashSecret(secret))
 	if errors.Is(err, ErrNotFound) || err == nil && (g.RoomID != info.RoomID || g.Kind == "ticket") {
-		return Session{}, fault.T(fault.Unauthorized, "fault.engine.credentialInvalid")
+		return Session{}, errCredentialInvalid
 	}
 	if err != nil {
 		return Session{}, h.storageErr("check credential", err)
@@ -412,14 +422,18 @@ func (h *Hub) IssueTicket(ctx context.Context, s Session) (string, time.Time, er
 }
 
 // RedeemTicket consumes a ticket and returns the session it stands for.
+// Like Authenticate, it answers a code that names no room as it answers a wrong ticket.
 func (h *Hub) RedeemTicket(ctx context.Context, code, ticket string) (Session, error) {
 	info, err := h.lookup(ctx, code)
+	if fault.CodeOf(err) == fault.NotFound {
+		return Session{}, errTicketInvalid
+	}
 	if err != nil {
 		return Session{}, err
 	}
 	g, err := h.cfg.Credentials.Take(ctx, HashSecret(ticket), "ticket")
 	if errors.Is(err, ErrNotFound) || err == nil && g.RoomID != info.RoomID {
-		return Session{}, fault.T(fault.Unauthorized, "fault.engine.ticketInvalid")
+		return Session{}, errTicketInvalid
 	}
 	if err != nil {
 		return Session{}, h.storageErr("redeem ticket", err)

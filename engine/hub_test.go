@@ -608,9 +608,30 @@ func TestDeleteRoomEndsFeedsAndForgetsCredentials(t *testing.T) {
 		t.Fatalf("feed of a deleted room ended with %d", code)
 	}
 	waitFor(t, "the purge of the deleted room", func() bool {
-		_, err := r.hub.Authenticate(ctx(t), c.Code, c.TeacherKey)
-		return fault.CodeOf(err) == fault.NotFound
+		_, err := r.store.Directory().Lookup(ctx(t), c.Code)
+		return errors.Is(err, engine.ErrNotFound)
 	})
+	// The key is refused as any wrong key is: nothing says the room once existed.
+	if _, err := r.hub.Authenticate(ctx(t), c.Code, c.TeacherKey); fault.CodeOf(err) != fault.Unauthorized {
+		t.Fatalf("the deleted room's key: %v", err)
+	}
+}
+
+// A credential offered for a code that names no room gets exactly the answer a wrong
+// credential for a real room gets, so credential routes cannot be used to find rooms.
+func TestUnknownCodeAnswersLikeAWrongCredential(t *testing.T) {
+	r := newRig(t)
+	c, _ := r.hub.Create(ctx(t), engine.CreateOptions{})
+	_, wrongKey := r.hub.Authenticate(ctx(t), c.Code, "tk_wrong")
+	_, noRoom := r.hub.Authenticate(ctx(t), "ZZZZ2222", "tk_wrong")
+	_, wrongTicket := r.hub.RedeemTicket(ctx(t), c.Code, "tt_wrong")
+	_, noRoomTicket := r.hub.RedeemTicket(ctx(t), "ZZZZ2222", "tt_wrong")
+	for _, pair := range [][2]error{{wrongKey, noRoom}, {wrongTicket, noRoomTicket}} {
+		a, b := fault.As(pair[0]), fault.As(pair[1])
+		if a.Code != fault.Unauthorized || a.Code != b.Code || a.Key != b.Key || a.Message != b.Message {
+			t.Errorf("wrong credential: %+v; unknown code: %+v — want the same unauthorized answer", a, b)
+		}
+	}
 }
 
 func TestSweepDeletesIdleRooms(t *testing.T) {
@@ -622,8 +643,11 @@ func TestSweepDeletesIdleRooms(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("sweep: %d %v", n, err)
 	}
-	if _, err := r.hub.Authenticate(ctx(t), old.Code, old.TeacherKey); fault.CodeOf(err) != fault.NotFound {
-		t.Fatalf("old room: %v", err)
+	if _, err := r.store.Directory().Lookup(ctx(t), old.Code); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("old room still in the directory: %v", err)
+	}
+	if _, err := r.hub.Authenticate(ctx(t), old.Code, old.TeacherKey); fault.CodeOf(err) != fault.Unauthorized {
+		t.Fatalf("old room's key: %v", err)
 	}
 	if _, err := r.hub.Authenticate(ctx(t), fresh.Code, fresh.TeacherKey); err != nil {
 		t.Fatalf("fresh room: %v", err)

@@ -60,7 +60,7 @@ func foldForBriefings(events []room.Event) (*briefingFold, error) {
 // year resolved, or (for a player who joined since) as the room stands now.
 func (bf *briefingFold) briefing(playerID string, showGraphic bool) (roles.Brief, error) {
 	if !bf.now.PlayerActive(playerID) {
-		return roles.Brief{}, fault.T(fault.NotFound, "fault.room.noSuchPlayer")
+		return roles.Brief{}, fault.T(fault.NotFound, "fault.server.noSuchPlayer")
 	}
 	b, err := bf.then.Briefing(playerID, showGraphic)
 	if fault.CodeOf(err) == fault.NotFound && bf.then != bf.now {
