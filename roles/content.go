@@ -41,13 +41,25 @@ const (
 	MaxCards = 5
 )
 
-// Provenances are the labels an evidence card may carry: where its claim comes from.
+// Provenances are the labels an evidence card may carry: where its claim comes from. A
+// figure the regime published and later research rejects is a "regime's claim"; official
+// figures the project knows only through a partisan writer say so; a story put together
+// from several testimonies is a "composite of testimony", never an eyewitness report.
 var Provenances = []string{
 	"official statistics", "census", "party resolution", "law or decree", "speech",
 	"archival document", "eyewitness report", "press report", "historian's estimate",
 	"historian's account", "demographers' estimate", "advocacy group's figures",
-	"parliamentary resolution", "historians' debate",
+	"parliamentary resolution", "historians' debate", "regime's claim",
+	"official figure and later estimates", "official statistics via a partisan writer",
+	"composite of testimony",
 }
+
+// Provenance labels that carry a warning the card's text must repeat (see the tests).
+const (
+	provRegimeClaim = "regime's claim"
+	provPartisan    = "official statistics via a partisan writer"
+	provComposite   = "composite of testimony"
+)
 
 // Profile is what a role is: shown on the role card and in the teacher's preview.
 type Profile struct {

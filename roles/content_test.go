@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,6 +87,10 @@ func TestCitationsResolve(t *testing.T) {
 	}
 }
 
+// TestPropagandaMarked holds the cards' provenance to what they rest on: propaganda and
+// the regime's own claims are marked and say so, official figures the project knows only
+// through a partisan writer name him, and a composite of testimony is never passed off as
+// one eyewitness's report.
 func TestPropagandaMarked(t *testing.T) {
 	c := mustContent(t)
 	for _, id := range []string{"dizzy-with-success", "duranty-1933"} {
@@ -94,10 +99,47 @@ func TestPropagandaMarked(t *testing.T) {
 			t.Errorf("card %q must exist and be marked propaganda", id)
 		}
 	}
+	// The regime's published figures that later research rejects.
+	for _, id := range []string{"five-year-plan-results", "harvest-1933", "harvest-1934"} {
+		card, ok := c.Card(id)
+		if !ok || card.Provenance != provRegimeClaim {
+			t.Errorf("card %q must exist and be marked as the regime's claim, not %q", id, card.Provenance)
+		}
+	}
+	if card, ok := c.Card("famine-village-1933"); !ok || card.Provenance != provComposite {
+		t.Errorf("the famine village card is a composite and must be labelled so, not %q", card.Provenance)
+	}
+	partisan := 0
 	for _, card := range c.Cards() {
-		if card.Propaganda && !strings.Contains(strings.ToLower(c.PlainText(card.Text)), "propaganda") {
+		text := strings.ToLower(c.PlainText(card.Text + " " + card.Alt))
+		if card.Propaganda && !strings.Contains(text, "propaganda") {
 			t.Errorf("propaganda card %s does not say so in its text", card.ID)
 		}
+		if card.Provenance == provRegimeClaim && !strings.Contains(text, "claim") {
+			t.Errorf("card %s is the regime's claim and must say so in its text", card.ID)
+		}
+		if composite := slices.Contains(MarkedTerms(card.Text), "composite"); composite != (card.Provenance == provComposite) {
+			t.Errorf("card %s: marked composite %v, provenance %q; a composite must be labelled as one, and only a composite", card.ID, composite, card.Provenance)
+		}
+		// A card resting on a row the history tables flag as partisan names the writer.
+		for _, id := range card.Cites {
+			source := ""
+			if row, ok := history.SeriesRowByID(id); ok {
+				source = row.Source
+			} else if row, ok := history.RegionRowByID(id); ok {
+				source = row.Source
+			}
+			if !strings.Contains(strings.ToLower(source), "partisan") {
+				continue
+			}
+			partisan++
+			if card.Provenance != provPartisan || !strings.Contains(text, "martens") {
+				t.Errorf("card %s cites %s, which rests on a partisan source (%s); label it %q and name the writer", card.ID, id, source, provPartisan)
+			}
+		}
+	}
+	if partisan == 0 {
+		t.Error("no card cites a partisan row; the check has nothing to hold, or the history tables lost their flags")
 	}
 }
 

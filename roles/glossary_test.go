@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -300,5 +301,56 @@ func TestErrataChecksCatchTheSeed(t *testing.T) {
 				t.Errorf("errata check %q rejects a correct sentence: %q", e.name, fine)
 			}
 		}
+	}
+}
+
+// jargon lists the Russian, Kazakh and party words and the proper names a student meets in
+// the role files and the cards. Every one must really appear there (the list stays honest)
+// and have a glossary entry (its term or an alias), marked or not.
+var jargon = []string{
+	"kolkhoz", "kolkhozy", "artel", "kulak", "raikom", "village soviet", "OGPU", "NKVD", "NEP",
+	"mir", "troika", "brigadier", "bai", "aul", "stanitsa", "Holodomor", "Asharshylyk",
+	"Politburo", "Central Committee", "plenum", "stenogram", "Sovnarkom", "Comintern",
+	"Pravda", "Izvestiia", "Kalinin", "Congress of Victors", "Great Turn", "the line",
+	"Urals-Siberian method", "article 107", "Ryutin platform", "bab’i bunty", "special settlers",
+}
+
+func TestJargonHasGlossaryEntries(t *testing.T) {
+	c := mustContent(t)
+	var plain []string
+	for where, s := range contentStrings(t) {
+		if strings.HasPrefix(where, GlossaryFile+":") {
+			continue // the glossary defines the words; the roles and the cards use them
+		}
+		plain = append(plain, strings.ToLower(c.PlainText(s)))
+	}
+	for _, word := range jargon {
+		used := slices.ContainsFunc(plain, func(s string) bool { return containsWord(s, strings.ToLower(word)) })
+		if !used {
+			t.Errorf("%q is on the jargon list but appears in no role file or card; take it off the list", word)
+		}
+		if len(c.TermsIn(word)) == 0 {
+			t.Errorf("%q appears in the content but has no glossary entry (term or alias)", word)
+		}
+	}
+}
+
+// TestQuotationMarks: an opening quotation mark never directly follows a letter or digit
+// (‘NEP‘s’ should be ‘NEP’s’), and a closing one never follows a space.
+func TestQuotationMarks(t *testing.T) {
+	c := mustContent(t)
+	wrongOpen := regexp.MustCompile(`[\p{L}\p{N}]‘`)
+	wrongClose := regexp.MustCompile(`(^|\s)’`)
+	for where, s := range contentStrings(t) {
+		text := c.PlainText(s)
+		if m := wrongOpen.FindStringIndex(text); m != nil {
+			t.Errorf("%s: ‘ after a letter (use ’): %q", where, text[max(0, m[0]-20):min(len(text), m[1]+10)])
+		}
+		if m := wrongClose.FindStringIndex(text); m != nil {
+			t.Errorf("%s: ’ after a space (use ‘): %q", where, text[max(0, m[0]-10):min(len(text), m[1]+20)])
+		}
+	}
+	if !regexp.MustCompile(`[\p{L}\p{N}]‘`).MatchString("NEP‘s") {
+		t.Error("the check misses ‘NEP‘s’")
 	}
 }
