@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
@@ -408,6 +409,49 @@ func readJSON(c echo.Context, limit int, v any, emptyOK bool) error {
 	}
 	if dec.InputOffset() != int64(len(b)) {
 		return fault.T(fault.Malformed, "fault.server.bodyNotOneObject")
+	}
+	return exactFields(b, v)
+}
+
+// exactFields holds a body to what the protocol decoder asks of a message: each
+// top-level name spelt exactly as documented and given once. encoding/json alone takes
+// "Nickname" for "nickname" and lets a second "nickname" win over the first.
+func exactFields(body []byte, v any) error {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	names := map[string]bool{}
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			names[name] = true
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil // not an object: Decode has already said what is wrong
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fault.T(fault.Malformed, "fault.server.bodyNotOneObject")
+		}
+		name, _ := tok.(string)
+		if !names[name] {
+			return fault.T(fault.Malformed, "fault.server.fieldUnknown", name)
+		}
+		if seen[name] {
+			return fault.T(fault.Malformed, "fault.server.fieldTwice", name)
+		}
+		seen[name] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return fault.T(fault.Malformed, "fault.server.bodyNotOneObject")
+		}
 	}
 	return nil
 }

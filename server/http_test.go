@@ -145,6 +145,10 @@ func TestJoinRefusals(t *testing.T) {
 		{"no body", ``, 400, fault.Malformed},
 		{"unknown field", `{"nickname":"Ivan","age":12}`, 400, fault.Malformed},
 		{"not an object", `["Ivan"]`, 400, fault.Malformed},
+		{"field in another case", `{"Nickname":"Ivan"}`, 400, fault.Malformed},
+		{"field twice", `{"nickname":"Bob","nickname":"Eve"}`, 400, fault.Malformed},
+		{"zero-width space", `{"nickname":"Ivan\u200b"}`, 400, fault.BadNickname},
+		{"invalid UTF-8", "{\"nickname\":\"Iv\xffan\"}", 400, fault.BadNickname},
 	}
 	before := ts.last(r.RoomID)
 	for _, tt := range tests {
