@@ -56,6 +56,15 @@ func TestClassroom(t *testing.T) {
 	}
 	teacher.waitJS(`(() => { const i = document.querySelector('.join-card img.qr'); return i && i.complete && i.naturalWidth >= 200; })()`, "the join QR code")
 
+	// Starting with fewer than four students asks first, and saying no starts nothing.
+	eval[bool](teacher, `(() => { window.__asked = []; window.__confirm = window.confirm; window.confirm = (m) => { window.__asked.push(m); return false; }; return true; })()`)
+	teacher.clickText("#t-controls", L("ctl.start"))
+	teacher.waitJS(`window.__asked.length === 1 && window.__asked[0] === `+jsStr(strings.ReplaceAll(L("ctl.startFew"), "{n}", "0")), "the question before a game of fewer than four")
+	eval[bool](teacher, `(window.confirm = window.__confirm, true)`)
+	if phase := eval[string](teacher, `document.querySelector('.yearphase').textContent`); strings.Contains(phase, "1928") {
+		t.Fatalf("the game started though the teacher said no: %q", phase)
+	}
+
 	// Preview: every year's decisions, the role cards, and the what-if panel's charts.
 	preview := newTab(t, root, base, "preview", teacher)
 	preview.open("/preview")

@@ -356,7 +356,10 @@ async function consolePage(main, code) {
       onclick: async () => { if (opts.confirm && !window.confirm(opts.confirm)) return; await send(type, data, label); } }, label);
     const inLesson = v.phase !== 'lobby' && v.phase !== 'debrief';
     const buttons = [];
-    if (v.phase === 'lobby') buttons.push(b(t('ctl.start'), 'start', null, { cls: 'primary' }));
+    // The roles are shared out for a class of at least four (one of each); with fewer the
+    // game still runs, with roles left empty, so the teacher is asked, not stopped.
+    const seated = (v.players || []).filter((p) => p.status === 'active').length;
+    if (v.phase === 'lobby') buttons.push(b(t('ctl.start'), 'start', null, { cls: 'primary', confirm: seated < 4 ? t('ctl.startFew', { n: seated }) : null }));
     if (inLesson && !v.suspended) {
       buttons.push(v.paused ? b(t('ctl.resume'), 'resume') : b(t('ctl.pause'), 'pause'));
       buttons.push(b(t('ctl.extend1'), 'extend', { seconds: 60 }), b(t('ctl.extend5'), 'extend', { seconds: 300 }));
