@@ -74,6 +74,14 @@ func TestClassroom(t *testing.T) {
 	eval[bool](preview, `(() => { const s = document.querySelector('#whatif select[data-decision="quota-1928"]'); s.value = s.options[0].value; return true; })()`)
 	preview.clickText("#whatif", L("whatif.run"))
 	preview.waitJS(`[...document.querySelectorAll('#whatif tbody tr')].some(tr => [...tr.querySelectorAll('td')].some(td => { const [a, b] = td.textContent.split(' / '); return a !== b; }))`, "the what-if run to differ from history's")
+	// In the counterfactual mode the directives can be switched off; the run still works
+	// and its figures move away from the historical-mode run.
+	before := eval[string](preview, `document.querySelector('#whatif tbody').textContent`)
+	eval[bool](preview, `(() => { const m = document.querySelector('#whatif-mode'); m.value = 'counterfactual'; m.dispatchEvent(new Event('change')); return true; })()`)
+	preview.waitJS(`(() => { const c = document.querySelector('#wi-dir-dekulakisation'); return c && c.getClientRects().length > 0; })()`, "the directive switches in the counterfactual mode")
+	eval[bool](preview, `(document.querySelector('#wi-dir-dekulakisation').click(), true)`)
+	preview.clickText("#whatif", L("whatif.run"))
+	preview.waitJS(fmt.Sprintf(`!document.querySelector('#whatif .error') && !!document.querySelector('#whatif tbody') && document.querySelector('#whatif tbody').textContent !== %s`, jsStr(before)), "the counterfactual run")
 	preview.shot("preview-1280.png", 1280, 720, "")
 	preview.axe("preview")
 

@@ -6,7 +6,7 @@ import { h, fill, field } from './dom.js';
 import { t } from './i18n.js';
 import { api, cached, request } from './api.js';
 import { roleName, regionName, errorText, richText } from './ui.js';
-import { chart, outcomesPath, LIVE } from './charts.js';
+import { chart, outcomesPath, LIVE, fmt } from './charts.js';
 import { contentNote } from './teacher.js';
 
 const ROLES = ['official', 'peasant', 'kulak', 'bukharinite', 'historian'];
@@ -67,29 +67,44 @@ export async function render(main) {
     y.events.length ? h('details', null, h('summary', null, t('preview.shocks', { n: y.events.length })), h('ul', null, y.events.map((e) => h('li', null, h('strong', null, e.title), ` — ${e.summary}`)))) : null,
     Object.keys(y.weather || {}).length ? h('p', { class: 'hint' }, t('preview.weather'), ' ', Object.entries(y.weather).map(([r, n]) => `${regionName(r)}: ${n}`).join(' ')) : null));
 
-  // What-if: one select per decision, every year, history's option preselected.
+  // What-if: one select per decision, every year, history's option preselected. In the
+  // counterfactual mode (as a room in that mode would play) each of Moscow's directives
+  // can be switched off too; the model then adds the weather's variation, seed 0.
   const selects = [];
+  const switches = [];
+  const modeSel = h('select', { id: 'whatif-mode', 'data-k': 'whatif-mode', onchange: () => { for (const c of switches) c.closest('.field').hidden = modeSel.value !== 'counterfactual'; } },
+    ['historical', 'counterfactual'].map((m) => h('option', { value: m }, t(`whatif.mode.${m}`))));
   const whatIfForm = h('form', { class: 'whatif-form', onsubmit: (e) => { e.preventDefault(); run(); } },
+    field(t('whatif.mode'), modeSel, t('whatif.modeHint')),
     scenario.years.map((y) => h('fieldset', null, h('legend', null, String(y.year)),
       y.decisions.map((d) => {
         const sel = h('select', { 'data-year': y.year, 'data-decision': d.id }, d.options.map((o) => h('option', { value: o.id, selected: o.id === d.historical }, o.label + (o.id === d.historical ? ` (${t('preview.historical')})` : ''))));
         selects.push(sel);
         return field(d.title, sel);
+      }),
+      y.directives.map((d) => {
+        const id = `wi-dir-${d.id}`;
+        const box = h('input', { type: 'checkbox', id, checked: true, 'data-year': y.year, 'data-directive': d.id });
+        switches.push(box);
+        return h('div', { class: 'field check', hidden: true }, box, h('label', { for: id }, t('whatif.directive', { title: d.title })));
       }))),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('whatif.run')),
-      h('button', { type: 'button', onclick: () => { for (const s of selects) { const y = scenario.years.find((x) => x.year === Number(s.dataset.year)); s.value = y.decisions.find((d) => d.id === s.dataset.decision).historical; } run(); } }, t('whatif.reset'))));
+      h('button', { type: 'button', onclick: () => { for (const s of selects) { const y = scenario.years.find((x) => x.year === Number(s.dataset.year)); s.value = y.decisions.find((d) => d.id === s.dataset.decision).historical; } for (const c of switches) c.checked = true; run(); } }, t('whatif.reset'))));
   const whatIfOut = h('div', { class: 'whatif-out', 'aria-live': 'polite' });
   async function run() {
     const decisions = {};
     for (const s of selects) { (decisions[s.dataset.year] = decisions[s.dataset.year] || {})[s.dataset.decision] = s.value; }
+    const mode = modeSel.value;
+    const directives = {};
+    if (mode === 'counterfactual') for (const c of switches) (directives[c.dataset.year] = directives[c.dataset.year] || {})[c.dataset.directive] = c.checked;
     try {
-      const r = await api.simulate({ mode: 'historical', decisions });
+      const r = await api.simulate({ mode, decisions, directives });
       const rows = ['grainHarvestMt', 'procurementMt', 'cattleM', 'collectivisedPct', 'industryIndex', 'ruralFoodPerHeadKg'];
       fill(whatIfOut,
         h('div', { class: 'charts' }, LIVE.map((q) => chart(q, { years, series: [{ name: t('whatif.yours'), values: outcomesPath(r.outcomes, q) }, { name: t('whatif.model'), values: outcomesPath(r.history, q) }], bands }))),
         h('div', { class: 'table-wrap' }, h('table', { class: 'numbers' }, h('caption', null, t('whatif.table')),
           h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('chart.year')), rows.map((q) => h('th', { scope: 'col' }, `${t(`q.${q}`)} (${t(`unit.${q}`)})`)))),
-          h('tbody', null, r.outcomes.map((o, i) => h('tr', null, h('th', { scope: 'row' }, String(o.year)), rows.map((q) => h('td', null, `${o[q]} / ${r.history[i][q]}`))))))),
+          h('tbody', null, r.outcomes.map((o, i) => h('tr', null, h('th', { scope: 'row' }, String(o.year)), rows.map((q) => h('td', null, `${fmt(o[q])} / ${fmt(r.history[i][q])}`))))))),
         h('p', { class: 'hint' }, t('whatif.note')),
         h('h3', null, t('debrief.assumptions')),
         h('ul', null, scenario.assumptions.map((a) => h('li', null, a.text, h('div', { class: 'hint' }, a.trust)))));
