@@ -314,11 +314,35 @@ func (h *Hub) Create(ctx context.Context, opts CreateOptions) (Created, error) {
 
 // Join adds a player to the room with the given code.
 func (h *Hub) Join(ctx context.Context, code, nickname string) (Joined, error) {
+	return h.JoinAttempt(ctx, code, nickname, "")
+}
+
+// Join attempts: a client-chosen random id makes a join safe to send again.
+const (
+	minAttemptLen = 16
+	maxAttemptLen = 64
+)
+
+// JoinAttempt is Join made safe to retry. attempt, when not empty, is a random id the
+// client chose for this join (16–64 letters, digits, '-' or '_'): if the answer to a join
+// is lost and the client sends it again with the same attempt, the room has one player,
+// not two, and the answer is that player with a fresh token. Without it a retried join
+// meets "nickname taken" and leaves a ghost player holding a role. The attempt stands
+// only as long as the player is in the room.
+func (h *Hub) JoinAttempt(ctx context.Context, code, nickname, attempt string) (Joined, error) {
+	if attempt != "" && !validAttempt(attempt) {
+		return Joined{}, fault.T(fault.Invalid, "fault.engine.joinAttemptInvalid", minAttemptLen, maxAttemptLen)
+	}
 	info, err := h.lookup(ctx, code)
 	if err != nil {
 		return Joined{}, err
 	}
 	playerID := uuid.NewString()
+	if attempt != "" {
+		// The same attempt in the same room always names the same player, so the room's
+		// own idempotency (the join command's id) does the rest.
+		playerID = uuid.NewSHA1(uuid.NameSpaceURL, []byte("debate:join:"+info.RoomID+":"+attempt)).String()
+	}
 	token, err := newSecret("pt_")
 	if err != nil {
 		return Joined{}, err
@@ -340,8 +364,45 @@ func (h *Hub) Join(ctx context.Context, code, nickname string) (Joined, error) {
 		_ = h.cfg.Credentials.Delete(context.Background(), hash)
 		return Joined{}, err
 	}
+	if attempt != "" {
+		// A repeated attempt was acked from the room's memory of the first: make sure the
+		// player it names is still there (a removed player's attempt opens nothing).
+		in, err := h.playerInRoom(ctx, info.RoomID, playerID)
+		if err != nil || !in {
+			_ = h.cfg.Credentials.Delete(context.Background(), hash)
+			if err != nil {
+				return Joined{}, err
+			}
+			return Joined{}, fault.T(fault.Unauthorized, "fault.engine.noLongerInRoom")
+		}
+	}
 	h.log.Debug("player joined", "room", info.RoomID, "player", playerID)
 	return Joined{RoomID: info.RoomID, Code: info.Code, PlayerID: playerID, Token: token}, nil
+}
+
+func validAttempt(a string) bool {
+	if len(a) < minAttemptLen || len(a) > maxAttemptLen {
+		return false
+	}
+	for _, r := range a {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// playerInRoom reports whether a player is in a live room and not removed.
+func (h *Hub) playerInRoom(ctx context.Context, roomID, playerID string) (bool, error) {
+	a, err := h.actor(ctx, roomID)
+	if err != nil {
+		return false, err
+	}
+	var in bool
+	if err := a.call(ctx, func(a *actor) { in = a.state.PlayerActive(playerID) }); err != nil {
+		return false, fault.T(fault.Unavailable, "fault.engine.roomBusySendAgain")
+	}
+	return in, nil
 }
 
 func (h *Hub) lookup(ctx context.Context, code string) (RoomInfo, error) {

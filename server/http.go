@@ -83,6 +83,9 @@ func (s *Server) publicURL(c echo.Context) string {
 
 type joinRequest struct {
 	Nickname string `json:"nickname"`
+	// Attempt is the client's random id for this join, so that sending it again after a
+	// lost answer joins once (engine.Hub.JoinAttempt). Optional.
+	Attempt string `json:"attempt"`
 }
 
 type joinResponse struct {
@@ -106,7 +109,7 @@ func (s *Server) join(c echo.Context) error {
 	if err := readJSON(c, maxJoinBody, &req, false); err != nil {
 		return err
 	}
-	joined, err := s.hub.Join(ctx, c.Param("code"), req.Nickname)
+	joined, err := s.hub.JoinAttempt(ctx, c.Param("code"), req.Nickname, req.Attempt)
 	if err != nil {
 		return s.countWrongCode(c, addr, err)
 	}

@@ -174,6 +174,51 @@ func TestJoinRefusals(t *testing.T) {
 	}
 }
 
+// A join sent again with the same attempt id (its answer was lost) joins once and
+// answers with the same player and a token that works; another attempt with the same
+// nickname meets the nickname taken; a removed player's attempt opens nothing.
+func TestJoinRetriedWithAttempt(t *testing.T) {
+	ts := newServer(t, nil)
+	r := ts.room("")
+	path := "/api/rooms/" + r.Code + "/join"
+	const attempt = "3f1c9a7e5b2d4c6a8e0f1a2b3c4d5e6f"
+	type joined struct {
+		PlayerID string `json:"playerId"`
+		Token    string `json:"token"`
+	}
+	join := func(body string) (int, joined, []byte) {
+		t.Helper()
+		status, raw := ts.do("POST", path, "", body)
+		var j joined
+		_ = json.Unmarshal(raw, &j)
+		return status, j, raw
+	}
+	s1, first, _ := join(`{"nickname":"Olena","attempt":"` + attempt + `"}`)
+	afterFirst := ts.last(r.RoomID)
+	s2, again, raw := join(`{"nickname":"Olena","attempt":"` + attempt + `"}`)
+	if s1 != 201 || s2 != 201 || again.PlayerID != first.PlayerID || again.Token == "" || again.Token == first.Token {
+		t.Fatalf("retried join: %d %+v then %d %s", s1, first, s2, raw)
+	}
+	if got := ts.last(r.RoomID); got != afterFirst {
+		t.Fatalf("the retried join changed the room: seq %d → %d", afterFirst, got)
+	}
+	if status, body := ts.do("POST", "/api/rooms/"+r.Code+"/tickets", again.Token, ""); status != 201 {
+		t.Fatalf("the retried join's token: %d %s", status, body)
+	}
+	status, body := ts.do("POST", path, "", `{"nickname":"Olena","attempt":"a-different-attempt-0001"}`)
+	wantError(t, status, body, 409, fault.Conflict)
+	status, body = ts.do("POST", path, "", `{"nickname":"Petro","attempt":"short"}`)
+	wantError(t, status, body, 400, fault.Invalid)
+
+	// The teacher removes Olena: her attempt no longer opens the room.
+	frame, _ := json.Marshal(map[string]any{"v": 1, "type": "removePlayer", "id": "rm1", "data": map[string]string{"playerId": first.PlayerID}})
+	if status, body := ts.do("POST", "/api/rooms/"+r.Code+"/commands", r.TeacherKey, string(frame)); status != 200 {
+		t.Fatalf("remove: %d %s", status, body)
+	}
+	status, body = ts.do("POST", path, "", `{"nickname":"Olena","attempt":"`+attempt+`"}`)
+	wantError(t, status, body, 401, fault.Unauthorized)
+}
+
 func TestJoinLockedRoom(t *testing.T) {
 	ts := newServer(t, nil)
 	r := ts.room("")

@@ -28,7 +28,7 @@ export async function request(method, path, { body, secret, raw } = {}) {
 
 export const api = {
   createRoom: (body) => request('POST', '/api/rooms', { body }),
-  join: (code, nickname) => request('POST', `/api/rooms/${encodeURIComponent(code)}/join`, { body: { nickname } }),
+  join: (code, nickname, attempt) => request('POST', `/api/rooms/${encodeURIComponent(code)}/join`, { body: { nickname, attempt } }),
   ticket: (code, secret) => request('POST', `/api/rooms/${encodeURIComponent(code)}/tickets`, { secret }),
   command: (code, secret, frame) => request('POST', `/api/rooms/${encodeURIComponent(code)}/commands`, { body: frame, secret }),
   view: (code, secret) => request('GET', `/api/rooms/${encodeURIComponent(code)}/view`, { secret }),

@@ -49,12 +49,17 @@ function joinForm(main, code) {
   const nick = h('input', { name: 'nickname', autocomplete: 'off', required: true, maxlength: 24, spellcheck: 'false' });
   const status = h('p', { role: 'alert', class: 'error' });
   const rj = h('input', { autocomplete: 'off', spellcheck: 'false', maxlength: 64 });
+  // One random id for this form's join: pressing Join again after a lost answer (a
+  // dropped school Wi-Fi) finds the player the first press made instead of a "nickname
+  // taken" and a ghost in the roster. getRandomValues works on a plain-http classroom
+  // LAN, where crypto.randomUUID does not.
+  const attempt = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
   fill(main, h('form', { class: 'card narrow', onsubmit: async (e) => {
     e.preventDefault();
     fill(status);
     if (rj.value.trim()) { rejoinWith(main, code, rj.value.trim()); return; }
     try {
-      const r = await api.join(code, nick.value);
+      const r = await api.join(code, nick.value, attempt);
       const me = { token: r.token, playerId: r.playerId, nickname: nick.value.trim(), code: r.code };
       store.set(playerKey(r.code), me);
       if (r.code !== code) { location.href = `/join/${encodeURIComponent(r.code)}`; return; }
