@@ -487,7 +487,7 @@ func (c *Content) Briefing(role string, year int, ctx BriefingContext) (Brief, e
 			if a.Faction != faction || (a.Requires != "" && a.Requires != p.Fate) {
 				continue
 			}
-			b.Actions = append(b.Actions, ActionView{ID: a.ID, Title: a.Title, Summary: a.Summary, Requires: a.Requires, Hint: ye.Hints[a.ID]})
+			b.Actions = append(b.Actions, ActionView{ID: a.ID, Title: a.Title, Summary: a.Summary, Requires: a.Requires, Hint: ye.Hints[a.ID].text(p)})
 		}
 	}
 	seen := map[string]bool{}

@@ -476,3 +476,39 @@ func ExampleBriefing() {
 	fmt.Println(b.Year, b.Path, len(b.Cards) >= MinCards, b.Words >= minWords)
 	// Output: 1928 first region:volga directive:article-107 true true
 }
+
+// A hint about a decree follows the decree: in a room whose teacher switched the
+// passport decree and the January 1933 order off, the peasant is not told the stations
+// turn them back.
+func TestHintsFollowDirectives(t *testing.T) {
+	c := mustContent(t)
+	sc := economy.Default()
+	outs, err := sc.Run(sc.HistoricalRecord())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hintFor := func(off []string) string {
+		t.Helper()
+		b, err := c.Briefing(Peasant, 1933, BriefingContext{Region: economy.Ukraine, Prev: &outs[4], Before: &outs[3], DirectivesOff: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range b.Actions {
+			if a.ID == "peasant-leave-for-towns" {
+				return a.Hint
+			}
+		}
+		t.Fatal("no leave-for-towns action in 1933")
+		return ""
+	}
+	history := hintFor(nil)
+	if !strings.Contains(history, "passport") || !strings.Contains(history, "forbidden") {
+		t.Errorf("history's hint: %q", history)
+	}
+	if free := hintFor([]string{"internal-passports", "sealing-directive"}); strings.Contains(free, "passport") || strings.Contains(free, "forbid") || free == "" {
+		t.Errorf("with both switched off the hint still speaks of them: %q", free)
+	}
+	if sealed := hintFor([]string{"internal-passports"}); strings.Contains(sealed, "Without a passport") || !strings.Contains(sealed, "January") {
+		t.Errorf("passports off, the order in force: %q", sealed)
+	}
+}

@@ -130,7 +130,7 @@ type yearEntry struct {
 	Briefing []slot            `json:"briefing"`
 	Summary  []variant         `json:"summary"`
 	Cards    []string          `json:"cards"`
-	Hints    map[string]string `json:"hints"`
+	Hints    map[string]hint `json:"hints"`
 
 	core  []*slot // the year's own slots, in order
 	paths []*slot // the role's path slots with this year's overrides, in order
@@ -154,6 +154,35 @@ type variant struct {
 	Alt     string   `json:"alt"`
 
 	words, altWords int // counted at load
+}
+
+// hint is an action's hint for a year: a plain string, or variants with conditions like a
+// briefing slot's ("when"), so a hint about a decree can say something else in a room
+// whose teacher switched the decree off. The first variant that holds is shown.
+type hint []variant
+
+func (h *hint) UnmarshalJSON(b []byte) error {
+	var text string
+	if err := json.Unmarshal(b, &text); err == nil {
+		*h = hint{{Text: text}}
+		return nil
+	}
+	var vs []variant
+	if err := json.Unmarshal(b, &vs); err != nil {
+		return fmt.Errorf("a hint is a string or a list of variants: %w", err)
+	}
+	*h = vs
+	return nil
+}
+
+// text is the hint on path p: the first variant whose conditions hold, or "".
+func (h hint) text(p Path) string {
+	for _, v := range h {
+		if holdsAll(p, v.When) {
+			return v.Text
+		}
+	}
+	return ""
 }
 
 type glossaryFile struct {
@@ -283,6 +312,9 @@ func shapeCheck(v any, t reflect.Type, path string) (string, string) {
 	}
 	if v == nil {
 		return "", ""
+	}
+	if _, plain := v.(string); plain && t == reflect.TypeOf(hint{}) {
+		return "", "" // a hint may be a plain string (see hint.UnmarshalJSON)
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -611,11 +643,25 @@ func (c *Content) checkRole(file, id string, rf *roleFile) error {
 			if a.Faction != faction {
 				return fail(hp, "action %q belongs to faction %q, not to role %q", aid, a.Faction, id)
 			}
-			if strings.TrimSpace(ye.Hints[aid]) == "" {
+			if len(ye.Hints[aid]) == 0 {
 				return fail(hp, "empty hint")
 			}
-			if e := c.checkMarkup(ye.Hints[aid]); e != "" {
-				return fail(hp, "%s", e)
+			for i, v := range ye.Hints[aid] {
+				vp := fmt.Sprintf("%s[%d]", hp, i)
+				if strings.TrimSpace(v.Text) == "" {
+					return fail(vp, "empty hint")
+				}
+				if v.Graphic || v.Alt != "" {
+					return fail(vp, "a hint is never graphic")
+				}
+				if e := c.checkMarkup(v.Text); e != "" {
+					return fail(vp, "%s", e)
+				}
+				for _, cond := range v.When {
+					if prob := c.checkCondition(cond, rf, faction); prob != "" {
+						return fail(vp, "%s", prob)
+					}
+				}
 			}
 		}
 	}
