@@ -127,9 +127,9 @@ type roleFile struct {
 
 // yearEntry is one year of a role file.
 type yearEntry struct {
-	Briefing []slot            `json:"briefing"`
-	Summary  []variant         `json:"summary"`
-	Cards    []string          `json:"cards"`
+	Briefing []slot          `json:"briefing"`
+	Summary  []variant       `json:"summary"`
+	Cards    []string        `json:"cards"`
 	Hints    map[string]hint `json:"hints"`
 
 	core  []*slot // the year's own slots, in order
