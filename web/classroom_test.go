@@ -604,6 +604,10 @@ func TestClassroom(t *testing.T) {
 	printer.open("/print/" + code + "?rejoin=1")
 	printer.waitJS(`document.querySelectorAll('.slip').length >= 2 && document.querySelectorAll('.role-card.cut').length >= 3`, "the print pack")
 	printer.waitJS(`document.querySelectorAll('.rejoin .join-code').length === 3 && [...document.querySelectorAll('.rejoin img.qr')].every(i => i.complete && i.naturalWidth > 0) && location.search === ''`, "a rejoin slip with a QR code for each player still in the game")
+	// Graphic material is off in this room: the pack prints the gentler version.
+	if got := eval[string](printer, `[...document.querySelectorAll('.evidence-card')].map(e => e.textContent).join('\n')`); !strings.Contains(got, "villages where many houses stood empty") || strings.Contains(got, "strength to bury") {
+		t.Errorf("the print pack's famine card does not follow the room's setting:\n%.400s", got)
+	}
 	printer.axe("print pack")
 	for _, size := range []string{"A4", "letter"} {
 		eval[bool](printer, fmt.Sprintf(`(() => { const s = document.querySelector('#paper'); s.value = %s; s.dispatchEvent(new Event('change')); return true; })()`, jsStr(size)))

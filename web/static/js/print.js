@@ -12,7 +12,12 @@ const ROLES = ['official', 'peasant', 'kulak', 'bukharinite', 'historian'];
 export async function render(main, [codeArg]) {
   const code = normCode(codeArg);
   const rec = store.get(`debate.teacher.${code}`) || {};
-  const [scenario, view, content] = await Promise.all([cached('scenario'), rec.teacherKey ? api.view(code, rec.teacherKey).catch(() => null) : Promise.resolve(null), cached('roles')]);
+  // The evidence cards come from the room when this browser holds its key, so the pack
+  // follows the teacher's setting for graphic material; otherwise the public library,
+  // which always has the gentler text.
+  const [scenario, view, content, roomCards] = await Promise.all([cached('scenario'), rec.teacherKey ? api.view(code, rec.teacherKey).catch(() => null) : Promise.resolve(null), cached('roles'),
+    rec.teacherKey ? request('GET', `/api/rooms/${encodeURIComponent(code)}/cards`, { secret: rec.teacherKey }).catch(() => null) : Promise.resolve(null)]);
+  const cards = (roomCards && roomCards.cards) || content.cards || [];
   const glossary = content.glossary || [];
   const profile = (role) => (content.roles.find((r) => r.id === role) || {}).profile;
   const played = (view && view.settings && view.settings.playedYears) || scenario.years.map((y) => y.year);
@@ -78,7 +83,7 @@ export async function render(main, [codeArg]) {
           h('ul', null, profile(p.role).goals.map((g) => h('li', null, richText(g.text, glossary), ' ', h('em', null, richText(g.scoring, glossary)))))]
           : h('p', { class: 'summary' }, t(`role.${p.role}.summary`)))))),
     h('section', { class: 'sheet', 'aria-labelledby': 'pe-h' }, h('h2', { id: 'pe-h' }, t('print.evidence')),
-      h('div', { class: 'cut-grid' }, (content.cards || []).filter((c) => !c.graphic || (view && !view.hideGraphic)).map((e) => h('article', { class: 'cut evidence-card' },
+      h('div', { class: 'cut-grid' }, cards.map((e) => h('article', { class: 'cut evidence-card' },
         h('p', { class: 'prov' }, e.propaganda ? t('prov.propaganda') : t('prov.record')), h('h3', null, e.title), h('p', null, richText(e.text, glossary)), h('p', { class: 'hint' }, e.provenance))))),
     h('section', { class: 'sheet', 'aria-labelledby': 'pv-h' }, h('h2', { id: 'pv-h' }, t('print.slips')),
       h('div', { class: 'cut-grid' }, yearsPlayed.flatMap((y) => y.decisions.map((d) => h('article', { class: 'cut slip' },

@@ -4,7 +4,7 @@
 // be read from the back of a room at 1280×720.
 import { h, fill, field } from './dom.js';
 import { t } from './i18n.js';
-import { api, cached, Loader } from './api.js';
+import { api, cached, Loader, request } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
 import { Timer, connBanner, yearPhase, store, roleName, optionLabel, normCode } from './ui.js';
@@ -39,8 +39,18 @@ export async function render(main, [codeArg]) {
   const top = h('div', { class: 'proj-top' });
   const body = h('div', { class: 'proj-body' });
   fill(main, h('h1', { class: 'visually-hidden' }, t('proj.title', { code })), top, body, h('div', { class: 'proj-foot' }, banner.el));
+  // Cards the Historian attaches show as the room's graphic setting says: the room's own
+  // library, fetched again when the teacher changes the setting (the public library,
+  // always the gentler text, until it arrives).
   let library = [];
-  cached('roles').then((r) => { library = r.cards; draw(); }).catch(() => {});
+  let libraryFor = null;
+  cached('roles').then((r) => { if (libraryFor === null) { library = r.cards; draw(); } }).catch(() => {});
+  const roomLibrary = (graphic) => {
+    if (libraryFor === graphic) return;
+    libraryFor = graphic;
+    request('GET', `/api/rooms/${encodeURIComponent(code)}/cards`, { secret: key })
+      .then((r) => { if (libraryFor === graphic) { library = r.cards; draw(); } }).catch(() => {});
+  };
   const reports = new Loader(() => draw());
   const debriefs = new Loader(() => draw());
   const st = new RoomState({ code, secret: key, onChange: () => draw() });
@@ -54,6 +64,7 @@ export async function render(main, [codeArg]) {
   function drawNow() {
     const v = st.view;
     if (!v) return;
+    roomLibrary(!!(v.settings && v.settings.graphicContent));
     timer.update(v);
     const last = (v.announcements || [])[v.announcements.length - 1];
     fill(top, h('div', { class: 'proj-year' }, h('p', { class: 'yearphase' }, yearPhase(v)), v.current && v.phase !== 'debrief' ? h('p', { class: 'proj-title' }, v.current.title) : null), timer.el,
