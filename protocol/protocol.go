@@ -324,6 +324,52 @@ func ClosingFrame(code int, reason string) []byte {
 	return out
 }
 
+// FrameSeq returns the seq of an event or snapshot frame (false for any other frame).
+// The frames this package makes carry it near the front, so it is read there without
+// parsing the rest: a snapshot may be large and the SSE fallback needs the seq of every
+// frame for its event ids. Any other shape is parsed in full.
+func FrameSeq(frame []byte) (uint64, bool) {
+	if rest, ok := bytes.CutPrefix(frame, []byte(`{"v":1,"type":"snapshot","seq":`)); ok {
+		return leadingUint(rest)
+	}
+	if rest, ok := bytes.CutPrefix(frame, []byte(`{"v":1,"type":"event","event":{"v":`)); ok {
+		i := 0
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if rest, ok := bytes.CutPrefix(rest[i:], []byte(`,"seq":`)); ok {
+			return leadingUint(rest)
+		}
+	}
+	var probe struct {
+		Type  string `json:"type"`
+		Seq   uint64 `json:"seq"`
+		Event struct {
+			Seq uint64 `json:"seq"`
+		} `json:"event"`
+	}
+	if json.Unmarshal(frame, &probe) != nil {
+		return 0, false
+	}
+	switch probe.Type {
+	case "event":
+		return probe.Event.Seq, true
+	case "snapshot":
+		return probe.Seq, true
+	}
+	return 0, false
+}
+
+// leadingUint reads the decimal number b starts with.
+func leadingUint(b []byte) (uint64, bool) {
+	i := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	n, err := strconv.ParseUint(string(b[:i]), 10, 64)
+	return n, err == nil
+}
+
 func wrap(typ, field string, inner []byte) []byte {
 	var b bytes.Buffer
 	b.Grow(len(inner) + 40)

@@ -195,3 +195,29 @@ func TestStubFrameHidesContent(t *testing.T) {
 		t.Fatalf("stub frame %s lost its seq", frame)
 	}
 }
+
+func TestFrameSeq(t *testing.T) {
+	by := room.Principal{Kind: room.Player, PlayerID: "p3"}
+	event := room.Event{V: 1, Seq: 4127, Type: "voteCast", By: &by, Cmd: "v9", Data: json.RawMessage(`{"option":"forced"}`)}
+	ev, _ := EventFrame(event)
+	stub, _ := EventFrame(room.Stub(room.Event{V: 1, Seq: 40, Type: "voteCast", By: &by}))
+	snap, _ := SnapshotFrame(987654321, map[string]any{"seq": 1, "phase": "debate"})
+	tests := []struct {
+		name  string
+		frame []byte
+		seq   uint64
+		ok    bool
+	}{
+		{"event", ev, 4127, true},
+		{"redacted stub", stub, 40, true},
+		{"snapshot, whose state has a seq of its own", snap, 987654321, true},
+		{"event in another field order", []byte(`{"type":"event","v":1,"event":{"seq":12,"v":1,"type":"x"}}`), 12, true},
+		{"ack", []byte(`{"v":1,"type":"ack","id":"c1","seq":5}`), 0, false},
+		{"not JSON", []byte(`{"v":1,"type":"event","event":{"v":1,"seq":`), 0, false},
+	}
+	for _, tt := range tests {
+		if seq, ok := FrameSeq(tt.frame); seq != tt.seq || ok != tt.ok {
+			t.Errorf("%s: FrameSeq = %d, %v; want %d, %v", tt.name, seq, ok, tt.seq, tt.ok)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -105,7 +104,7 @@ func (s *Server) events(c echo.Context) error {
 func sseMessage(frame []byte) []byte {
 	var b bytes.Buffer
 	b.Grow(len(frame) + 32)
-	if seq, ok := frameSeq(frame); ok {
+	if seq, ok := protocol.FrameSeq(frame); ok {
 		b.WriteString("id: ")
 		b.WriteString(strconv.FormatUint(seq, 10))
 		b.WriteByte('\n')
@@ -114,26 +113,4 @@ func sseMessage(frame []byte) []byte {
 	b.Write(frame)
 	b.WriteString("\n\n")
 	return b.Bytes()
-}
-
-// frameSeq reads the seq of an event or snapshot frame, so that a browser's EventSource
-// can resume with Last-Event-ID.
-func frameSeq(frame []byte) (uint64, bool) {
-	var probe struct {
-		Type  string `json:"type"`
-		Seq   uint64 `json:"seq"`
-		Event struct {
-			Seq uint64 `json:"seq"`
-		} `json:"event"`
-	}
-	if json.Unmarshal(frame, &probe) != nil {
-		return 0, false
-	}
-	switch probe.Type {
-	case "event":
-		return probe.Event.Seq, true
-	case "snapshot":
-		return probe.Seq, true
-	}
-	return 0, false
 }
