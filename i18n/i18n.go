@@ -146,8 +146,22 @@ func T(lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return msg
 	}
+	copied := false
+	for i, a := range args {
+		if r, ok := a.(Ref); ok {
+			if !copied { // never write into the caller's slice
+				args, copied = append([]any(nil), args...), true
+			}
+			args[i] = T(lang, string(r))
+		}
+	}
 	return fmt.Sprintf(msg, args...)
 }
+
+// Ref is a catalogue key given as an argument: T renders it in the message's own
+// language, so a translated sentence never carries an English word inside it (a role's
+// name in an error, say).
+type Ref string
 
 // Has reports whether the default catalogue defines key.
 func Has(key string) bool {

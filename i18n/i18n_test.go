@@ -311,3 +311,26 @@ func TestInstall(t *testing.T) {
 		t.Error("Install took catalogues without the default one")
 	}
 }
+
+// A Ref argument is rendered in the message's own language, so a translated sentence
+// does not carry an English word inside it.
+func TestRefRendersInTheMessagesLanguage(t *testing.T) {
+	restore, err := i18n.Install(fstest.MapFS{
+		"en.json": {Data: []byte(`{"taken": "You are already a %[1]s.", "role": "peasant"}`)},
+		"de.json": {Data: []byte(`{"taken": "Du bist schon %[1]s.", "role": "Bauer"}`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restore()
+	args := []any{i18n.Ref("role")}
+	if got := i18n.T("de", "taken", args...); got != "Du bist schon Bauer." {
+		t.Errorf("German: %q", got)
+	}
+	if got := i18n.T("en", "taken", args...); got != "You are already a peasant." {
+		t.Errorf("English: %q", got)
+	}
+	if _, still := args[0].(i18n.Ref); !still {
+		t.Error("T wrote into the caller's arguments")
+	}
+}

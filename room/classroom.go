@@ -11,6 +11,7 @@ import (
 
 	"github.com/classroom-debate/debate/economy"
 	"github.com/classroom-debate/debate/fault"
+	"github.com/classroom-debate/debate/i18n"
 	"github.com/classroom-debate/debate/roles"
 )
 
@@ -131,11 +132,9 @@ func playerEvenOnHold(b *batch) error { return checkPlayer(b, true) }
 
 // ---- roles: choice, opting out, group players ----
 
-// roleNames name the roles in the server's sentences.
-var roleNames = map[string]string{
-	roles.Official: "party official", roles.Peasant: "peasant", roles.Kulak: "labelled household",
-	roles.Bukharinite: "Bukharin faction", roles.Historian: "Historian",
-}
+// roleInSentence names a role inside the server's sentences, from the catalogue, in the
+// reader's language.
+func roleInSentence(role string) i18n.Ref { return i18n.Ref("role." + role + ".inSentence") }
 
 // RoleCaps are the places per faction role in choice mode: the plan for the class as it
 // stands (at least MinClass, so the first students can choose any role).
@@ -171,7 +170,7 @@ func decideChooseRole(b *batch) error {
 		return fault.T(fault.Invalid, "fault.room.roleNotChoosable", d.Role)
 	}
 	if b.me.Role == d.Role {
-		return fault.T(fault.Conflict, "fault.room.alreadyHasRole", roleNames[d.Role])
+		return fault.T(fault.Conflict, "fault.room.alreadyHasRole", roleInSentence(d.Role))
 	}
 	caps := b.s.RoleCaps()
 	if b.me.Role == roles.Historian {
@@ -184,7 +183,7 @@ func decideChooseRole(b *batch) error {
 		}
 	}
 	if taken >= caps[d.Role] {
-		return fault.T(fault.Conflict, "fault.room.rolePlacesTaken", caps[d.Role], roleNames[d.Role])
+		return fault.T(fault.Conflict, "fault.room.rolePlacesTaken", caps[d.Role], roleInSentence(d.Role))
 	}
 	b.add(EvRoleAssigned, b.s.withRole(b.me, d.Role, ""))
 	return nil
