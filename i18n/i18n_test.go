@@ -324,10 +324,11 @@ func TestRefRendersInTheMessagesLanguage(t *testing.T) {
 	}
 	defer restore()
 	args := []any{i18n.Ref("role")}
-	if got := i18n.T("de", "taken", args...); got != "Du bist schon Bauer." {
+	taken := "taken" // a key of the test catalogue, not of the project's
+	if got := i18n.T("de", taken, args...); got != "Du bist schon Bauer." {
 		t.Errorf("German: %q", got)
 	}
-	if got := i18n.T("en", "taken", args...); got != "You are already a peasant." {
+	if got := i18n.T("en", taken, args...); got != "You are already a peasant." {
 		t.Errorf("English: %q", got)
 	}
 	if _, still := args[0].(i18n.Ref); !still {
