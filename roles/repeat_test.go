@@ -53,20 +53,30 @@ func switchedOff(rec economy.Record) []string {
 	return off
 }
 
-// TestBriefingNoRepeatInConsecutiveYears reads the peasant's and the labelled household's
-// briefings year after year along real paths and fails when a paragraph is printed word
-// for word in two consecutive years: a student should never read last year's paragraph
-// again. The paths: history's record and the mild ones, every home region, the fate as
-// the room moves it (deported when a deportation directive is in force) and a household
-// that stays on its land, every year played or the one-lesson plan's stepped years
-// (1929, 1931 and 1933), with and without special settlers' reports and letters, and a
-// player who takes no action or the same action in every year it is offered.
+// TestBriefingNoRepeatInConsecutiveYears reads every role's briefings year after year
+// along real paths and fails when a paragraph is printed word for word in two
+// consecutive years: a student should never read last year's paragraph again. The paths:
+// history's record and the mild ones; every home region (the Historian reads the USSR);
+// every year played or the one-lesson plan's stepped years (1929, 1931 and 1933); with
+// and without special settlers' reports and letters; a player who takes no action or the
+// same action in every year it is offered; the fate as the room moves it (deported when
+// a deportation directive is in force, the Bukharin faction demoted, recanting or
+// organising), a labelled household that stays on its land, and an official kept in
+// office or purged at the end of any year a purge can strike.
 func TestBriefingNoRepeatInConsecutiveYears(t *testing.T) {
 	c := mustContent(t)
 	sc := economy.Default()
 	steppedPlans := map[string]func(year int) bool{
 		"every year played":  func(int) bool { return false },
 		"one-lesson stepped": func(year int) bool { return year == 1929 || year == 1931 || year == 1933 },
+	}
+	purgeYears := []int{0}
+	for y := sc.FirstYear(); y < sc.LastYear(); y++ {
+		for _, r := range PurgeRules {
+			if y >= r.FromYear && !slices.Contains(purgeYears, y) {
+				purgeYears = append(purgeYears, y)
+			}
+		}
 	}
 	checked := 0
 	for recName, rec := range repeatRecords(sc) {
@@ -82,31 +92,39 @@ func TestBriefingNoRepeatInConsecutiveYears(t *testing.T) {
 				return !slices.Contains(off, id) && slices.ContainsFunc(yr.Directives, func(d economy.Directive) bool { return d.ID == id })
 			}
 		}
-		for _, role := range []string{Peasant, Kulak} {
-			faction, _ := Faction(role)
-			actions := []string{""}
-			for _, a := range sc.Catalogue {
-				if a.Faction == faction {
-					actions = append(actions, a.ID)
+		for _, role := range IDs {
+			actions, regions, purges := []string{""}, []economy.RegionID{""}, []int{0}
+			faction, plays := Faction(role)
+			if plays {
+				for _, a := range sc.Catalogue {
+					if a.Faction == faction {
+						actions = append(actions, a.ID)
+					}
 				}
+				regions = append(regions, economy.Regions...)
 			}
-			fatePlans := []string{"moved by directives"}
+			if role == Official {
+				purges = purgeYears
+			}
+			fateMoves := []bool{plays} // a Historian's fate never moves
 			if role == Kulak {
-				fatePlans = append(fatePlans, "stays on the land")
+				fateMoves = append(fateMoves, false) // a household that stays on its land
 			}
-			for _, region := range append([]economy.RegionID{""}, economy.Regions...) {
-				for _, fatePlan := range fatePlans {
-					for planName, stepped := range steppedPlans {
-						for _, settlers := range []int{0, 1} {
-							for _, action := range actions {
-								for _, graphic := range []bool{false, true} {
-									path := fmt.Sprintf("%s, %s, region %q, %s, %s, settlers %d, action %q, graphic %v", recName, role, region, fatePlan, planName, settlers, action, graphic)
-									checked++
-									readYearAfterYear(t, c, sc, outs, role, path, briefingPlan{
-										region: region, off: off, stepped: stepped, settlers: settlers,
-										action: action, graphic: graphic, fateMoves: fatePlan == "moved by directives",
-										inForce: inForce,
-									})
+			for _, region := range regions {
+				for _, moves := range fateMoves {
+					for _, purgedIn := range purges {
+						for planName, stepped := range steppedPlans {
+							for _, settlers := range []int{0, 1} {
+								for _, action := range actions {
+									for _, graphic := range []bool{false, true} {
+										path := fmt.Sprintf("%s, %s, region %q, fate moves %v, purged in %d, %s, settlers %d, action %q, graphic %v",
+											recName, role, region, moves, purgedIn, planName, settlers, action, graphic)
+										checked++
+										readYearAfterYear(t, c, sc, outs, role, path, briefingPlan{
+											region: region, off: off, stepped: stepped, settlers: settlers, action: action,
+											graphic: graphic, fateMoves: moves, purgedIn: purgedIn, inForce: inForce,
+										})
+									}
 								}
 							}
 						}
@@ -120,6 +138,7 @@ func TestBriefingNoRepeatInConsecutiveYears(t *testing.T) {
 	}
 }
 
+// briefingPlan is one player's way through the years.
 type briefingPlan struct {
 	region    economy.RegionID
 	off       []string
@@ -127,7 +146,8 @@ type briefingPlan struct {
 	settlers  int
 	action    string // taken in every year it is offered and the year is played
 	graphic   bool
-	fateMoves bool                             // the fate follows the directives in force
+	fateMoves bool                             // the fate follows the room's rules
+	purgedIn  int                              // the year whose resolution purges an official; 0 never
 	inForce   func(year int) func(string) bool // the directives of that very year in force
 }
 
@@ -167,7 +187,9 @@ func readYearAfterYear(t *testing.T, c *Content, sc *economy.Scenario, outs []ec
 			took = plan.action
 		}
 		if plan.fateMoves {
-			fate = NextFate(role, fate, took, plan.inForce(year), false)
+			// A purge strikes only an official in office, and only in a played year.
+			purged := year == plan.purgedIn && fate == InOffice && !plan.stepped(year)
+			fate = NextFate(role, fate, took, plan.inForce(year), purged)
 		}
 	}
 }
