@@ -76,7 +76,7 @@ func Decode(data []byte) (Inbound, error) {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return in, fault.T(fault.Malformed, "fault.protocol.notAnObject")
 	}
-	if err := checkFields(trimmed); err != nil {
+	if err := CheckFields(trimmed, fieldNames); err != nil {
 		return Inbound{ID: salvageID(trimmed)}, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
@@ -128,21 +128,27 @@ func Decode(data []byte) (Inbound, error) {
 // fieldNames are the exact top-level names of an Inbound message.
 var fieldNames = map[string]bool{"v": true, "type": true, "id": true, "data": true, "key": true, "ticket": true, "after": true}
 
-// checkFields walks the object's top-level names: each must be one of fieldNames, spelt
-// exactly, and appear once. Values are skipped; the struct decode checks them.
-func checkFields(obj []byte) error {
+// CheckFields walks a JSON object's top-level names: each must be one of known, spelt
+// exactly, and appear once (encoding/json alone takes "TYPE" for "type" and lets a second
+// field win over the first). Values are skipped; the struct decode checks them. The HTTP
+// routes hold their bodies to the same rule.
+func CheckFields(obj []byte, known map[string]bool) error {
 	dec := json.NewDecoder(bytes.NewReader(obj))
-	if _, err := dec.Token(); err != nil { // the opening brace
+	tok, err := dec.Token()
+	if err != nil {
 		return fault.T(fault.Malformed, "fault.protocol.notJSON", trimError(err))
 	}
-	seen := make(map[string]bool, len(fieldNames))
+	if tok != json.Delim('{') {
+		return fault.T(fault.Malformed, "fault.protocol.notAnObject")
+	}
+	seen := make(map[string]bool, len(known))
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return fault.T(fault.Malformed, "fault.protocol.notJSON", trimError(err))
 		}
 		name, _ := tok.(string)
-		if !fieldNames[name] {
+		if !known[name] {
 			return fault.T(fault.Malformed, "fault.protocol.unknownField", name)
 		}
 		if seen[name] {

@@ -416,9 +416,8 @@ func readJSON(c echo.Context, limit int, v any, emptyOK bool) error {
 	return exactFields(b, v)
 }
 
-// exactFields holds a body to what the protocol decoder asks of a message: each
-// top-level name spelt exactly as documented and given once. encoding/json alone takes
-// "Nickname" for "nickname" and lets a second "nickname" win over the first.
+// exactFields holds a body to the protocol decoder's rule (protocol.CheckFields): each
+// top-level name one of the route's struct tags, spelt exactly, given once.
 func exactFields(body []byte, v any) error {
 	t := reflect.TypeOf(v)
 	for t.Kind() == reflect.Pointer {
@@ -433,28 +432,5 @@ func exactFields(body []byte, v any) error {
 			names[name] = true
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil // not an object: Decode has already said what is wrong
-	}
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return fault.T(fault.Malformed, "fault.server.bodyNotOneObject")
-		}
-		name, _ := tok.(string)
-		if !names[name] {
-			return fault.T(fault.Malformed, "fault.server.fieldUnknown", name)
-		}
-		if seen[name] {
-			return fault.T(fault.Malformed, "fault.server.fieldTwice", name)
-		}
-		seen[name] = true
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return fault.T(fault.Malformed, "fault.server.bodyNotOneObject")
-		}
-	}
-	return nil
+	return protocol.CheckFields(body, names)
 }
