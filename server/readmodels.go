@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/classroom-debate/debate/engine"
+	"github.com/classroom-debate/debate/room"
 	"github.com/classroom-debate/debate/scoring"
 )
 
@@ -70,74 +71,56 @@ func (m *readModels) current(ctx context.Context, hub *engine.Hub, sess engine.S
 	return r, nil
 }
 
-func (m *readModels) yearReport(ctx context.Context, hub *engine.Hub, sess engine.Session, year int) (*scoring.YearView, bool, error) {
+// memo returns a room's read model from the memo, or builds it from the log and keeps it
+// if the log did not grow while it was read (the result is keyed by what was folded).
+func memo[T any](ctx context.Context, m *readModels, hub *engine.Hub, sess engine.Session,
+	get func(*roomModels) (T, bool), put func(*roomModels, T), build func([]room.Event) (T, error)) (T, error) {
+	var zero T
 	r, err := m.current(ctx, hub, sess)
 	if err != nil {
-		return nil, false, err
+		return zero, err
 	}
 	defer r.mu.Unlock()
-	if y, ok := r.years[year]; ok {
-		return y.view, y.ok, nil
+	if v, ok := get(r); ok {
+		return v, nil
 	}
 	events, err := hub.Events(ctx, sess)
 	if err != nil {
-		return nil, false, err
+		return zero, err
 	}
-	view, ok, err := scoring.YearReport(events, year)
+	v, err := build(events)
 	if err != nil {
-		return nil, false, err
+		return zero, err
 	}
-	// The log may have grown while we read it; key the result by what was folded.
 	if n := len(events); n > 0 && events[n-1].Seq == r.seq {
-		r.years[year] = yearModel{view: view, ok: ok}
+		put(r, v)
 	}
-	return view, ok, nil
+	return v, nil
+}
+
+func (m *readModels) yearReport(ctx context.Context, hub *engine.Hub, sess engine.Session, year int) (*scoring.YearView, bool, error) {
+	y, err := memo(ctx, m, hub, sess,
+		func(r *roomModels) (yearModel, bool) { y, ok := r.years[year]; return y, ok },
+		func(r *roomModels, y yearModel) { r.years[year] = y },
+		func(events []room.Event) (yearModel, error) {
+			view, ok, err := scoring.YearReport(events, year)
+			return yearModel{view: view, ok: ok}, err
+		})
+	return y.view, y.ok, err
 }
 
 func (m *readModels) debrief(ctx context.Context, hub *engine.Hub, sess engine.Session) (*scoring.Debriefing, error) {
-	r, err := m.current(ctx, hub, sess)
-	if err != nil {
-		return nil, err
-	}
-	defer r.mu.Unlock()
-	if r.debrief != nil {
-		return r.debrief, nil
-	}
-	events, err := hub.Events(ctx, sess)
-	if err != nil {
-		return nil, err
-	}
-	d, err := scoring.Debrief(events)
-	if err != nil {
-		return nil, err
-	}
-	if n := len(events); n > 0 && events[n-1].Seq == r.seq {
-		r.debrief = d
-	}
-	return d, nil
+	return memo(ctx, m, hub, sess,
+		func(r *roomModels) (*scoring.Debriefing, bool) { return r.debrief, r.debrief != nil },
+		func(r *roomModels, d *scoring.Debriefing) { r.debrief = d },
+		scoring.Debrief)
 }
 
 // briefings returns the room folded for its briefings (briefing.go). The folded states
 // are shared and only read: State's read methods do not change it.
 func (m *readModels) briefings(ctx context.Context, hub *engine.Hub, sess engine.Session) (*briefingFold, error) {
-	r, err := m.current(ctx, hub, sess)
-	if err != nil {
-		return nil, err
-	}
-	defer r.mu.Unlock()
-	if r.brief != nil {
-		return r.brief, nil
-	}
-	events, err := hub.Events(ctx, sess)
-	if err != nil {
-		return nil, err
-	}
-	bf, err := foldForBriefings(events)
-	if err != nil {
-		return nil, err
-	}
-	if n := len(events); n > 0 && events[n-1].Seq == r.seq {
-		r.brief = bf
-	}
-	return bf, nil
+	return memo(ctx, m, hub, sess,
+		func(r *roomModels) (*briefingFold, bool) { return r.brief, r.brief != nil },
+		func(r *roomModels, bf *briefingFold) { r.brief = bf },
+		foldForBriefings)
 }
