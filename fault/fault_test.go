@@ -4,11 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,6 +13,7 @@ import (
 
 	"github.com/classroom-debate/debate/fault"
 	"github.com/classroom-debate/debate/i18n"
+	"github.com/classroom-debate/debate/internal/gosource"
 )
 
 func TestT(t *testing.T) {
@@ -103,26 +100,10 @@ var keyLiteral = regexp.MustCompile(`^fault\.[a-z]+\.[A-Za-z0-9]+$`)
 // exists, and every fault.* key of the catalogue is used; and no fault.New or fault.Newf
 // outside the packages above writes an English sentence.
 func TestSentencesComeFromTheCatalogue(t *testing.T) {
-	root := moduleRoot(t)
 	used := map[string]bool{}
 	calls := 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return nil // another engineer's file mid-edit; the compiler will say so
-		}
-		rel, _ := filepath.Rel(root, path)
-		dir := filepath.ToSlash(filepath.Dir(rel))
+	for _, file := range gosource.Files(t, false) {
+		fset, f, dir := file.Fset, file.AST, file.Dir
 		ast.Inspect(f, func(n ast.Node) bool {
 			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				if s, err := strconv.Unquote(lit.Value); err == nil && keyLiteral.MatchString(s) {
@@ -147,10 +128,6 @@ func TestSentencesComeFromTheCatalogue(t *testing.T) {
 			}
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if calls < 250 {
 		t.Errorf("found only %d fault.T calls; is the scan reading the module?", calls)
@@ -214,21 +191,4 @@ func hasLiteral(e ast.Expr) bool {
 		return hasLiteral(e.X)
 	}
 	return false
-}
-
-func moduleRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
 }

@@ -2,12 +2,8 @@ package i18n_test
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,6 +13,7 @@ import (
 	"github.com/classroom-debate/debate/economy"
 	"github.com/classroom-debate/debate/fault"
 	"github.com/classroom-debate/debate/i18n"
+	"github.com/classroom-debate/debate/internal/gosource"
 	"github.com/classroom-debate/debate/roles"
 )
 
@@ -156,24 +153,10 @@ func TestContentNote(t *testing.T) {
 // TestEveryKeyUsedExists scans the module's Go files for i18n.T calls and checks that
 // every literal key exists, and that calls pass the arguments the message takes.
 func TestEveryKeyUsedExists(t *testing.T) {
-	root := moduleRoot(t)
 	calls := 0
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") {
-			return nil
-		}
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return nil // another engineer's file mid-edit; the compiler will say so
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
+	for _, file := range gosource.Files(t, true) {
+		fset := file.Fset
+		ast.Inspect(file.AST, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || !isI18nT(call) || len(call.Args) < 2 {
 				return true
@@ -193,10 +176,6 @@ func TestEveryKeyUsedExists(t *testing.T) {
 			}
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	t.Logf("%d literal i18n.T calls checked", calls)
 }
@@ -208,23 +187,6 @@ func isI18nT(call *ast.CallExpr) bool {
 	}
 	id, ok := sel.X.(*ast.Ident)
 	return ok && id.Name == "i18n"
-}
-
-func moduleRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
 }
 
 func TestLoadRejects(t *testing.T) {
