@@ -17,6 +17,8 @@ func StatusOf(code fault.Code) int {
 		return http.StatusBadRequest
 	case fault.TooLarge:
 		return http.StatusRequestEntityTooLarge
+	case fault.UnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	case fault.Unauthorized:
 		return http.StatusUnauthorized
 	case fault.Forbidden:

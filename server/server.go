@@ -106,6 +106,8 @@ type Server struct {
 
 	models readModels // scores, year reports and debrief, memoised per room by last seq
 
+	writeRoutes map[string]bool // "POST /api/rooms": the routes guardWrites guards
+
 	streamMu sync.Mutex
 	streams  int           // live WebSocket and SSE connections
 	idle     chan struct{} // closed when streams drops to 0 during Shutdown
@@ -204,6 +206,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
 	e.Use(s.requestLog)
+	e.Use(s.guardWrites)
 	if len(s.cfg.AllowedOrigins) > 0 {
 		// A web client served from another origin calls the API with fetch; it sends
 		// credentials in the Authorization header, never cookies, so no credentials mode.
@@ -240,6 +243,7 @@ func (s *Server) routes() *echo.Echo {
 		admin.DELETE("/rooms/:roomId", s.adminDeleteRoom)
 	}
 	RegisterWeb(e, WebConfig{Hub: s.hub, PublicURL: s.cfg.PublicURL})
+	s.writeRoutes = stateChanging(e)
 	return e
 }
 
