@@ -83,9 +83,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if fe.Code == fault.Internal {
 		logger(c).Error("internal error", "route", c.Path(), "err", err)
 	}
-	if status == http.StatusTooManyRequests {
-		c.Response().Header().Set("Retry-After", "10")
-	}
+	setRetryAfter(c, status, err)
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return

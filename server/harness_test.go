@@ -84,6 +84,7 @@ func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 			WrongCodes: embedded.NewLimiter(server.WrongCodeRate, server.WrongCodeBurst, embedded.WithClock(clk.Now)),
 			Creates:    embedded.NewLimiter(server.CreateRate, server.CreateBurst, embedded.WithClock(clk.Now)),
 			Commands:   embedded.NewLimiter(server.CommandRate, server.CommandBurst, embedded.WithClock(clk.Now)),
+			Connects:   embedded.NewLimiter(server.ConnectRate, server.ConnectBurst, embedded.WithClock(clk.Now)),
 			Blocks:     embedded.NewBlocklist(clk.Now),
 		},
 	}
@@ -178,13 +179,43 @@ func (ts *testServer) do(method, path, bearer string, body string, header ...str
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	status, _, b := ts.doResp(req)
+	return status, b
+}
+
+// doResp sends a request and returns status, header and body.
+func (ts *testServer) doResp(req *http.Request) (int, http.Header, []byte) {
+	ts.t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		ts.t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return resp.StatusCode, resp.Header, b
+}
+
+// doHeader is do, returning the response header too.
+func (ts *testServer) doHeader(method, path, bearer, body string, header ...string) (int, http.Header, []byte) {
+	ts.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctxT(ts.t), method, ts.url+path, rd)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return ts.doResp(req)
 }
 
 // wantError checks an error response: status, JSON {"code","message"} with code.

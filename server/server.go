@@ -42,6 +42,10 @@ type Limits struct {
 	// Commands counts commands sent by HTTP POST (the SSE fallback), per session.
 	// WebSocket connections have their own per-connection limiter (CommandRate).
 	Commands engine.Limiter
+	// Connects counts WebSockets and SSE streams opened per address: a client stuck in a
+	// reconnect loop must not slow everyone else's sockets. Built from Config.ConnectRate
+	// and ConnectBurst.
+	Connects engine.Limiter
 	// Blocks holds the addresses WrongCodes has refused, for Config.BlockFor. Nil
 	// blocks nobody (WrongCodes still refuses while its bucket is empty).
 	Blocks engine.Blocklist
@@ -60,6 +64,10 @@ const (
 	CreateBurst    = 20
 	CommandRate    = 20
 	CommandBurst   = 40
+	// Sockets and streams opened per address: every device of a school behind one NAT
+	// reconnecting at once after a restart (the burst), then no more than a few a second.
+	ConnectRate  = 5
+	ConnectBurst = 150
 )
 
 // Config wires a Server. Hub is required; every zero duration or rate gets the default
@@ -93,6 +101,10 @@ type Config struct {
 	FloodRefusals int           // 200: refused messages in a row that close a socket
 	BlockFor      time.Duration // 1 min: how long an address that guessed codes is blocked
 	ReplyQueue    int           // 64: acks and errors a socket may have waiting to be written
+	// ConnectRate and ConnectBurst are the numbers of Limits.Connects, per address
+	// (cmd/debate builds it from them; Retry-After falls back on the rate).
+	ConnectRate  rate.Limit // 5/s
+	ConnectBurst int        // 150
 }
 
 // Server serves the HTTP API, WebSockets and SSE streams for one Hub.
@@ -135,6 +147,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.FloodRefusals <= 0 {
 		cfg.FloodRefusals = 200
+	}
+	if cfg.ConnectRate <= 0 {
+		cfg.ConnectRate = ConnectRate
+	}
+	if cfg.ConnectBurst <= 0 {
+		cfg.ConnectBurst = ConnectBurst
 	}
 	if cfg.ReplyQueue <= 0 {
 		cfg.ReplyQueue = 64

@@ -69,6 +69,9 @@ func (s *Server) checkOrigin(r *http.Request) bool {
 // websocket: GET /api/rooms/:code/ws. The URL carries no credential: the first message
 // must be a hello with a key, token or ticket.
 func (s *Server) websocket(c echo.Context) error {
+	if err := s.allowConnect(c); err != nil {
+		return err
+	}
 	if !s.beginStream() {
 		return errDraining
 	}
