@@ -235,7 +235,7 @@ func (h *Hub) Create(ctx context.Context, opts CreateOptions) (Created, error) {
 		dec := json.NewDecoder(strings.NewReader(string(opts.Settings)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&settings); err != nil {
-			return Created{}, fault.T(fault.Invalid, "fault.engine.settingsInvalid", err.Error())
+			return Created{}, fault.JSON(err, "settings")
 		}
 	}
 	if opts.Mode == "" {

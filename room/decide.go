@@ -209,7 +209,7 @@ func decode[T any](b *batch) (T, error) {
 		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 			return d, fault.T(fault.Malformed, "fault.room.commandDataUnknownField", b.cmd.Type, strings.Trim(field, `"`))
 		}
-		return d, fault.T(fault.Malformed, "fault.room.commandDataUnreadable", b.cmd.Type)
+		return d, fault.JSON(err, "data")
 	}
 	if dec.More() {
 		return d, fault.T(fault.Malformed, "fault.room.commandDataUnreadable", b.cmd.Type)

@@ -415,7 +415,7 @@ func readJSON(c echo.Context, limit int, v any, emptyOK bool) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fault.T(fault.Malformed, "fault.server.bodyNotRouteJSON", strings.TrimPrefix(err.Error(), "json: "))
+		return fault.JSON(err, "")
 	}
 	if dec.InputOffset() != int64(len(b)) {
 		return fault.T(fault.Malformed, "fault.server.bodyNotOneObject")

@@ -102,7 +102,7 @@ func TestCreateRefusals(t *testing.T) {
 		{"unknown mode", `{"mode":"utopian"}`, 400, fault.Invalid},
 		{"unknown vote mode", `{"voteMode":"loudest"}`, 400, fault.Invalid},
 		{"bad settings", `{"settings":{"maxPlayers":1000}}`, 400, fault.Invalid},
-		{"unknown setting", `{"settings":{"snacks":true}}`, 400, fault.Invalid},
+		{"unknown setting", `{"settings":{"snacks":true}}`, 400, fault.Malformed}, // as every unknown field
 		{"too large", `{"settings":{"x":"` + strings.Repeat("x", 20<<10) + `"}}`, 413, fault.TooLarge},
 	}
 	for _, tt := range tests {
