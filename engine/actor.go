@@ -274,8 +274,14 @@ func (a *actor) flush(batch []submitReq) {
 			err = a.hub.cfg.Log.Append(ctx, a.roomID, expected, entries)
 		}
 		if err == nil {
+			if encErr == nil {
+				a.hub.noteWrite(nil)
+			}
 			stored = events
 			break
+		}
+		if encErr == nil && !errors.Is(err, ErrSeqConflict) {
+			a.hub.noteWrite(err)
 		}
 		// The tentative state is wrong now: rebuild it from what is stored.
 		if lerr := a.load(ctx); lerr != nil {
@@ -288,7 +294,11 @@ func (a *actor) flush(batch []submitReq) {
 			a.fanOut(a.eventsAfter(ctx, expected))
 			continue
 		}
-		a.log.Error("append to room log", "err", err)
+		if encErr != nil {
+			a.log.Error("encode events", "err", err)
+		} else {
+			a.log.Debug("append to room log", "err", err) // noteWrite logged the outage once
+		}
 		a.fail(results, err)
 		break
 	}

@@ -61,6 +61,13 @@ var start = time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 // newServer starts a server; configure may change the server config before it starts.
 func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 	t.Helper()
+	return newServerWithLog(t, nil, configure)
+}
+
+// newServerWithLog is newServer with the room log wrapped by wrap (a fault-injecting
+// store, say); nil wraps nothing.
+func newServerWithLog(t *testing.T, wrap func(engine.Log) engine.Log, configure func(*server.Config)) *testServer {
+	t.Helper()
 	clk := clock.NewFake(start)
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "debate.db"), embedded.Options{Now: clk.Now})
 	if err != nil {
@@ -68,8 +75,12 @@ func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var roomLog engine.Log = st.Log()
+	if wrap != nil {
+		roomLog = wrap(roomLog)
+	}
 	hub, err := engine.New(engine.Config{
-		Log: st.Log(), Notifier: embedded.NewNotifier(), Directory: st.Directory(), Credentials: st.Credentials(),
+		Log: roomLog, Notifier: embedded.NewNotifier(), Directory: st.Directory(), Credentials: st.Credentials(),
 		Presence: embedded.NewPresence(), Scenario: economy.Default(), Clock: clk, Logger: log,
 	})
 	if err != nil {
