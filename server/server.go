@@ -309,12 +309,16 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// validRequestID accepts a proxy's request id only when it is a plain token: 1–64
+// letters, digits, '-', '_', '.' or ':' (a UUID, a trace id). Anything else is replaced,
+// so no markup, quotes or separators are echoed into responses and logs.
 func validRequestID(id string) bool {
 	if id == "" || len(id) > 64 {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
-		if c := id[i]; c <= ' ' || c > '~' {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':') {
 			return false
 		}
 	}
