@@ -88,6 +88,11 @@ type Me struct {
 	Votes       map[string]VoteData `json:"votes"` // this year's, by decision
 	Action      string              `json:"action,omitempty"`
 	ActionsOpen []ActionInfo        `json:"actionsOpen"` // open to this player this year
+	// ActionsByYear lists, for each played year, the ids of the actions open to this
+	// player in it as they stand now (role and fate; a fate the game changes later
+	// changes them). Actions vary by year: an id not listed for the year in play is
+	// answered not_found.
+	ActionsByYear map[int][]string `json:"actionsByYear,omitempty"`
 }
 
 // ActionInfo describes an action.
@@ -223,6 +228,7 @@ func (s *State) View(p Principal) View {
 					}
 				}
 			}
+			m.ActionsByYear = s.actionsByYear(me)
 			v.Me = m
 		}
 	}
@@ -478,4 +484,32 @@ func (s *State) Briefing(playerID string, showGraphic bool) (roles.Brief, error)
 	ctx, _ := s.BriefingContext(playerID)
 	ctx.ShowGraphic = showGraphic
 	return roles.Briefing(p.Role, s.c.Year, ctx)
+}
+
+// actionsByYear lists the actions open to p in each played year (nil for a player
+// without a faction: the Historian, or no role yet).
+func (s *State) actionsByYear(p *player) map[int][]string {
+	if s.sc == nil || p.Role == "" {
+		return nil
+	}
+	out := map[int][]string{}
+	some := false
+	for _, y := range s.c.Settings.PlayedYears {
+		yr, ok := s.sc.Year(y)
+		if !ok {
+			continue
+		}
+		ids := []string{}
+		for _, act := range yr.Actions {
+			if openTo(act, p) {
+				ids = append(ids, act.ID)
+				some = true
+			}
+		}
+		out[y] = ids
+	}
+	if !some {
+		return nil
+	}
+	return out
 }
