@@ -98,12 +98,15 @@ type Created struct {
 	ProjectorKey string
 }
 
-// Joined is what a student gets back on joining.
+// Joined is what a student gets back on joining. A rejoin that waits for the teacher
+// is Pending, with no token: the device asks again with Request.
 type Joined struct {
 	RoomID   string
 	Code     string
 	PlayerID string
 	Token    string
+	Pending  bool
+	Request  string
 }
 
 // RoomSummary is a room as the operator sees it.

@@ -92,6 +92,8 @@ func init() {
 	}
 	registerClassroom(handlers)
 	registerHistorian(handlers)
+	handlers["rejoin"] = handler{system, decideRejoin}
+	handlers["approveRejoin"] = handler{staff, decideApproveRejoin}
 }
 
 // CommandTypes lists every command type the room knows, sorted.

@@ -80,6 +80,10 @@ type PlayerInfo struct {
 	Muted      bool     `json:"muted,omitempty"`
 	SteppedOut bool     `json:"steppedOut,omitempty"`
 	Rejoin     int      `json:"rejoinIssued,omitempty"`
+	// Rejoins lists each rejoin that went through; RejoinWaiting says one waits for the
+	// teacher's approval (approveRejoin).
+	Rejoins       []RejoinRecord `json:"rejoins,omitempty"`
+	RejoinWaiting bool           `json:"rejoinWaiting,omitempty"`
 }
 
 // Me is what a player sees of themself.
@@ -258,6 +262,7 @@ func (p *player) info(private bool) PlayerInfo {
 	if private {
 		pi.Members = append([]string(nil), p.Members...)
 		pi.Muted, pi.SteppedOut, pi.Rejoin = p.Muted, p.SteppedOut, p.Rejoin
+		pi.Rejoins, pi.RejoinWaiting = append([]RejoinRecord(nil), p.Rejoins...), p.RejoinPending != ""
 	}
 	return pi
 }

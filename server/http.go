@@ -141,6 +141,17 @@ func (s *Server) countWrongCode(c echo.Context, addr string, err error) error {
 
 type rejoinRequest struct {
 	RejoinCode string `json:"rejoinCode"`
+	// Request is the device's id for this rejoin (optional): a rejoin that waits for the
+	// teacher is asked about again with it.
+	Request string `json:"request"`
+}
+
+type rejoinPending struct {
+	RoomID   string `json:"roomId"`
+	Code     string `json:"code"`
+	PlayerID string `json:"playerId"`
+	Pending  bool   `json:"pending"`
+	Request  string `json:"request"`
 }
 
 // rejoin: POST /api/rooms/:code/rejoin, a student back with the code the teacher printed.
@@ -158,9 +169,12 @@ func (s *Server) rejoin(c echo.Context) error {
 	if err := readJSON(c, maxJoinBody, &req, false); err != nil {
 		return err
 	}
-	joined, err := s.hub.Rejoin(ctx, c.Param("code"), req.RejoinCode)
+	joined, err := s.hub.RejoinRequest(ctx, c.Param("code"), req.RejoinCode, req.Request)
 	if err != nil {
 		return s.countWrongCode(c, addr, err)
+	}
+	if joined.Pending {
+		return c.JSON(http.StatusAccepted, rejoinPending{RoomID: joined.RoomID, Code: joined.Code, PlayerID: joined.PlayerID, Pending: true, Request: joined.Request})
 	}
 	return c.JSON(http.StatusCreated, joinResponse{RoomID: joined.RoomID, Code: joined.Code, PlayerID: joined.PlayerID, Token: joined.Token})
 }
