@@ -56,12 +56,16 @@ type Room struct {
 	JoinURL      string `json:"joinUrl"`
 }
 
-// Player is what joining a room returns.
+// Player is what joining a room returns. A rejoin that waits for the teacher's
+// approval (the player was connected) is Pending, without a token: ask again with
+// RejoinRequest and the same Request.
 type Player struct {
 	RoomID   string `json:"roomId"`
 	Code     string `json:"code"`
 	PlayerID string `json:"playerId"`
 	Token    string `json:"token"`
+	Pending  bool   `json:"pending,omitempty"`
+	Request  string `json:"request,omitempty"`
 }
 
 // Ticket is a short-lived, single-use credential for a URL.
@@ -96,9 +100,20 @@ func (c *Client) RejoinCode(ctx context.Context, code, key, playerID string) (st
 
 // Rejoin exchanges a rejoin code for a fresh token of the same player; the player's older
 // tokens stop working.
+// It may come back Pending (see Player).
 func (c *Client) Rejoin(ctx context.Context, code, rejoinCode string) (Player, error) {
+	return c.RejoinRequest(ctx, code, rejoinCode, "")
+}
+
+// RejoinRequest is Rejoin as the device with request id request ("": the server makes
+// one); asked again with the same id, it tells whether the teacher approved.
+func (c *Client) RejoinRequest(ctx context.Context, code, rejoinCode, request string) (Player, error) {
 	var out Player
-	err := c.do(ctx, http.MethodPost, roomPath(code, "rejoin"), "", map[string]string{"rejoinCode": rejoinCode}, &out)
+	body := map[string]string{"rejoinCode": rejoinCode}
+	if request != "" {
+		body["request"] = request
+	}
+	err := c.do(ctx, http.MethodPost, roomPath(code, "rejoin"), "", body, &out)
 	return out, err
 }
 

@@ -31,6 +31,10 @@ type Options struct {
 	UseTicket bool
 	// Origin is the Origin header of the WebSocket upgrade. "": the base URL.
 	Origin string
+	// Tap, when set, sees every frame the server sends, as received and before it is
+	// decoded: a frame over the socket or stream, or the answer to a command POSTed over
+	// the fallback (conformance tests check them all against the protocol's schema).
+	Tap func(raw []byte)
 }
 
 // Frame is one decoded server frame. Type says which fields are set.
@@ -293,6 +297,9 @@ func NewID() string { return "c" + rand.Text() }
 // handle routes one received frame. It runs on the transport's reader, one frame at a
 // time, so the sequence checks see frames in arrival order.
 func (c *Conn) handle(raw []byte) {
+	if c.opts.Tap != nil {
+		c.opts.Tap(raw)
+	}
 	f, err := decodeFrame(raw)
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -100,6 +100,9 @@ func (t *sseTransport) read(events *sseReader) {
 		}
 		f, derr := decodeFrame(data)
 		if derr == nil && f.Type == "closing" {
+			if t.c.opts.Tap != nil {
+				t.c.opts.Tap(data)
+			}
 			// The closing frame is what Frames reports; the reader stops here.
 			t.c.ended(t, f)
 			return

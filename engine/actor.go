@@ -64,6 +64,14 @@ const maxBatch = 64
 // further behind than that, a snapshot is cheaper.
 const maxCatchUp = 2000
 
+// catchUpLimit is how many missed events a resuming viewer may be sent one by one. They
+// enter the viewer's queue at once, before it is read, so the limit leaves half the
+// queue for live events: a catch-up that filled it would end the feed before it started
+// (the viewer would be told to reconnect, and fail the same way for ever).
+func (a *actor) catchUpLimit() uint64 {
+	return uint64(min(maxCatchUp, a.hub.cfg.FeedBuffer/2))
+}
+
 func (a *actor) run() {
 	defer close(a.done)
 	defer func() {
@@ -266,8 +274,14 @@ func (a *actor) flush(batch []submitReq) {
 			err = a.hub.cfg.Log.Append(ctx, a.roomID, expected, entries)
 		}
 		if err == nil {
+			if encErr == nil {
+				a.hub.noteWrite(nil)
+			}
 			stored = events
 			break
+		}
+		if encErr == nil && !errors.Is(err, ErrSeqConflict) {
+			a.hub.noteWrite(err)
 		}
 		// The tentative state is wrong now: rebuild it from what is stored.
 		if lerr := a.load(ctx); lerr != nil {
@@ -280,7 +294,11 @@ func (a *actor) flush(batch []submitReq) {
 			a.fanOut(a.eventsAfter(ctx, expected))
 			continue
 		}
-		a.log.Error("append to room log", "err", err)
+		if encErr != nil {
+			a.log.Error("encode events", "err", err)
+		} else {
+			a.log.Debug("append to room log", "err", err) // noteWrite logged the outage once
+		}
 		a.fail(results, err)
 		break
 	}
@@ -507,39 +525,13 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 	if p.Kind == room.Player && !a.state.PlayerActive(p.PlayerID) {
 		return nil, fault.T(fault.Unauthorized, "fault.engine.noLongerInRoom")
 	}
-	f := newFeed(a, p, a.hub.cfg.FeedBuffer)
-	caughtUp := false
-	if after != nil && *after <= a.state.Seq() && a.state.Seq()-*after <= maxCatchUp {
-		entries, err := a.hub.cfg.Log.Read(ctx, a.roomID, *after, 0)
-		if err == nil && (len(entries) == 0 && *after == a.state.Seq() || len(entries) > 0 && entries[0].Seq == *after+1 && entries[len(entries)-1].Seq == a.state.Seq()) {
-			caughtUp = true
-			for _, en := range entries {
-				var e room.Event
-				if json.Unmarshal(en.Data, &e) != nil {
-					caughtUp = false
-					break
-				}
-				frame, err := protocol.EventFrame(room.Redact(e, f.audience))
-				if err != nil || !f.push(frame) {
-					caughtUp = false
-					break
-				}
-			}
-		}
-		if !caughtUp && !f.isEnded() {
-			// Start over with a snapshot on a fresh feed.
-			f = newFeed(a, p, a.hub.cfg.FeedBuffer)
-		}
-	}
+	f, caughtUp := a.resume(ctx, p, after)
 	if !caughtUp {
 		frame, err := protocol.SnapshotFrame(a.state.Seq(), a.state.View(p))
 		if err != nil {
 			return nil, fmt.Errorf("encode snapshot: %w", err)
 		}
-		f.push(frame)
-	}
-	if f.isEnded() {
-		return nil, fault.T(fault.Unavailable, "fault.engine.catchUpTooLarge")
+		f.push(frame) // a fresh feed: its queue is empty
 	}
 	if p.Kind == room.Player {
 		disconnect, err := a.hub.cfg.Presence.Connect(ctx, a.roomID, p.PlayerID)
@@ -558,6 +550,37 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 		a.presenceChanged(nil)
 	}
 	return f, nil
+}
+
+// resume starts a viewer's feed with the events after *after when the log still holds
+// them and they fit the catch-up limit, and reports whether it did. Otherwise (no after,
+// too far behind, a log that cannot serve them) it returns an empty fresh feed, for a
+// snapshot: a resume is never refused for being far behind.
+func (a *actor) resume(ctx context.Context, p room.Principal, after *uint64) (*Feed, bool) {
+	f := newFeed(a, p, a.hub.cfg.FeedBuffer)
+	if after == nil || *after > a.state.Seq() || a.state.Seq()-*after > a.catchUpLimit() {
+		return f, false
+	}
+	want := int(a.state.Seq() - *after)
+	entries, err := a.hub.cfg.Log.Read(ctx, a.roomID, *after, want)
+	if err != nil {
+		a.log.Warn("read log for a resume; sending a snapshot", "err", err)
+		return f, false
+	}
+	if len(entries) != want || want > 0 && (entries[0].Seq != *after+1 || entries[want-1].Seq != a.state.Seq()) {
+		return f, false
+	}
+	for _, en := range entries {
+		var e room.Event
+		if json.Unmarshal(en.Data, &e) != nil {
+			return newFeed(a, p, a.hub.cfg.FeedBuffer), false
+		}
+		frame, err := protocol.EventFrame(room.Redact(e, f.audience))
+		if err != nil || !f.push(frame) {
+			return newFeed(a, p, a.hub.cfg.FeedBuffer), false
+		}
+	}
+	return f, true
 }
 
 // presenceChanged tells staff feeds who is online now. f, when not nil, is a feed that

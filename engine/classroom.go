@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -88,10 +89,23 @@ func (h *Hub) IssueRejoinCode(ctx context.Context, s Session, playerID string) (
 // Rejoin exchanges a rejoin code for a fresh player token: the student is the same
 // player, with their role, votes and posts. The player's earlier tokens stop working (a
 // forgotten session on a shared laptop is no way in); connections already open stay
-// until they close. The code keeps working until the teacher issues a new one. Codes are
-// accepted as people type them (any case, spaces or dashes). fault.Unauthorized for a
-// wrong code or a player the teacher removed.
+// until they close. The code keeps working, across lessons, until the teacher issues a
+// new one. Codes are accepted as people type them (any case, spaces or dashes).
+// fault.Unauthorized for a wrong code or a player the teacher removed. It is
+// RejoinRequest with a fresh request id: a rejoin that must wait for the teacher
+// comes back Pending.
 func (h *Hub) Rejoin(ctx context.Context, roomCode, rejoinCode string) (Joined, error) {
+	return h.RejoinRequest(ctx, roomCode, rejoinCode, "")
+}
+
+// RejoinRequest is one use of a rejoin code by a device whose request id is request
+// (16–64 letters, digits, '-' or '_'; "" makes a fresh one). While the player has a
+// connection open, the slip may be in someone else's hands: the rejoin then waits for
+// the teacher (room.EvRejoinRequested) and the answer is Pending with the request id;
+// the device asks again with the same id until the teacher approves (then it gets its
+// token) or refuses (fault.Forbidden). Every rejoin that goes through is recorded in the
+// room (room.EvPlayerRejoined), so the teacher's roster shows each.
+func (h *Hub) RejoinRequest(ctx context.Context, roomCode, rejoinCode, request string) (Joined, error) {
 	info, err := h.lookup(ctx, roomCode)
 	if err != nil {
 		return Joined{}, err
@@ -100,6 +114,13 @@ func (h *Hub) Rejoin(ctx context.Context, roomCode, rejoinCode string) (Joined, 
 	code := NormalizeCode(rejoinCode)
 	if len(code) != RejoinCodeLength {
 		return Joined{}, wrong
+	}
+	if request == "" {
+		if request, err = newSecret("rq_"); err != nil {
+			return Joined{}, err
+		}
+	} else if !validAttempt(request) {
+		return Joined{}, fault.T(fault.Invalid, "fault.engine.rejoinRequestInvalid")
 	}
 	g, err := h.cfg.Credentials.Get(ctx, rejoinHash(info.RoomID, code))
 	if errors.Is(err, ErrNotFound) || err == nil && (g.Kind != "rejoin" || g.RoomID != info.RoomID) {
@@ -115,6 +136,25 @@ func (h *Hub) Rejoin(ctx context.Context, roomCode, rejoinCode string) (Joined, 
 	if !active {
 		return Joined{}, fault.T(fault.Unauthorized, "fault.engine.noLongerInRoomAskTeacher")
 	}
+	online, err := h.cfg.Presence.Online(ctx, info.RoomID)
+	if err != nil {
+		return Joined{}, h.storageErr("check presence", err)
+	}
+	connected := slices.Contains(online, g.PlayerID)
+	// The room keeps the request in its log, but only as a hash: the id is the device's
+	// proof that the teacher approved it.
+	reqKey := HashSecret("rejoin-request:" + info.RoomID + ":" + request)[:24]
+	if _, err := h.submit(ctx, info.RoomID, room.RejoinCommand("rejoin:"+uuid.NewString(), g.PlayerID, reqKey, connected)); err != nil {
+		return Joined{}, err
+	}
+	status, err := h.rejoinStatus(ctx, info.RoomID, g.PlayerID, reqKey)
+	if err != nil {
+		return Joined{}, err
+	}
+	if status != "done" {
+		h.log.Info("rejoin waits for the teacher", "room", info.RoomID, "player", g.PlayerID)
+		return Joined{RoomID: info.RoomID, Code: info.Code, PlayerID: g.PlayerID, Pending: true, Request: request}, nil
+	}
 	token, err := newSecret("pt_")
 	if err != nil {
 		return Joined{}, err
@@ -127,6 +167,22 @@ func (h *Hub) Rejoin(ctx context.Context, roomCode, rejoinCode string) (Joined, 
 	}
 	h.log.Info("player rejoined", "room", info.RoomID, "player", g.PlayerID)
 	return Joined{RoomID: info.RoomID, Code: info.Code, PlayerID: g.PlayerID, Token: token}, nil
+}
+
+// rejoinStatus asks the room where a rejoin request stands (room.State.RejoinStatus).
+func (h *Hub) rejoinStatus(ctx context.Context, roomID, playerID, request string) (string, error) {
+	a, err := h.actor(ctx, roomID)
+	if err != nil {
+		return "", err
+	}
+	var status string
+	if err := a.call(ctx, func(a *actor) { status = a.state.RejoinStatus(playerID, request) }); err != nil {
+		if errors.Is(err, errActorStopped) {
+			return "", fault.T(fault.Unavailable, "fault.engine.roomRestartingTryAgain")
+		}
+		return "", err
+	}
+	return status, nil
 }
 
 // playerActive asks the room's actor whether a player is in the room (not removed).

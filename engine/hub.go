@@ -67,6 +67,11 @@ type Hub struct {
 	loading map[string]chan struct{}
 	closing bool
 	wg      sync.WaitGroup
+
+	// writeErr is the last failed append (a full disk, say), nil once an append works
+	// again: readiness reports it, and the log says it once per outage.
+	writeMu  sync.Mutex
+	writeErr error
 }
 
 // Session is who a connection speaks for.
@@ -93,12 +98,15 @@ type Created struct {
 	ProjectorKey string
 }
 
-// Joined is what a student gets back on joining.
+// Joined is what a student gets back on joining. A rejoin that waits for the teacher
+// is Pending, with no token: the device asks again with Request.
 type Joined struct {
 	RoomID   string
 	Code     string
 	PlayerID string
 	Token    string
+	Pending  bool
+	Request  string
 }
 
 // RoomSummary is a room as the operator sees it.
@@ -165,7 +173,10 @@ func (h *Hub) Start(ctx context.Context) error {
 	return nil
 }
 
-// Ready reports whether storage answers.
+// Ready reports whether storage answers and can write. While the last append failed,
+// it tries a small write of its own, so readiness (and the log) see space come back
+// even when no command arrives to try (a balancer sends none to an instance that is
+// not ready).
 func (h *Hub) Ready(ctx context.Context) error {
 	if h.isClosing() {
 		return fault.T(fault.Unavailable, "fault.engine.shuttingDown")
@@ -173,7 +184,44 @@ func (h *Hub) Ready(ctx context.Context) error {
 	if _, err := h.cfg.Log.Last(ctx, "readiness-probe"); err != nil {
 		return fault.T(fault.Unavailable, "fault.engine.storageNotAnswering")
 	}
+	if h.writeFailure() != nil {
+		h.noteWrite(h.probeWrite(ctx))
+		if h.writeFailure() != nil {
+			return fault.T(fault.Unavailable, "fault.engine.storageCannotWrite")
+		}
+	}
 	return nil
+}
+
+// probeWrite appends one entry to a log of its own and deletes it again.
+func (h *Hub) probeWrite(ctx context.Context) error {
+	id := "readiness-probe-" + uuid.NewString()
+	if err := h.cfg.Log.Append(ctx, id, 0, []Entry{{Seq: 1, Data: []byte(`{}`)}}); err != nil {
+		return err
+	}
+	return h.cfg.Log.Delete(ctx, id)
+}
+
+// noteWrite records how an append went (err nil: it worked). The change from working to
+// failing is logged once as an error, the way back once as info; the failures between
+// are not logged again, however many commands meet them.
+func (h *Hub) noteWrite(err error) {
+	h.writeMu.Lock()
+	was := h.writeErr
+	h.writeErr = err
+	h.writeMu.Unlock()
+	switch {
+	case err != nil && was == nil:
+		h.log.Error("storage cannot write; commands are refused until it can", "err", err)
+	case err == nil && was != nil:
+		h.log.Info("storage writes again")
+	}
+}
+
+func (h *Hub) writeFailure() error {
+	h.writeMu.Lock()
+	defer h.writeMu.Unlock()
+	return h.writeErr
 }
 
 // codeAlphabet has no 0/O, 1/I/L or U/V look-alikes, so a code read off a projector
@@ -235,7 +283,7 @@ func (h *Hub) Create(ctx context.Context, opts CreateOptions) (Created, error) {
 		dec := json.NewDecoder(strings.NewReader(string(opts.Settings)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&settings); err != nil {
-			return Created{}, fault.T(fault.Invalid, "fault.engine.settingsInvalid", err.Error())
+			return Created{}, fault.JSON(err, "settings")
 		}
 	}
 	if opts.Mode == "" {

@@ -112,6 +112,19 @@ type Limiter interface {
 	Allow(ctx context.Context, key string) (bool, error)
 }
 
+// LimiterRetry is a Limiter that can also say how long key must wait until Allow
+// would allow it (0: now). The HTTP edge puts it in Retry-After; for a Limiter without
+// it the edge computes the wait from the limiter's configured rate.
+type LimiterRetry interface {
+	RetryAfter(ctx context.Context, key string) (time.Duration, error)
+}
+
+// BlocklistRetry is a Blocklist that can also say how long key stays blocked (0: not
+// blocked), for Retry-After; without it the edge says the whole block's length.
+type BlocklistRetry interface {
+	BlockedFor(ctx context.Context, key string) (time.Duration, error)
+}
+
 // Blocklist holds keys refused outright for a while (an address that guessed too many
 // join codes). Like the limiters it is shared, so a block on one instance holds on all.
 type Blocklist interface {

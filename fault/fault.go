@@ -37,6 +37,8 @@ const (
 	Unavailable   Code = "unavailable"  // the server is shutting down or a dependency is down; retry
 	Internal      Code = "internal"     // a bug or storage failure; nothing was changed
 	VersionNeeded Code = "version"      // the client speaks a protocol version the server does not
+	// UnsupportedMedia: a request body not declared application/json.
+	UnsupportedMedia Code = "unsupported_media"
 )
 
 // Error is a domain error with a code and a human sentence. Key and Args, when set, are

@@ -70,7 +70,7 @@ func TestRequiredKeys(t *testing.T) {
 	}
 	for _, c := range []fault.Code{fault.Malformed, fault.UnknownType, fault.TooLarge, fault.Invalid, fault.BadNickname,
 		fault.NotFound, fault.Unauthorized, fault.Forbidden, fault.WrongPhase, fault.Conflict, fault.RoomFull,
-		fault.RoomLocked, fault.RateLimited, fault.Unavailable, fault.Internal, fault.VersionNeeded} {
+		fault.RoomLocked, fault.RateLimited, fault.Unavailable, fault.Internal, fault.VersionNeeded, fault.UnsupportedMedia} {
 		keys = append(keys, "error."+string(c))
 	}
 	keys = append(keys, "contentNote.title", "contentNote.body", "contentNote.short", "setting.graphic",

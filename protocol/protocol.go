@@ -82,7 +82,7 @@ func Decode(data []byte) (Inbound, error) {
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		return Inbound{ID: salvageID(trimmed)}, fault.T(fault.Malformed, "fault.protocol.notProtocolJSON", trimError(err))
+		return Inbound{ID: salvageID(trimmed)}, fault.JSON(err, "")
 	}
 	if dec.InputOffset() != int64(len(trimmed)) {
 		return Inbound{ID: shortID(in.ID)}, fault.T(fault.Malformed, "fault.protocol.oneObjectPerMessage")
@@ -136,7 +136,7 @@ func CheckFields(obj []byte, known map[string]bool) error {
 	dec := json.NewDecoder(bytes.NewReader(obj))
 	tok, err := dec.Token()
 	if err != nil {
-		return fault.T(fault.Malformed, "fault.protocol.notJSON", trimError(err))
+		return fault.JSON(err, "")
 	}
 	if tok != json.Delim('{') {
 		return fault.T(fault.Malformed, "fault.protocol.notAnObject")
@@ -145,7 +145,7 @@ func CheckFields(obj []byte, known map[string]bool) error {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return fault.T(fault.Malformed, "fault.protocol.notJSON", trimError(err))
+			return fault.JSON(err, "")
 		}
 		name, _ := tok.(string)
 		if !known[name] {
@@ -157,7 +157,7 @@ func CheckFields(obj []byte, known map[string]bool) error {
 		seen[name] = true
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
-			return fault.T(fault.Malformed, "fault.protocol.notJSON", trimError(err))
+			return fault.JSON(err, "")
 		}
 	}
 	return nil
@@ -208,22 +208,6 @@ func salvageID(data []byte) string {
 		return probe.ID
 	}
 	return ""
-}
-
-func trimError(err error) string {
-	s := err.Error()
-	s = trimPrefix(s, "json: ")
-	if len(s) > 120 {
-		s = s[:120] + "…"
-	}
-	return s
-}
-
-func trimPrefix(s, p string) string {
-	if len(s) >= len(p) && s[:len(p)] == p {
-		return s[len(p):]
-	}
-	return s
 }
 
 // Outbound frames. Each is built once and sent as is to every connection that gets it.

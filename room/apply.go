@@ -82,6 +82,7 @@ func init() {
 	}
 	registerClassroomFolds(folds)
 	registerHistorianFolds(folds)
+	registerRejoinFolds(folds)
 }
 
 // on adapts a typed fold to the folds table, decoding the event's data first.

@@ -92,6 +92,8 @@ func init() {
 	}
 	registerClassroom(handlers)
 	registerHistorian(handlers)
+	handlers["rejoin"] = handler{system, decideRejoin}
+	handlers["approveRejoin"] = handler{staff, decideApproveRejoin}
 }
 
 // CommandTypes lists every command type the room knows, sorted.
@@ -209,7 +211,7 @@ func decode[T any](b *batch) (T, error) {
 		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 			return d, fault.T(fault.Malformed, "fault.room.commandDataUnknownField", b.cmd.Type, strings.Trim(field, `"`))
 		}
-		return d, fault.T(fault.Malformed, "fault.room.commandDataUnreadable", b.cmd.Type)
+		return d, fault.JSON(err, "data")
 	}
 	if dec.More() {
 		return d, fault.T(fault.Malformed, "fault.room.commandDataUnreadable", b.cmd.Type)

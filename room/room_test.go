@@ -223,7 +223,7 @@ func TestPermissions(t *testing.T) {
 	r := newRoom(t, CreateParams{})
 	r.join("a", "Ada")
 	who := map[string]string{
-		"join": "system", "tick": "system", "issueRejoin": "system",
+		"join": "system", "tick": "system", "issueRejoin": "system", "rejoin": "system",
 		"argue": "player", "reply": "player", "mark": "player", "unmark": "player", "vote": "player", "act": "player",
 		"chooseRole": "player", "optOut": "player", "exitTicket": "player", "report": "player", "stepOut": "player",
 		"flagClaim": "player", "attachCard": "player", "annotate": "player",
@@ -234,8 +234,8 @@ func TestPermissions(t *testing.T) {
 		}
 	}
 	// 29 of the room engine, 15 of the classroom, 2 of the teacher's assessment, 3 of the
-	// Historian.
-	if want := 29 + 15 + 2 + 3; len(who) != want {
+	// Historian, 2 of rejoin approval.
+	if want := 29 + 15 + 2 + 3 + 2; len(who) != want {
 		t.Errorf("%d command types, want %d", len(who), want)
 	}
 	kinds := map[string][]Principal{

@@ -105,6 +105,10 @@ func (st Settings) normalize(sc *economy.Scenario) (Settings, error) {
 		return st, fault.T(fault.Invalid, "fault.room.maxPlayersOutOfRange", MaxMaxPlayers)
 	}
 	years := scenarioYears(sc)
+	if out.PlayedYears != nil && len(out.PlayedYears) == 0 {
+		// Sent as [] (absent stays nil): a class plays at least one year.
+		return st, fault.T(fault.Invalid, "fault.room.noYearsPlayed")
+	}
 	if len(out.PlayedYears) == 0 {
 		out.PlayedYears = years
 	} else {
@@ -142,6 +146,11 @@ func (st Settings) normalize(sc *economy.Scenario) (Settings, error) {
 // normalizeLessons checks the lesson plan and makes the played years follow it.
 func (st *Settings) normalizeLessons(years []int) error {
 	if st.LessonPlan == "" || st.LessonPlan == PlanNone {
+		if st.LessonMinutes != 0 {
+			// Without a plan a lesson length means nothing; dropping it silently would
+			// ack a change that changes nothing.
+			return fault.T(fault.Invalid, "fault.room.lessonMinutesNeedPlan")
+		}
 		st.LessonPlan, st.LessonMinutes, st.Lessons = "", 0, nil
 		return nil
 	}
@@ -150,8 +159,8 @@ func (st *Settings) normalizeLessons(years []int) error {
 		return fault.T(fault.Invalid, "fault.room.notALessonPlan", st.LessonPlan, planNames())
 	}
 	switch {
-	case p.Minutes > 0:
-		st.LessonMinutes = p.Minutes
+	case p.Minutes > 0 && st.LessonMinutes == 0:
+		st.LessonMinutes = p.Minutes // a plan of one length (the block); another is refused below
 	case st.LessonMinutes == 0:
 		st.LessonMinutes = lessons.lengthsOf(p)[0]
 	}
@@ -196,8 +205,8 @@ func (st Settings) merge(ch Settings) Settings {
 	if ch.MaxPlayers != 0 {
 		out.MaxPlayers = ch.MaxPlayers
 	}
-	if len(ch.PlayedYears) != 0 {
-		out.PlayedYears = append([]int(nil), ch.PlayedYears...)
+	if ch.PlayedYears != nil {
+		out.PlayedYears = append([]int{}, ch.PlayedYears...) // [] stays [], for normalize to refuse
 	}
 	if ch.Assignment != "" {
 		out.Assignment = ch.Assignment

@@ -92,6 +92,14 @@ type player struct {
 	SteppedOut bool     `json:"steppedOut,omitempty"`
 	Group      string   `json:"group,omitempty"`
 	Rejoin     int      `json:"rejoin,omitempty"`
+	// Rejoins (rejoin.go): each one that went through, and the request ids of the one
+	// waiting for the teacher, the one approved and not yet picked up, the last refused
+	// and the last done.
+	Rejoins        []RejoinRecord `json:"rejoins,omitempty"`
+	RejoinPending  string         `json:"rejoinPending,omitempty"`
+	RejoinApproved string         `json:"rejoinApproved,omitempty"`
+	RejoinRefused  string         `json:"rejoinRefused,omitempty"`
+	RejoinDone     string         `json:"rejoinDone,omitempty"`
 }
 
 type post struct {

@@ -80,6 +80,10 @@ type PlayerInfo struct {
 	Muted      bool     `json:"muted,omitempty"`
 	SteppedOut bool     `json:"steppedOut,omitempty"`
 	Rejoin     int      `json:"rejoinIssued,omitempty"`
+	// Rejoins lists each rejoin that went through; RejoinWaiting says one waits for the
+	// teacher's approval (approveRejoin).
+	Rejoins       []RejoinRecord `json:"rejoins,omitempty"`
+	RejoinWaiting bool           `json:"rejoinWaiting,omitempty"`
 }
 
 // Me is what a player sees of themself.
@@ -88,6 +92,11 @@ type Me struct {
 	Votes       map[string]VoteData `json:"votes"` // this year's, by decision
 	Action      string              `json:"action,omitempty"`
 	ActionsOpen []ActionInfo        `json:"actionsOpen"` // open to this player this year
+	// ActionsByYear lists, for each played year, the ids of the actions open to this
+	// player in it as they stand now (role and fate; a fate the game changes later
+	// changes them). Actions vary by year: an id not listed for the year in play is
+	// answered not_found.
+	ActionsByYear map[int][]string `json:"actionsByYear,omitempty"`
 }
 
 // ActionInfo describes an action.
@@ -223,6 +232,7 @@ func (s *State) View(p Principal) View {
 					}
 				}
 			}
+			m.ActionsByYear = s.actionsByYear(me)
 			v.Me = m
 		}
 	}
@@ -252,6 +262,7 @@ func (p *player) info(private bool) PlayerInfo {
 	if private {
 		pi.Members = append([]string(nil), p.Members...)
 		pi.Muted, pi.SteppedOut, pi.Rejoin = p.Muted, p.SteppedOut, p.Rejoin
+		pi.Rejoins, pi.RejoinWaiting = append([]RejoinRecord(nil), p.Rejoins...), p.RejoinPending != ""
 	}
 	return pi
 }
@@ -478,4 +489,32 @@ func (s *State) Briefing(playerID string, showGraphic bool) (roles.Brief, error)
 	ctx, _ := s.BriefingContext(playerID)
 	ctx.ShowGraphic = showGraphic
 	return roles.Briefing(p.Role, s.c.Year, ctx)
+}
+
+// actionsByYear lists the actions open to p in each played year (nil for a player
+// without a faction: the Historian, or no role yet).
+func (s *State) actionsByYear(p *player) map[int][]string {
+	if s.sc == nil || p.Role == "" {
+		return nil
+	}
+	out := map[int][]string{}
+	some := false
+	for _, y := range s.c.Settings.PlayedYears {
+		yr, ok := s.sc.Year(y)
+		if !ok {
+			continue
+		}
+		ids := []string{}
+		for _, act := range yr.Actions {
+			if openTo(act, p) {
+				ids = append(ids, act.ID)
+				some = true
+			}
+		}
+		out[y] = ids
+	}
+	if !some {
+		return nil
+	}
+	return out
 }

@@ -20,6 +20,9 @@ func VisibilityOf(e Event) Visibility {
 	if v, ok := historianVisibility(e); ok {
 		return v
 	}
+	if v, ok := rejoinVisibility(e); ok {
+		return v
+	}
 	switch e.Type {
 	case EvVoteCast, EvActionTaken:
 		var d PlayerRef

@@ -36,6 +36,9 @@ type game struct {
 	players   []*player
 	scenario  *economy.Scenario
 	refused   int // bad commands refused with their expected code
+	// options, when set, gives each player's connection its options (a conformance
+	// test's tap).
+	options func(name string) *client.Options
 }
 
 func TestEndToEndWholeGame(t *testing.T) {
@@ -73,10 +76,14 @@ func (g *game) addPlayer(i int, sse bool) {
 	p := g.ts.join(g.room.Code, name)
 	var conn *client.Conn
 	var err error
+	var opts *client.Options
+	if g.options != nil {
+		opts = g.options(name)
+	}
 	if sse {
-		conn, err = g.ts.client.DialSSE(g.ctx(), g.room.Code, p.Token, nil)
+		conn, err = g.ts.client.DialSSE(g.ctx(), g.room.Code, p.Token, opts)
 	} else {
-		conn, err = g.ts.client.Dial(g.ctx(), g.room.Code, p.Token, nil)
+		conn, err = g.ts.client.Dial(g.ctx(), g.room.Code, p.Token, opts)
 	}
 	if err != nil {
 		t.Fatalf("%s connects: %v", name, err)

@@ -17,6 +17,8 @@ func StatusOf(code fault.Code) int {
 		return http.StatusBadRequest
 	case fault.TooLarge:
 		return http.StatusRequestEntityTooLarge
+	case fault.UnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	case fault.Unauthorized:
 		return http.StatusUnauthorized
 	case fault.Forbidden:
@@ -81,9 +83,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if fe.Code == fault.Internal {
 		logger(c).Error("internal error", "route", c.Path(), "err", err)
 	}
-	if status == http.StatusTooManyRequests {
-		c.Response().Header().Set("Retry-After", "10")
-	}
+	setRetryAfter(c, status, err)
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return

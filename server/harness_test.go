@@ -61,6 +61,13 @@ var start = time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 // newServer starts a server; configure may change the server config before it starts.
 func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 	t.Helper()
+	return newServerWithLog(t, nil, configure)
+}
+
+// newServerWithLog is newServer with the room log wrapped by wrap (a fault-injecting
+// store, say); nil wraps nothing.
+func newServerWithLog(t *testing.T, wrap func(engine.Log) engine.Log, configure func(*server.Config)) *testServer {
+	t.Helper()
 	clk := clock.NewFake(start)
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "debate.db"), embedded.Options{Now: clk.Now})
 	if err != nil {
@@ -68,8 +75,12 @@ func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var roomLog engine.Log = st.Log()
+	if wrap != nil {
+		roomLog = wrap(roomLog)
+	}
 	hub, err := engine.New(engine.Config{
-		Log: st.Log(), Notifier: embedded.NewNotifier(), Directory: st.Directory(), Credentials: st.Credentials(),
+		Log: roomLog, Notifier: embedded.NewNotifier(), Directory: st.Directory(), Credentials: st.Credentials(),
 		Presence: embedded.NewPresence(), Scenario: economy.Default(), Clock: clk, Logger: log,
 	})
 	if err != nil {
@@ -84,6 +95,7 @@ func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 			WrongCodes: embedded.NewLimiter(server.WrongCodeRate, server.WrongCodeBurst, embedded.WithClock(clk.Now)),
 			Creates:    embedded.NewLimiter(server.CreateRate, server.CreateBurst, embedded.WithClock(clk.Now)),
 			Commands:   embedded.NewLimiter(server.CommandRate, server.CommandBurst, embedded.WithClock(clk.Now)),
+			Connects:   embedded.NewLimiter(server.ConnectRate, server.ConnectBurst, embedded.WithClock(clk.Now)),
 			Blocks:     embedded.NewBlocklist(clk.Now),
 		},
 	}
@@ -172,16 +184,49 @@ func (ts *testServer) do(method, path, bearer string, body string, header ...str
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json") // as every client sends a body
+	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	status, _, b := ts.doResp(req)
+	return status, b
+}
+
+// doResp sends a request and returns status, header and body.
+func (ts *testServer) doResp(req *http.Request) (int, http.Header, []byte) {
+	ts.t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		ts.t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return resp.StatusCode, resp.Header, b
+}
+
+// doHeader is do, returning the response header too.
+func (ts *testServer) doHeader(method, path, bearer, body string, header ...string) (int, http.Header, []byte) {
+	ts.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctxT(ts.t), method, ts.url+path, rd)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return ts.doResp(req)
 }
 
 // wantError checks an error response: status, JSON {"code","message"} with code.

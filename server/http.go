@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 
 	"github.com/classroom-debate/debate/economy"
 	"github.com/classroom-debate/debate/engine"
@@ -48,7 +49,7 @@ type createResponse struct {
 // createRoom: POST /api/rooms.
 func (s *Server) createRoom(c echo.Context) error {
 	ctx := c.Request().Context()
-	if err := s.allow(ctx, s.cfg.Limits.Creates, "create:"+clientKey(c)); err != nil {
+	if err := s.allow(ctx, s.cfg.Limits.Creates, "create:"+clientKey(c), CreateRate); err != nil {
 		return err
 	}
 	var req createRequest
@@ -100,9 +101,9 @@ func (s *Server) join(c echo.Context) error {
 	ctx := c.Request().Context()
 	addr := clientKey(c)
 	if s.isBlocked(ctx, addr) {
-		return errTooManyJoins
+		return s.blocked(ctx, addr)
 	}
-	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr); err != nil {
+	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr, JoinRate); err != nil {
 		return err
 	}
 	var req joinRequest
@@ -125,17 +126,32 @@ func (s *Server) countWrongCode(c echo.Context, addr string, err error) error {
 	if (code != fault.NotFound && code != fault.Unauthorized) || s.cfg.Limits.WrongCodes == nil {
 		return err
 	}
-	ok, lerr := s.cfg.Limits.WrongCodes.Allow(c.Request().Context(), "wrongcode:"+addr)
+	ctx := c.Request().Context()
+	ok, lerr := s.cfg.Limits.WrongCodes.Allow(ctx, "wrongcode:"+addr)
 	if lerr == nil && !ok {
-		s.block(c.Request().Context(), addr)
 		logger(c).Info("joins blocked: too many wrong codes from one address")
-		return errTooManyJoins
+		if s.cfg.Limits.Blocks == nil {
+			return s.limited(ctx, s.cfg.Limits.WrongCodes, "wrongcode:"+addr, WrongCodeRate, errTooManyJoins)
+		}
+		s.block(ctx, addr)
+		return s.blocked(ctx, addr)
 	}
 	return err
 }
 
 type rejoinRequest struct {
 	RejoinCode string `json:"rejoinCode"`
+	// Request is the device's id for this rejoin (optional): a rejoin that waits for the
+	// teacher is asked about again with it.
+	Request string `json:"request"`
+}
+
+type rejoinPending struct {
+	RoomID   string `json:"roomId"`
+	Code     string `json:"code"`
+	PlayerID string `json:"playerId"`
+	Pending  bool   `json:"pending"`
+	Request  string `json:"request"`
 }
 
 // rejoin: POST /api/rooms/:code/rejoin, a student back with the code the teacher printed.
@@ -144,18 +160,21 @@ func (s *Server) rejoin(c echo.Context) error {
 	ctx := c.Request().Context()
 	addr := clientKey(c)
 	if s.isBlocked(ctx, addr) {
-		return errTooManyJoins
+		return s.blocked(ctx, addr)
 	}
-	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr); err != nil {
+	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr, JoinRate); err != nil {
 		return err
 	}
 	var req rejoinRequest
 	if err := readJSON(c, maxJoinBody, &req, false); err != nil {
 		return err
 	}
-	joined, err := s.hub.Rejoin(ctx, c.Param("code"), req.RejoinCode)
+	joined, err := s.hub.RejoinRequest(ctx, c.Param("code"), req.RejoinCode, req.Request)
 	if err != nil {
 		return s.countWrongCode(c, addr, err)
+	}
+	if joined.Pending {
+		return c.JSON(http.StatusAccepted, rejoinPending{RoomID: joined.RoomID, Code: joined.Code, PlayerID: joined.PlayerID, Pending: true, Request: joined.Request})
 	}
 	return c.JSON(http.StatusCreated, joinResponse{RoomID: joined.RoomID, Code: joined.Code, PlayerID: joined.PlayerID, Token: joined.Token})
 }
@@ -217,8 +236,9 @@ func (s *Server) block(ctx context.Context, addr string) {
 }
 
 // allow asks a limiter; a nil limiter allows everything, a failing one is logged and
-// allows (a broken limiter should not lock a class out).
-func (s *Server) allow(ctx context.Context, l engine.Limiter, key string) error {
+// allows (a broken limiter should not lock a class out). configured is the rate the
+// limiter was built with, for Retry-After when the limiter cannot say itself.
+func (s *Server) allow(ctx context.Context, l engine.Limiter, key string, configured rate.Limit) error {
 	if l == nil {
 		return nil
 	}
@@ -228,7 +248,7 @@ func (s *Server) allow(ctx context.Context, l engine.Limiter, key string) error 
 		return nil
 	}
 	if !ok {
-		return fault.T(fault.RateLimited, "fault.server.tooManyRequests")
+		return s.limited(ctx, l, key, configured, fault.T(fault.RateLimited, "fault.server.tooManyRequests"))
 	}
 	return nil
 }
@@ -303,7 +323,7 @@ func (s *Server) command(c echo.Context) error {
 	case protocol.TypeHello:
 		return frameError(c, in.ID, fault.T(fault.Malformed, "fault.server.helloOverHTTP"))
 	}
-	if err := s.allow(ctx, s.cfg.Limits.Commands, "cmd:"+sess.RoomID+":"+sess.Principal.Key()); err != nil {
+	if err := s.allow(ctx, s.cfg.Limits.Commands, "cmd:"+sess.RoomID+":"+sess.Principal.Key(), CommandRate); err != nil {
 		return frameError(c, in.ID, err)
 	}
 	seq, err := s.hub.Submit(ctx, sess, in.Command(sess.Principal))
@@ -321,6 +341,7 @@ func frameError(c echo.Context, id string, err error) error {
 	if fe.Code == fault.Internal {
 		logger(c).Error("command failed", "err", err)
 	}
+	setRetryAfter(c, StatusOf(fe.Code), err)
 	return c.JSONBlob(StatusOf(fe.Code), protocol.ErrorFrame(id, fe.In(requestLang(c.Request()))))
 }
 
@@ -408,7 +429,7 @@ func readJSON(c echo.Context, limit int, v any, emptyOK bool) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fault.T(fault.Malformed, "fault.server.bodyNotRouteJSON", strings.TrimPrefix(err.Error(), "json: "))
+		return fault.JSON(err, "")
 	}
 	if dec.InputOffset() != int64(len(b)) {
 		return fault.T(fault.Malformed, "fault.server.bodyNotOneObject")

@@ -22,7 +22,7 @@ func TestStatusOfEveryCode(t *testing.T) {
 		fault.Malformed: 400, fault.UnknownType: 400, fault.Invalid: 400, fault.BadNickname: 400,
 		fault.VersionNeeded: 400, fault.TooLarge: 413, fault.Unauthorized: 401, fault.Forbidden: 403,
 		fault.NotFound: 404, fault.WrongPhase: 409, fault.Conflict: 409, fault.RoomFull: 409,
-		fault.RoomLocked: 409, fault.RateLimited: 429, fault.Unavailable: 503, fault.Internal: 500,
+		fault.RoomLocked: 409, fault.RateLimited: 429, fault.UnsupportedMedia: 415, fault.Unavailable: 503, fault.Internal: 500,
 		fault.Code("made_up"): 500,
 	}
 	for code, want := range tests {
@@ -102,7 +102,7 @@ func TestCreateRefusals(t *testing.T) {
 		{"unknown mode", `{"mode":"utopian"}`, 400, fault.Invalid},
 		{"unknown vote mode", `{"voteMode":"loudest"}`, 400, fault.Invalid},
 		{"bad settings", `{"settings":{"maxPlayers":1000}}`, 400, fault.Invalid},
-		{"unknown setting", `{"settings":{"snacks":true}}`, 400, fault.Invalid},
+		{"unknown setting", `{"settings":{"snacks":true}}`, 400, fault.Malformed}, // as every unknown field
 		{"too large", `{"settings":{"x":"` + strings.Repeat("x", 20<<10) + `"}}`, 413, fault.TooLarge},
 	}
 	for _, tt := range tests {

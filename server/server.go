@@ -42,6 +42,10 @@ type Limits struct {
 	// Commands counts commands sent by HTTP POST (the SSE fallback), per session.
 	// WebSocket connections have their own per-connection limiter (CommandRate).
 	Commands engine.Limiter
+	// Connects counts WebSockets and SSE streams opened per address: a client stuck in a
+	// reconnect loop must not slow everyone else's sockets. Built from Config.ConnectRate
+	// and ConnectBurst.
+	Connects engine.Limiter
 	// Blocks holds the addresses WrongCodes has refused, for Config.BlockFor. Nil
 	// blocks nobody (WrongCodes still refuses while its bucket is empty).
 	Blocks engine.Blocklist
@@ -60,6 +64,10 @@ const (
 	CreateBurst    = 20
 	CommandRate    = 20
 	CommandBurst   = 40
+	// Sockets and streams opened per address: every device of a school behind one NAT
+	// reconnecting at once after a restart (the burst), then no more than a few a second.
+	ConnectRate  = 5
+	ConnectBurst = 150
 )
 
 // Config wires a Server. Hub is required; every zero duration or rate gets the default
@@ -93,6 +101,10 @@ type Config struct {
 	FloodRefusals int           // 200: refused messages in a row that close a socket
 	BlockFor      time.Duration // 1 min: how long an address that guessed codes is blocked
 	ReplyQueue    int           // 64: acks and errors a socket may have waiting to be written
+	// ConnectRate and ConnectBurst are the numbers of Limits.Connects, per address
+	// (cmd/debate builds it from them; Retry-After falls back on the rate).
+	ConnectRate  rate.Limit // 5/s
+	ConnectBurst int        // 150
 }
 
 // Server serves the HTTP API, WebSockets and SSE streams for one Hub.
@@ -105,6 +117,8 @@ type Server struct {
 	draining atomic.Bool
 
 	models readModels // scores, year reports and debrief, memoised per room by last seq
+
+	writeRoutes map[string]bool // "POST /api/rooms": the routes guardWrites guards
 
 	streamMu sync.Mutex
 	streams  int           // live WebSocket and SSE connections
@@ -133,6 +147,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.FloodRefusals <= 0 {
 		cfg.FloodRefusals = 200
+	}
+	if cfg.ConnectRate <= 0 {
+		cfg.ConnectRate = ConnectRate
+	}
+	if cfg.ConnectBurst <= 0 {
+		cfg.ConnectBurst = ConnectBurst
 	}
 	if cfg.ReplyQueue <= 0 {
 		cfg.ReplyQueue = 64
@@ -204,6 +224,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
 	e.Use(s.requestLog)
+	e.Use(s.guardWrites)
 	if len(s.cfg.AllowedOrigins) > 0 {
 		// A web client served from another origin calls the API with fetch; it sends
 		// credentials in the Authorization header, never cookies, so no credentials mode.
@@ -240,6 +261,7 @@ func (s *Server) routes() *echo.Echo {
 		admin.DELETE("/rooms/:roomId", s.adminDeleteRoom)
 	}
 	RegisterWeb(e, WebConfig{Hub: s.hub, PublicURL: s.cfg.PublicURL})
+	s.writeRoutes = stateChanging(e)
 	return e
 }
 
@@ -287,12 +309,16 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// validRequestID accepts a proxy's request id only when it is a plain token: 1–64
+// letters, digits, '-', '_', '.' or ':' (a UUID, a trace id). Anything else is replaced,
+// so no markup, quotes or separators are echoed into responses and logs.
 func validRequestID(id string) bool {
 	if id == "" || len(id) > 64 {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
-		if c := id[i]; c <= ' ' || c > '~' {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':') {
 			return false
 		}
 	}

@@ -36,6 +36,9 @@ func (s *Server) events(c echo.Context) error {
 		}
 		after = &n
 	}
+	if err := s.allowConnect(c); err != nil {
+		return err
+	}
 	if !s.beginStream() {
 		return errDraining
 	}

@@ -69,6 +69,9 @@ func (s *Server) checkOrigin(r *http.Request) bool {
 // websocket: GET /api/rooms/:code/ws. The URL carries no credential: the first message
 // must be a hello with a key, token or ticket.
 func (s *Server) websocket(c echo.Context) error {
+	if err := s.allowConnect(c); err != nil {
+		return err
+	}
 	if !s.beginStream() {
 		return errDraining
 	}
@@ -78,17 +81,18 @@ func (s *Server) websocket(c echo.Context) error {
 		return nil // the upgrader has answered
 	}
 	conn := &wsConn{
-		s:       s,
-		ws:      ws,
-		lang:    requestLang(c.Request()),
-		log:     logger(c),
-		replies: make(chan []byte, s.cfg.ReplyQueue),
-		kick:    make(chan closeReq, 1),
-		busy:    make(chan struct{}, 1),
-		stopped: make(chan struct{}),
-		readEnd: make(chan struct{}),
-		limiter: rate.NewLimiter(s.cfg.CommandRate, s.cfg.CommandBurst),
-		flood:   rate.NewLimiter(5*s.cfg.CommandRate, 5*s.cfg.CommandBurst),
+		s:         s,
+		ws:        ws,
+		lang:      requestLang(c.Request()),
+		log:       logger(c),
+		replies:   make(chan []byte, s.cfg.ReplyQueue),
+		kick:      make(chan closeReq, 1),
+		busy:      make(chan struct{}, 1),
+		stopped:   make(chan struct{}),
+		readEnd:   make(chan struct{}),
+		finishing: make(chan struct{}),
+		limiter:   rate.NewLimiter(s.cfg.CommandRate, s.cfg.CommandBurst),
+		flood:     rate.NewLimiter(5*s.cfg.CommandRate, 5*s.cfg.CommandBurst),
 	}
 	ws.SetReadLimit(readLimit)
 	conn.serve(c.Param("code"))
@@ -116,6 +120,9 @@ type wsConn struct {
 	stopped chan struct{} // closed when the write pump has finished
 	readEnd chan struct{} // closed when the read pump has finished
 	closing atomic.Bool   // set once the socket is closing: no new commands
+	// finishing is closed when the write pump starts to say goodbye: a reply waiting for
+	// room in the queue gives up then.
+	finishing chan struct{}
 
 	limiter  *rate.Limiter // commands per second
 	flood    *rate.Limiter // 5× the rate: beyond it the socket is closed
@@ -350,10 +357,29 @@ func (c *wsConn) submit(in protocol.Inbound) {
 	c.reply(protocol.AckFrame(in.ID, seq))
 }
 
+// reply queues an answer for the write pump. Every message read gets one answer, and
+// the read pump answers refusals (rate_limited, malformed) far faster than the write
+// pump can write them, so a full queue says nothing about the client: a flooder that
+// reads every answer filled it in a few milliseconds and was closed as slow (4008)
+// instead of as a flooder (4029). So a full queue holds the read pump back instead: it
+// stops reading until the write pump catches up, which paces a fast sender to the
+// speed its answers go out (and lets the flood limits, not the queue, decide). Only a
+// write pump that cannot write for WriteWait means the client does not read.
 func (c *wsConn) reply(frame []byte) {
 	select {
 	case c.replies <- frame:
+		return
 	default:
+	}
+	wait := time.NewTimer(c.s.cfg.WriteWait)
+	defer wait.Stop()
+	select {
+	case c.replies <- frame:
+	case <-c.finishing:
+		// The socket is closing and its write pump waits for this command to finish:
+		// the answer is lost with the socket, and the client resends the id on resume.
+	case <-c.stopped:
+	case <-wait.C:
 		c.requestClose(protocol.CloseSlow, "the connection is not reading its answers")
 	}
 }
@@ -418,6 +444,7 @@ func (c *wsConn) writePump() {
 // flushes queued replies, sends the close frame and waits briefly for the client's.
 func (c *wsConn) finish(code int, text string) {
 	c.closing.Store(true)
+	close(c.finishing)
 	wait := time.NewTimer(c.s.cfg.WriteWait)
 	defer wait.Stop()
 	select {

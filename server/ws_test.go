@@ -168,6 +168,12 @@ func rawDial(t *testing.T, ts *testServer, path string, origin string) (*websock
 	if origin != "" {
 		h.Set("Origin", origin)
 	}
+	return rawDialHeader(t, ts, path, h)
+}
+
+// rawDialHeader opens a socket with the upgrade request's header h.
+func rawDialHeader(t *testing.T, ts *testServer, path string, h http.Header) (*websocket.Conn, *http.Response, error) {
+	t.Helper()
 	ws, resp, err := websocket.DefaultDialer.DialContext(ctxT(t), "ws"+strings.TrimPrefix(ts.url, "http")+path, h)
 	if err == nil {
 		t.Cleanup(func() { ws.Close() })

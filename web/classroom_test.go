@@ -295,11 +295,16 @@ func TestClassroom(t *testing.T) {
 	teacher.clickText(".rejoin-dialog", L("roster.close"))
 	teacher.waitJS(`!document.querySelector('.rejoin-dialog')`, "the dialog closed")
 	again := newTab(t, root, base, "student Boris, second device", nil)
-	again.open("/join/" + code + "#rejoin=" + rejoinCode)
+	again.do(chromedp.Navigate(base + "/join/" + code + "#rejoin=" + rejoinCode))
+	// Boris's lost device is still connected, so the slip waits for the teacher, whose
+	// roster shows the request; approved, Boris is back, and the roster shows the rejoin.
+	teacher.waitJS(`(() => { const tr = [...document.querySelectorAll('#t-roster tbody tr')].find(tr => tr.querySelector('.nick').textContent === 'Boris');
+	  const b = tr && tr.querySelector('.rejoin-waiting') && [...tr.querySelectorAll('button')].find(b => b.textContent === `+jsStr(L("roster.rejoinApprove"))+`); if (!b) return false; b.click(); return true; })()`, "approving Boris's rejoin")
 	again.waitJS(`document.body.dataset.conn === 'online' && document.querySelector('#s-head .me .nick').textContent === 'Boris' && location.hash === ''`, "Boris back on a new device")
 	if n := eval[int](teacher, `document.querySelectorAll('#t-roster tbody tr').length`); n != 4 {
 		t.Fatalf("after the rejoin the roster has %d players, want 4", n)
 	}
+	teacher.waitJS(`(() => { const tr = [...document.querySelectorAll('#t-roster tbody tr')].find(tr => tr.querySelector('.nick').textContent === 'Boris'); return tr && tr.querySelectorAll('.rejoins li').length === 1 && !tr.querySelector('.rejoin-waiting'); })()`, "the roster showing Boris's rejoin")
 	students[1].cancel() // the lost device
 	students[1] = again
 

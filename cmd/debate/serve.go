@@ -160,6 +160,7 @@ func limits() server.Limits {
 		WrongCodes: embedded.NewLimiter(server.WrongCodeRate, server.WrongCodeBurst),
 		Creates:    embedded.NewLimiter(server.CreateRate, server.CreateBurst),
 		Commands:   embedded.NewLimiter(server.CommandRate, server.CommandBurst),
+		Connects:   embedded.NewLimiter(server.ConnectRate, server.ConnectBurst),
 		Blocks:     embedded.NewBlocklist(nil),
 	}
 }

@@ -8,7 +8,10 @@ import (
 	"github.com/classroom-debate/debate/engine"
 )
 
-var _ engine.Blocklist = (*Blocklist)(nil)
+var (
+	_ engine.Blocklist      = (*Blocklist)(nil)
+	_ engine.BlocklistRetry = (*Blocklist)(nil)
+)
 
 // Blocklist keeps blocked keys in memory with the time each block ends. It holds only
 // keys that misbehaved, and forgets a key once its block is over.
@@ -52,6 +55,17 @@ func (b *Blocklist) Blocked(_ context.Context, key string) (bool, error) {
 		return false, nil
 	}
 	return ok, nil
+}
+
+// BlockedFor implements engine.BlocklistRetry.
+func (b *Blocklist) BlockedFor(_ context.Context, key string) (time.Duration, error) {
+	now := b.now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if end, ok := b.until[key]; ok && now.Before(end) {
+		return end.Sub(now), nil
+	}
+	return 0, nil
 }
 
 // Len returns how many keys are remembered (for tests).

@@ -10,7 +10,10 @@ import (
 	"github.com/classroom-debate/debate/engine"
 )
 
-var _ engine.Limiter = (*Limiter)(nil)
+var (
+	_ engine.Limiter      = (*Limiter)(nil)
+	_ engine.LimiterRetry = (*Limiter)(nil)
+)
 
 // Limiter keeps one token bucket per key (an IP address, a room, a player) in memory.
 // A bucket unused for the idle period is forgotten; by default that period is the time
@@ -73,6 +76,24 @@ func (l *Limiter) Allow(ctx context.Context, key string) (bool, error) {
 	}
 	b.last = now
 	return b.lim.AllowN(now, 1), nil
+}
+
+// RetryAfter implements engine.LimiterRetry: how long until key's bucket holds a token.
+func (l *Limiter) RetryAfter(_ context.Context, key string) (time.Duration, error) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		return 0, nil
+	}
+	r := b.lim.ReserveN(now, 1)
+	if !r.OK() {
+		return l.idle, nil // a burst of 0 never allows: say the longest wait it knows
+	}
+	d := r.DelayFrom(now)
+	r.CancelAt(now) // only asked; the token stays in the bucket
+	return d, nil
 }
 
 // sweep forgets idle keys. It scans at most once per idle period, so its cost per

@@ -2,9 +2,17 @@
 // otherwise Server-Sent Events for frames and HTTP POST for commands (same protocol, same
 // sequence numbers). It reconnects with backoff, resumes after the last sequence number
 // it applied, and resends commands that were not acknowledged (ids make that safe).
+// Whatever ends a connection, it never retries the same thing in a tight loop: the
+// backoff only starts over once a connection has delivered the room (a snapshot or an
+// event) or stayed up a while, and a resume that keeps failing starts from a snapshot.
 import { api } from './api.js';
 
 const PERMANENT = { 4101: 'unauthorized', 4103: 'removed', 4104: 'deleted', 4400: 'protocol' };
+
+// A connection that stays open this long counts as healthy even if the room was quiet.
+const STABLE_MS = 10000;
+// After this many closes in a row without progress, the resume position is dropped.
+const STALLS_BEFORE_SNAPSHOT = 2;
 
 export class Connection {
   // opts: code, secret, onFrame(frame), onStatus(status, detail)
@@ -13,6 +21,7 @@ export class Connection {
     this.secret = opts.secret;
     this.onFrame = opts.onFrame;
     this.onStatus = opts.onStatus || (() => {});
+    this.backoffMs = opts.backoffMs || 500; // the first retry's delay; it doubles up to 30×
     this.seq = null; // last sequence number applied; null until a snapshot
     this.pending = new Map(); // id -> {frame, resolve, reject}
     this.attempt = 0;
@@ -23,6 +32,9 @@ export class Connection {
     this.es = null;
     this.timer = null;
     this.counter = 0;
+    this.stalls = 0; // closes in a row since the connection last delivered the room
+    this.reached = false; // the current attempt got an answer from the server
+    this.stableTimer = null;
     // A school filter that blocks WebSockets makes every attempt fail before it opens;
     // after two such failures in a row the client goes on by SSE. So does a server that
     // is down, though: once on SSE, the client tries one WebSocket again (probeWS) and
@@ -36,6 +48,7 @@ export class Connection {
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.stableTimer);
     this.closeTransport();
   }
 
@@ -65,11 +78,23 @@ export class Connection {
     if (this.es) { this.es.close(); this.es = null; }
   }
 
+  // progress marks the connection as working: the backoff starts over.
+  progress() {
+    clearTimeout(this.stableTimer);
+    this.attempt = 0;
+    this.stalls = 0;
+  }
+
   retry(delayHint) {
     if (this.stopped) return;
     this.closeTransport();
+    clearTimeout(this.stableTimer);
     this.attempt += 1;
-    const base = Math.min(15000, 500 * 2 ** Math.min(this.attempt - 1, 5));
+    if (this.reached) this.stalls += 1; // the server answered, then the connection ended
+    this.reached = false;
+    // A resume that keeps ending before it delivers anything asks for a snapshot next.
+    if (this.stalls >= STALLS_BEFORE_SNAPSHOT) this.seq = null;
+    const base = Math.min(30 * this.backoffMs, this.backoffMs * 2 ** Math.min(this.attempt - 1, 5));
     const delay = Math.max(delayHint || 0, base / 2 + Math.random() * base / 2);
     this.status('reconnecting', { in: delay });
     this.timer = setTimeout(() => this.connect(), delay);
@@ -102,6 +127,7 @@ export class Connection {
     this.status(this.seq === null && this.attempt === 0 ? 'connecting' : 'reconnecting');
     ws.onopen = () => {
       opened = true;
+      this.reached = true;
       this.wsFailures = 0; // the failures before were an outage, not a filter
       const hello = { v: 1, type: 'hello', key: this.secret };
       if (this.seq !== null) hello.after = this.seq;
@@ -168,6 +194,7 @@ export class Connection {
       return;
     }
     if (this.stopped) return;
+    this.reached = true;
     let url = `/api/rooms/${encodeURIComponent(this.code)}/events?ticket=${encodeURIComponent(ticket)}`;
     if (this.seq !== null) url += `&after=${this.seq}`;
     const es = new EventSource(url);
@@ -190,13 +217,15 @@ export class Connection {
   handle(f) {
     switch (f.type) {
       case 'welcome':
-        this.attempt = 0;
+        clearTimeout(this.stableTimer);
+        this.stableTimer = setTimeout(() => this.progress(), STABLE_MS);
         this.principal = f.principal;
         this.status('online');
         this.flushPending();
         if (this.transport === 'sse') this.probeWS();
         break;
       case 'snapshot':
+        this.progress();
         this.seq = f.seq;
         this.onFrame(f);
         break;
@@ -204,6 +233,7 @@ export class Connection {
         const e = f.event;
         if (this.seq === null || e.seq <= this.seq) return; // a duplicate after a resume
         if (e.seq !== this.seq + 1) { this.resync(); return; } // a gap means loss: start afresh
+        this.progress();
         this.seq = e.seq;
         this.onFrame(f);
         break;

@@ -20,9 +20,29 @@ export function h(tag, attrs, ...children) {
         el.setAttribute(k, v === true ? '' : String(v));
       }
     }
+    if (attrs.class && STUDENT_TEXT.some((c) => el.classList.contains(c))) isolate(el);
   }
   append(el, children);
   return el;
+}
+
+// STUDENT_TEXT are the classes of elements that show what people in the room wrote:
+// nicknames, posts, notes, annotations, announcements, exit tickets. Such text may hold
+// direction controls (U+202E reverses what follows) or be in a right-to-left script;
+// h() isolates every element with one of these classes (the class student-text, which
+// app.css gives unicode-bidi: isolate, and dir=auto), so the text cannot reorder the
+// page around it. A page adds the class; the helper does the rest.
+export const STUDENT_TEXT = ['nick', 'post-text', 'flag-note', 'annotation-text', 'announcement', 'assess-note', 'student-text'];
+
+// isolated wraps student text that goes inside a sentence (a string, not an element) in
+// FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE: the same isolation, for text in text.
+export function isolated(text) {
+  return `\u2068${text}\u2069`;
+}
+
+function isolate(el) {
+  el.classList.add('student-text');
+  if (!el.hasAttribute('dir')) el.setAttribute('dir', 'auto');
 }
 
 function append(el, children) {

@@ -78,10 +78,19 @@ function joinForm(main, code) {
 }
 
 // rejoinWith trades a printed or QR rejoin code for a fresh token.
-async function rejoinWith(main, code, secret) {
-  fill(main, h('p', { class: 'loading' }, t('join.rejoining')));
+// While the player is connected elsewhere the rejoin waits for the teacher (202): the
+// page asks again with the same request id until the teacher answers.
+async function rejoinWith(main, code, secret, pendingRequest) {
+  fill(main, h('p', { class: 'loading' }, t(pendingRequest ? 'join.rejoinWaiting' : 'join.rejoining')));
   try {
-    const r = await request('POST', `/api/rooms/${encodeURIComponent(code)}/rejoin`, { body: { rejoinCode: secret } });
+    const body = { rejoinCode: secret };
+    if (pendingRequest) body.request = pendingRequest;
+    const r = await request('POST', `/api/rooms/${encodeURIComponent(code)}/rejoin`, { body });
+    if (r.pending) {
+      fill(main, h('p', { class: 'loading', role: 'status' }, t('join.rejoinWaiting')));
+      setTimeout(() => rejoinWith(main, code, secret, r.request), 3000);
+      return;
+    }
     const me = { token: r.token, playerId: r.playerId, nickname: r.nickname || '', code };
     store.set(playerKey(code), me);
     play(main, code, me);

@@ -1,7 +1,7 @@
 // teacher.js is the teacher console: create a room, then run it — join code and QR code,
 // clock and phase controls, roster and roles, live tally, moderation, results, exports
 // and the debrief. The keys stay in this browser's storage, never in a URL.
-import { h, fill, field, download, announce } from './dom.js';
+import { h, fill, field, download, announce, isolated } from './dom.js';
 import { t } from './i18n.js';
 import { api, cached, request, saveExport, Loader } from './api.js';
 import { Connection } from './conn.js';
@@ -228,7 +228,7 @@ async function consolePage(main, code) {
   const drawAssessPost = () => {
     assessPlayer.disabled = !!assessPost;
     if (assessPost) assessPlayer.value = assessPost.playerId;
-    fill(assessOnPost, assessPost ? h('p', { class: 'notice' }, t('assess.forPost', { text: excerpt(assessPost.text) }), ' ',
+    fill(assessOnPost, assessPost ? h('p', { class: 'notice' }, t('assess.forPost', { text: isolated(excerpt(assessPost.text)) }), ' ',
       h('button', { type: 'button', class: 'quiet', 'data-k': 'assess-post-clear', onclick: () => { assessPost = null; drawAssessPost(); assessPlayer.focus(); } }, t('assess.forStudent'))) : null);
   };
   const assessThisPost = (p) => {
@@ -447,8 +447,12 @@ async function consolePage(main, code) {
       return h('tr', { class: `st-${p.status}`, 'data-player': p.id },
         h('th', { scope: 'row' }, h('span', { class: `presence ${online ? 'on' : 'off'}`, title: online ? t('roster.online') : t('roster.offline') }, online ? '●' : '○'), h('span', { class: 'visually-hidden' }, online ? t('roster.online') : t('roster.offline')), ' ', h('span', { class: 'nick' }, p.nickname)),
         h('td', null, roleSel), h('td', null, regionSel),
-        h('td', null, t(`status.${p.status}`), flags.length ? h('div', { class: 'hint' }, flags.join(' · ')) : null, v.phase === 'vote' && p.status === 'active' ? h('div', { class: 'hint' }, t('roster.voted', { n: voted(p.id) })) : null),
+        h('td', null, t(`status.${p.status}`), flags.length ? h('div', { class: 'hint' }, flags.join(' · ')) : null, v.phase === 'vote' && p.status === 'active' ? h('div', { class: 'hint' }, t('roster.voted', { n: voted(p.id) })) : null,
+          p.rejoinWaiting ? h('div', { class: 'notice rejoin-waiting' }, t('roster.rejoinWaiting')) : null,
+          (p.rejoins || []).length ? h('ul', { class: 'hint rejoins' }, p.rejoins.map((r) => h('li', null, t(r.approved ? 'roster.rejoinedApproved' : 'roster.rejoined', { lesson: r.lesson, time: new Date(r.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })))) : null),
         h('td', { class: 'row-actions' },
+          p.rejoinWaiting ? h('button', { type: 'button', 'data-k': `rja-${p.id}`, onclick: () => send('approveRejoin', { playerId: p.id }) }, t('roster.rejoinApprove')) : null,
+          p.rejoinWaiting ? h('button', { type: 'button', 'data-k': `rjr-${p.id}`, onclick: () => send('approveRejoin', { playerId: p.id, refuse: true }) }, t('roster.rejoinRefuse')) : null,
           p.status === 'pending' ? h('button', { type: 'button', 'data-k': `ap-${p.id}`, onclick: () => send('approvePlayer', { playerId: p.id }) }, t('roster.approve')) : null,
           p.status !== 'removed' ? h('button', { type: 'button', 'data-k': `mute-${p.id}`, 'aria-pressed': p.muted ? 'true' : 'false', onclick: () => send('mute', { playerId: p.id, on: !p.muted }) }, t('roster.mute')) : null,
           p.status !== 'removed' ? h('button', { type: 'button', 'data-k': `ren-${p.id}`, onclick: () => { const n = window.prompt(t('roster.renamePrompt', { name: p.nickname }), p.nickname); if (n && n.trim() && n.trim() !== p.nickname) send('rename', { playerId: p.id, nickname: n.trim() }); } }, t('roster.rename')) : null,
@@ -572,7 +576,7 @@ async function consolePage(main, code) {
           !isReply && !p.hidden && !p.held && (!p.group || p.promoted) ? h('button', { type: 'button', 'data-k': `spot-${p.id}`, onclick: () => send('spotlight', { argumentId: p.id, on: !p.spotlit }) }, p.spotlit ? t('mod.unspotlight') : t('mod.spotlight')) : null,
           !isReply && !p.hidden && !p.held && p.group && !p.promoted ? h('button', { type: 'button', 'data-k': `pro-${p.id}`, onclick: () => send('promote', { argumentId: p.id }, t('mod.promoted')) }, t('mod.promote')) : null,
           !isReply && !p.hidden && !p.held && (v.rubric || []).length ? h('button', { type: 'button', 'data-k': `assess-${p.id}`, 'aria-label': t('assess.thisPostBy', { name: p.nickname || nick(p.playerId) }), onclick: () => assessThisPost(p) }, t('assess.thisPost')) : null),
-        (p.reports || []).length ? h('ul', { class: 'hint' }, p.reports.map((r) => h('li', null, t('mod.reportBy', { name: nick(r.playerId), reason: r.reason || '–' })))) : null,
+        (p.reports || []).length ? h('ul', { class: 'hint' }, p.reports.map((r) => h('li', null, t('mod.reportBy', { name: nick(r.playerId), reason: r.reason ? isolated(r.reason) : '–' })))) : null,
         !isReply && p.replies && p.replies.length ? h('ul', { class: 'replies' }, p.replies.map((r) => post(r, true))) : null);
     };
     const held = [];
