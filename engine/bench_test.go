@@ -54,8 +54,7 @@ func benchFanOut(b *testing.B, students int, parallel bool) {
 		readers.Add(1)
 		go func() {
 			defer readers.Done()
-			for range f.Frames() {
-			}
+			drain(b, f)
 		}()
 	}
 	teacher := staff(c)

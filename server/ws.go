@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,8 +33,12 @@ const submitTimeout = 15 * time.Second
 
 func (s *Server) upgrader() *websocket.Upgrader {
 	return &websocket.Upgrader{
-		ReadBufferSize:  4096,
-		WriteBufferSize: 4096,
+		// Inbound messages are small commands: a small read buffer (a longer message is
+		// read in several calls). Write buffers are taken from a pool only while a
+		// message is written, so an idle socket holds none.
+		ReadBufferSize:  readBufferSize,
+		WriteBufferSize: writeBufferSize,
+		WriteBufferPool: writeBufferPool,
 		CheckOrigin:     s.checkOrigin,
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			code := faultOfStatus(status).Code
@@ -76,13 +81,15 @@ func (s *Server) websocket(c echo.Context) error {
 		return errDraining
 	}
 	defer s.endStream()
-	ws, err := s.upgrader().Upgrade(c.Response(), c.Request(), nil)
+	hj := &batchHijacker{ResponseWriter: c.Response()}
+	ws, err := s.upgrader().Upgrade(hj, c.Request(), nil)
 	if err != nil {
 		return nil // the upgrader has answered
 	}
 	conn := &wsConn{
 		s:         s,
 		ws:        ws,
+		out:       hj.conn,
 		lang:      requestLang(c.Request()),
 		log:       logger(c),
 		replies:   make(chan []byte, s.cfg.ReplyQueue),
@@ -109,7 +116,8 @@ type closeReq struct {
 type wsConn struct {
 	s    *Server
 	ws   *websocket.Conn
-	lang string // the upgrade request's Accept-Language: every error frame's language
+	out  *batchConn // ws's connection: the write pump batches writes on it
+	lang string     // the upgrade request's Accept-Language: every error frame's language
 	log  *slog.Logger
 	sess engine.Session
 	feed *engine.Feed
@@ -394,31 +402,17 @@ func (c *wsConn) requestClose(code int, text string) {
 
 // writePump writes feed frames and replies, pings at 9/10 of the pong wait, and closes
 // the socket when the feed ends (with the feed's reason), when the read pump asks, or
-// when the client has gone.
+// when the client has gone. Everything waiting when it wakes (the room's frames and the
+// replies) is written as one message each, then flushed with one write.
 func (c *wsConn) writePump() {
 	defer close(c.stopped)
 	ping := time.NewTicker(c.s.cfg.PongWait * 9 / 10)
 	defer ping.Stop()
-	frames := c.feed.Frames()
 	for {
+		var first []byte
 		select {
-		case f, ok := <-frames:
-			if !ok {
-				code, text := c.feed.Reason()
-				c.finish(code, text)
-				return
-			}
-			if c.write(websocket.TextMessage, f) != nil {
-				c.feed.Close()
-				c.ws.Close()
-				return
-			}
-		case r := <-c.replies:
-			if c.write(websocket.TextMessage, r) != nil {
-				c.feed.Close()
-				c.ws.Close()
-				return
-			}
+		case <-c.feed.Ready():
+		case first = <-c.replies:
 		case k := <-c.kick:
 			c.feed.Close()
 			c.finish(k.code, k.text)
@@ -430,6 +424,7 @@ func (c *wsConn) writePump() {
 				c.ws.Close()
 				return
 			}
+			continue
 		case <-c.readEnd:
 			// The client closed or vanished: answer a close handshake and stop.
 			c.feed.Close()
@@ -437,8 +432,69 @@ func (c *wsConn) writePump() {
 			c.ws.Close()
 			return
 		}
+		done, ok := c.writeWaiting(first)
+		if !ok {
+			c.feed.Close()
+			c.ws.Close()
+			return
+		}
+		if done {
+			code, text := c.feed.Reason()
+			c.finish(code, text)
+			return
+		}
 	}
 }
+
+// maxWriteBatch bounds how many messages go out in one flush.
+const maxWriteBatch = 64
+
+// writeWaiting writes first (a reply, if not nil), the feed's waiting frames and the
+// queued replies, and flushes them together. done reports that the feed has ended and
+// all of it was written.
+func (c *wsConn) writeWaiting(first []byte) (done, ok bool) {
+	bp := batchPool.Get().(*[][]byte)
+	defer func() {
+		clear(*bp)
+		*bp = (*bp)[:0]
+		batchPool.Put(bp)
+	}()
+	batch := *bp
+	if first != nil {
+		batch = append(batch, first)
+	}
+	batch, done = c.feed.Take(batch, maxWriteBatch)
+collect:
+	for len(batch) < maxWriteBatch {
+		select {
+		case r := <-c.replies:
+			batch = append(batch, r)
+		default:
+			break collect
+		}
+	}
+	*bp = batch
+	if len(batch) == 0 {
+		return done, true
+	}
+	c.ws.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
+	c.out.begin()
+	for _, m := range batch {
+		if c.ws.WriteMessage(websocket.TextMessage, m) != nil {
+			c.out.flush()
+			return done, false
+		}
+		if c.out.buffered() >= flushAt {
+			if c.out.flush() != nil {
+				return done, false
+			}
+			c.out.begin()
+		}
+	}
+	return done, c.out.flush() == nil
+}
+
+var batchPool = sync.Pool{New: func() any { b := make([][]byte, 0, maxWriteBatch); return &b }}
 
 // finish says goodbye: it lets a command already with the hub get its answer written,
 // flushes queued replies, sends the close frame and waits briefly for the client's.
