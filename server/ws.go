@@ -80,10 +80,10 @@ func (s *Server) websocket(c echo.Context) error {
 	if !s.beginStream() {
 		return errDraining
 	}
-	defer s.endStream()
 	hj := &batchHijacker{ResponseWriter: c.Response()}
 	ws, err := s.upgrader().Upgrade(hj, c.Request(), nil)
 	if err != nil {
+		s.endStream()
 		return nil // the upgrader has answered
 	}
 	conn := &wsConn{
@@ -92,7 +92,7 @@ func (s *Server) websocket(c echo.Context) error {
 		out:       hj.conn,
 		lang:      requestLang(c.Request()),
 		log:       logger(c),
-		replies:   make(chan []byte, s.cfg.ReplyQueue),
+		replies:   newReplyQueue(s.cfg.ReplyQueue),
 		kick:      make(chan closeReq, 1),
 		busy:      make(chan struct{}, 1),
 		stopped:   make(chan struct{}),
@@ -102,7 +102,14 @@ func (s *Server) websocket(c echo.Context) error {
 		flood:     rate.NewLimiter(5*s.cfg.CommandRate, 5*s.cfg.CommandBurst),
 	}
 	ws.SetReadLimit(readLimit)
-	conn.serve(c.Param("code"))
+	code := c.Param("code")
+	// The socket lives on in goroutines of its own and the handler returns: net/http
+	// and Echo then free the request, their connection buffers and this goroutine's
+	// deep stack, which would otherwise stay with every idle socket.
+	go func() {
+		defer s.endStream()
+		conn.serve(code)
+	}()
 	return nil
 }
 
@@ -122,7 +129,7 @@ type wsConn struct {
 	sess engine.Session
 	feed *engine.Feed
 
-	replies chan []byte   // acks, errors and pongs for the write pump
+	replies *replyQueue   // acks, errors and pongs for the write pump
 	kick    chan closeReq // the read pump asks the write pump to close the socket
 	busy    chan struct{} // held while a command is with the hub
 	stopped chan struct{} // closed when the write pump has finished
@@ -374,21 +381,27 @@ func (c *wsConn) submit(in protocol.Inbound) {
 // speed its answers go out (and lets the flood limits, not the queue, decide). Only a
 // write pump that cannot write for WriteWait means the client does not read.
 func (c *wsConn) reply(frame []byte) {
-	select {
-	case c.replies <- frame:
+	if c.replies.put(frame) {
 		return
-	default:
 	}
 	wait := time.NewTimer(c.s.cfg.WriteWait)
 	defer wait.Stop()
-	select {
-	case c.replies <- frame:
-	case <-c.finishing:
-		// The socket is closing and its write pump waits for this command to finish:
-		// the answer is lost with the socket, and the client resends the id on resume.
-	case <-c.stopped:
-	case <-wait.C:
-		c.requestClose(protocol.CloseSlow, "the connection is not reading its answers")
+	for {
+		select {
+		case <-c.replies.room:
+			if c.replies.put(frame) {
+				return
+			}
+		case <-c.finishing:
+			// The socket is closing and its write pump waits for this command to finish:
+			// the answer is lost with the socket, and the client resends the id on resume.
+			return
+		case <-c.stopped:
+			return
+		case <-wait.C:
+			c.requestClose(protocol.CloseSlow, "the connection is not reading its answers")
+			return
+		}
 	}
 }
 
@@ -409,10 +422,9 @@ func (c *wsConn) writePump() {
 	ping := time.NewTicker(c.s.cfg.PongWait * 9 / 10)
 	defer ping.Stop()
 	for {
-		var first []byte
 		select {
 		case <-c.feed.Ready():
-		case first = <-c.replies:
+		case <-c.replies.ready:
 		case k := <-c.kick:
 			c.feed.Close()
 			c.finish(k.code, k.text)
@@ -432,7 +444,7 @@ func (c *wsConn) writePump() {
 			c.ws.Close()
 			return
 		}
-		done, ok := c.writeWaiting(first)
+		done, ok := c.writeWaiting()
 		if !ok {
 			c.feed.Close()
 			c.ws.Close()
@@ -449,30 +461,17 @@ func (c *wsConn) writePump() {
 // maxWriteBatch bounds how many messages go out in one flush.
 const maxWriteBatch = 64
 
-// writeWaiting writes first (a reply, if not nil), the feed's waiting frames and the
-// queued replies, and flushes them together. done reports that the feed has ended and
-// all of it was written.
-func (c *wsConn) writeWaiting(first []byte) (done, ok bool) {
+// writeWaiting writes the feed's waiting frames and the queued replies, and flushes
+// them together. done reports that the feed has ended and all of it was written.
+func (c *wsConn) writeWaiting() (done, ok bool) {
 	bp := batchPool.Get().(*[][]byte)
 	defer func() {
 		clear(*bp)
 		*bp = (*bp)[:0]
 		batchPool.Put(bp)
 	}()
-	batch := *bp
-	if first != nil {
-		batch = append(batch, first)
-	}
-	batch, done = c.feed.Take(batch, maxWriteBatch)
-collect:
-	for len(batch) < maxWriteBatch {
-		select {
-		case r := <-c.replies:
-			batch = append(batch, r)
-		default:
-			break collect
-		}
-	}
+	batch, done := c.feed.Take(*bp, maxWriteBatch)
+	batch = c.replies.take(batch, 2*maxWriteBatch-len(batch))
 	*bp = batch
 	if len(batch) == 0 {
 		return done, true
@@ -507,14 +506,9 @@ func (c *wsConn) finish(code int, text string) {
 	case c.busy <- struct{}{}: // held from here on: no command starts
 	case <-wait.C:
 	}
-	for flushing := true; flushing; {
-		select {
-		case r := <-c.replies:
-			if c.write(websocket.TextMessage, r) != nil {
-				flushing = false
-			}
-		default:
-			flushing = false
+	for _, r := range c.replies.take(nil, c.s.cfg.ReplyQueue) {
+		if c.write(websocket.TextMessage, r) != nil {
+			break
 		}
 	}
 	if code == 0 {

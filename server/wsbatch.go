@@ -11,7 +11,7 @@ import (
 // Socket buffers. Each connection borrows a write buffer only while a message is being
 // written; the read buffer is small because inbound messages are small commands.
 const (
-	readBufferSize  = 1024
+	readBufferSize  = 512
 	writeBufferSize = 4096
 	// flushAt: a batch that has buffered this much is flushed before it grows further.
 	flushAt = 32 << 10
@@ -101,4 +101,60 @@ func (h *batchHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	}
 	h.conn = &batchConn{Conn: conn}
 	return h.conn, brw, nil
+}
+
+// replyQueue holds a socket's acks, errors and pongs until the write pump writes them:
+// at most limit, in a slice that grows only as replies wait (an idle socket holds no
+// queue), where a buffered channel would hold limit slots for life.
+type replyQueue struct {
+	mu    sync.Mutex
+	items [][]byte
+	limit int
+	ready chan struct{} // a token when replies wait
+	room  chan struct{} // a token when the write pump has taken replies
+}
+
+func newReplyQueue(limit int) *replyQueue {
+	return &replyQueue{limit: limit, ready: make(chan struct{}, 1), room: make(chan struct{}, 1)}
+}
+
+// put queues a reply; it reports false when the queue is full.
+func (q *replyQueue) put(frame []byte) bool {
+	q.mu.Lock()
+	if len(q.items) >= q.limit {
+		q.mu.Unlock()
+		return false
+	}
+	q.items = append(q.items, frame)
+	q.mu.Unlock()
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// take appends up to max queued replies to dst, oldest first.
+func (q *replyQueue) take(dst [][]byte, max int) [][]byte {
+	q.mu.Lock()
+	n := min(max, len(q.items))
+	dst = append(dst, q.items[:n]...)
+	clear(q.items[:n])
+	q.items = q.items[n:]
+	if len(q.items) == 0 {
+		q.items = nil
+	} else {
+		select {
+		case q.ready <- struct{}{}:
+		default:
+		}
+	}
+	q.mu.Unlock()
+	if n > 0 {
+		select {
+		case q.room <- struct{}{}:
+		default:
+		}
+	}
+	return dst
 }
