@@ -106,10 +106,7 @@ func (s *Server) websocket(c echo.Context) error {
 	// The socket lives on in goroutines of its own and the handler returns: net/http
 	// and Echo then free the request, their connection buffers and this goroutine's
 	// deep stack, which would otherwise stay with every idle socket.
-	go func() {
-		defer s.endStream()
-		conn.serve(code)
-	}()
+	go conn.serve(code)
 	return nil
 }
 
@@ -144,16 +141,35 @@ type wsConn struct {
 	refusals int           // rate-limited messages in a row
 }
 
+// serve says hello, authenticates and starts the feed, then hands the socket to a read
+// pump and a write pump of their own: this goroutine's stack, grown by the hello and
+// the room's answer, is freed rather than kept by every idle socket.
 func (c *wsConn) serve(code string) {
-	defer c.ws.Close()
+	if !c.open(code) {
+		c.ws.Close()
+		c.s.endStream()
+		return
+	}
+	go c.writePump()
+	go func() {
+		defer c.s.endStream()
+		defer c.ws.Close()
+		c.readPump()
+		<-c.stopped
+	}()
+}
+
+// open runs the hello exchange and starts the feed; it reports whether the socket
+// lives on.
+func (c *wsConn) open(code string) bool {
 	in, ok := c.hello()
 	if !ok {
-		return
+		return false
 	}
 	sess, err := c.authenticate(code, in)
 	if err != nil {
 		c.refuse("", err)
-		return
+		return false
 	}
 	c.sess = sess
 	c.log = c.log.With("room", sess.RoomID, "kind", sess.Principal.Kind)
@@ -162,18 +178,16 @@ func (c *wsConn) serve(code string) {
 	cancel()
 	if err != nil {
 		c.refuse("", err)
-		return
+		return false
 	}
 	c.feed = feed
 	welcome := protocol.WelcomeFrame(protocol.Welcome{RoomID: sess.RoomID, Code: sess.Code, Principal: sess.Principal, Server: c.s.cfg.Instance})
 	if err := c.write(websocket.TextMessage, welcome); err != nil {
 		feed.Close()
-		return
+		return false
 	}
 	c.log.Debug("socket opened")
-	go c.writePump()
-	c.readPump()
-	<-c.stopped
+	return true
 }
 
 // hello reads the first message, which must be a hello, within HelloTimeout.
