@@ -34,6 +34,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/classroom-debate/debate/economy"
 )
 
 func main() {
@@ -298,8 +300,9 @@ func (c *client) read() {
 		case "ack":
 			c.acks.Add(1)
 		case "error", "closing":
-			c.errs.Add(1)
-			fmt.Fprintf(os.Stderr, "socket %d: %s\n", c.index, data)
+			if c.errs.Add(1) <= 3 {
+				fmt.Fprintf(os.Stderr, "socket %d: %s\n", c.index, data)
+			}
 		}
 	}
 }
@@ -459,6 +462,9 @@ func runStep(s *server, loads []*roomLoad, rate float64, d time.Duration) stepRe
 	cpu0, t0 := s.cpuTicks(), time.Now()
 	var wg sync.WaitGroup
 	every := time.Duration(float64(time.Second) / rate)
+	// An option of the first year's first decision: the rooms are in its debate.
+	first := economy.Default().Years[0].Decisions[0]
+	decision, option := first.ID, first.Options[0].ID
 	for ri, r := range loads {
 		wg.Add(1)
 		go func(ri int, r *roomLoad) {
@@ -473,7 +479,7 @@ func runStep(s *server, loads []*roomLoad, rate float64, d time.Duration) stepRe
 				from := 1 + n%(len(r.clients)-1)
 				text := fmt.Sprintf("Argument %d: the quotas must follow the harvest %s%d s=%d]", n, marker, time.Now().UnixNano(), from)
 				msg, _ := json.Marshal(map[string]any{"v": 1, "type": "argue", "id": fmt.Sprintf("a%d-%d", time.Now().UnixNano(), n),
-					"data": map[string]string{"text": text, "decision": "pace", "option": "slow"}})
+					"data": map[string]string{"text": text, "decision": decision, "option": option}})
 				if r.clients[from].send(msg) != nil {
 					r.clients[from].errs.Add(1)
 					return
