@@ -148,6 +148,9 @@ func BenchmarkViewerMemory(b *testing.B) {
 	}
 	b.StopTimer()
 	rss := residentBytes()
+	var beforeGC runtime.MemStats
+	runtime.ReadMemStats(&beforeGC)
+	goroutines := runtime.NumGoroutine()
 	loaded := liveHeap()
 	// (ResetTimer drops metrics reported before it, so all are reported here.)
 	b.ReportMetric(float64(withRooms.heap-base.heap)/n, "rooms-B/viewer")
@@ -155,6 +158,8 @@ func BenchmarkViewerMemory(b *testing.B) {
 	b.ReportMetric(float64(idle.stack-withRooms.stack)/n, "stack-B/viewer-idle")
 	b.ReportMetric(float64(loaded.stack-withRooms.stack)/n, "stack-B/viewer-loaded")
 	b.ReportMetric(float64(loaded.heap-withRooms.heap)/n, "heap-B/viewer-loaded")
+	b.ReportMetric(float64(int64(beforeGC.HeapInuse)-int64(withRooms.heap))/n, "inuse-B/viewer-loaded-beforeGC")
+	b.ReportMetric(float64(goroutines-withRooms.goroutines)/n, "goroutines/viewer")
 	b.ReportMetric(float64(rssIdle-rssWithRooms)/n, "rss-B/viewer-idle")
 	b.ReportMetric(float64(rss-rssWithRooms)/n, "rss-B/viewer-loaded")
 	if path := os.Getenv("BENCH_HEAPPROFILE"); path != "" {
@@ -168,14 +173,17 @@ func BenchmarkViewerMemory(b *testing.B) {
 	_ = child.Wait()
 }
 
-type memory struct{ heap, stack uint64 }
+type memory struct {
+	heap, stack uint64
+	goroutines  int
+}
 
 func liveHeap() memory {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return memory{heap: m.HeapAlloc, stack: m.StackInuse}
+	return memory{heap: m.HeapAlloc, stack: m.StackInuse, goroutines: runtime.NumGoroutine()}
 }
 
 // residentBytes is the process's resident set (VmRSS), or 0 where /proc is missing.

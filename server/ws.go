@@ -321,8 +321,20 @@ func (c *wsConn) readPump() {
 		if c.closing.Load() {
 			continue // closing: drain until the close handshake ends the socket
 		}
-		c.handle(data)
+		c.handleApart(data)
 	}
+}
+
+// handleApart answers one inbound message on a goroutine of its own and waits for it:
+// decoding and submitting a command need a deep stack, which then goes with that
+// goroutine instead of staying with the read pump of every socket that ever sent one.
+func (c *wsConn) handleApart(data []byte) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.handle(data)
+	}()
+	<-done
 }
 
 // handle answers one inbound message.
