@@ -161,6 +161,21 @@ func (s *server) cpuTicks() int64 {
 	return utime + stime
 }
 
+// writeCalls is how many write syscalls the process has made (syscw in /proc/<pid>/io).
+func (s *server) writeCalls() int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscw: "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
 // rss is the process's resident memory in bytes.
 func (s *server) rss() int64 {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
@@ -425,11 +440,11 @@ func run(target string, rooms, students int, sweep []float64, step time.Duration
 		}
 	}
 
-	fmt.Printf("%-6s %9s %9s %9s %9s %9s %11s %7s %9s %6s %5s\n", "rate", "sent/s", "deliv/s", "p50", "p99", "max", "undelivered", "cpu%", "KB/sock", "errors", "gaps")
+	fmt.Printf("%-6s %9s %9s %9s %9s %9s %11s %7s %8s %9s %6s %5s\n", "rate", "sent/s", "deliv/s", "p50", "p99", "max", "undelivered", "cpu%", "writes/f", "KB/sock", "errors", "gaps")
 	for _, rate := range sweep {
 		res := runStep(s, loads, rate, step)
-		fmt.Printf("%-6g %9.0f %9.0f %9s %9s %9s %11d %7.1f %9.1f %6d %5d\n", rate, res.sentPerSec, res.delivPerSec,
-			ms(res.p50), ms(res.p99), ms(res.max), res.undelivered, res.cpu, float64(res.rss-rssRooms)/float64(sockets)/1024, res.errs, res.gaps)
+		fmt.Printf("%-6g %9.0f %9.0f %9s %9s %9s %11d %7.1f %8.2f %9.1f %6d %5d\n", rate, res.sentPerSec, res.delivPerSec,
+			ms(res.p50), ms(res.p99), ms(res.max), res.undelivered, res.cpu, res.writesPerFrame, float64(res.rss-rssRooms)/float64(sockets)/1024, res.errs, res.gaps)
 	}
 	return nil
 }
@@ -443,6 +458,7 @@ type stepResult struct {
 	p50, p99, max           time.Duration
 	undelivered             int64
 	cpu                     float64
+	writesPerFrame          float64 // the server's write syscalls per argument delivered
 	rss                     int64
 	errs, gaps              int64
 }
@@ -459,7 +475,7 @@ func runStep(s *server, loads []*roomLoad, rate float64, d time.Duration) stepRe
 			c.received.Store(0)
 		}
 	}
-	cpu0, t0 := s.cpuTicks(), time.Now()
+	cpu0, writes0, t0 := s.cpuTicks(), s.writeCalls(), time.Now()
 	var wg sync.WaitGroup
 	every := time.Duration(float64(time.Second) / rate)
 	// An option of the first year's first decision: the rooms are in its debate.
@@ -510,6 +526,7 @@ func runStep(s *server, loads []*roomLoad, rate float64, d time.Duration) stepRe
 	}
 	elapsed := time.Since(t0)
 	cpu := float64(s.cpuTicks()-cpu0) / 100 / elapsed.Seconds() * 100
+	writes := s.writeCalls() - writes0
 	var all []time.Duration
 	var res stepResult
 	var sent int64
@@ -529,6 +546,9 @@ func runStep(s *server, loads []*roomLoad, rate float64, d time.Duration) stepRe
 	res.sentPerSec = float64(sent) / sendEnd.Sub(t0).Seconds()
 	res.delivPerSec = float64(g) / elapsed.Seconds()
 	res.cpu = cpu
+	if g > 0 {
+		res.writesPerFrame = float64(writes) / float64(g)
+	}
 	res.rss = s.rss()
 	if len(all) > 0 {
 		res.p50 = all[len(all)/2]
