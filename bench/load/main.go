@@ -14,6 +14,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -73,6 +74,43 @@ type server struct {
 	cmd  *exec.Cmd
 	base string // http://127.0.0.1:port
 	dir  string
+	live atomic.Int64 // the live heap marked by the server's last GC (GODEBUG=gctrace=1)
+	gcs  atomic.Int64 // GCs seen
+}
+
+// readGCTrace follows the server's stderr: gctrace lines ("… 12->13->6 MB, 14 MB goal …")
+// give the live heap after each GC, which, unlike RSS, does not count garbage the
+// runtime has not yet returned to the system. Other lines pass through.
+func (s *server) readGCTrace(r io.Reader) {
+	lines := bufio.NewScanner(r)
+	for lines.Scan() {
+		line := lines.Text()
+		if !strings.HasPrefix(line, "gc ") {
+			fmt.Fprintln(os.Stderr, line)
+			continue
+		}
+		for _, field := range strings.Split(line, ",") {
+			field = strings.TrimSpace(field)
+			if !strings.HasSuffix(field, " MB") || strings.Count(field, "->") != 2 {
+				continue
+			}
+			parts := strings.Split(strings.TrimSuffix(field, " MB"), "->")
+			if mbs, err := strconv.ParseFloat(parts[2], 64); err == nil {
+				s.live.Store(int64(mbs * (1 << 20)))
+				s.gcs.Add(1)
+			}
+		}
+	}
+}
+
+// settledLive waits for a GC after now (up to 150 s: the runtime forces one every two
+// minutes) and returns the live heap it marked.
+func (s *server) settledLive(after int64) int64 {
+	deadline := time.Now().Add(150 * time.Second)
+	for s.gcs.Load() <= after && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	return s.live.Load()
 }
 
 func freeAddr() (string, error) {
@@ -113,11 +151,17 @@ func start(target string) (*server, error) {
 	default:
 		return nil, fmt.Errorf("--target: %q is neither debate nor floor", target)
 	}
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.Stdout = os.Stderr
+	cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
 	s := &server{cmd: cmd, base: "http://" + addr, dir: dir}
+	go s.readGCTrace(stderr)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp, err := http.Get(s.base + "/healthz")
@@ -399,6 +443,7 @@ func run(target string, rooms, students int, sweep []float64, step time.Duration
 	}
 	joins := time.Since(joinStart)
 	rssRooms := s.rss()
+	liveRooms := s.settledLive(s.gcs.Load() - 1)
 
 	// Sockets.
 	dialStart := time.Now()
@@ -425,11 +470,15 @@ func run(target string, rooms, students int, sweep []float64, step time.Duration
 	}
 	dials := time.Since(dialStart)
 	sockets := rooms * (students + 1)
-	time.Sleep(2 * time.Second) // let the server settle (GC) before reading its memory
+	gcsBefore := s.gcs.Load()
+	time.Sleep(2 * time.Second) // let the server settle before reading its memory
 	rssIdle := s.rss()
+	liveIdle := s.settledLive(gcsBefore)
 	fmt.Printf("setup: %d rooms and %d joins in %s; %d sockets in %s\n", rooms, rooms*students, joins.Round(time.Millisecond), sockets, dials.Round(time.Millisecond))
 	fmt.Printf("memory: server RSS %.1f MB at start, %.1f MB with rooms, %.1f MB with sockets: %.1f KB per socket\n",
 		mb(rssStart), mb(rssRooms), mb(rssIdle), float64(rssIdle-rssRooms)/float64(sockets)/1024)
+	fmt.Printf("memory: live heap at the last GC %.1f MB with rooms, %.1f MB with sockets: %.1f KB per socket\n",
+		mb(liveRooms), mb(liveIdle), float64(liveIdle-liveRooms)/float64(sockets)/1024)
 
 	for r := range loads {
 		if err := loads[r].clients[0].command("start", nil); err != nil {
@@ -440,11 +489,11 @@ func run(target string, rooms, students int, sweep []float64, step time.Duration
 		}
 	}
 
-	fmt.Printf("%-6s %9s %9s %9s %9s %9s %11s %7s %8s %9s %6s %5s\n", "rate", "sent/s", "deliv/s", "p50", "p99", "max", "undelivered", "cpu%", "writes/f", "KB/sock", "errors", "gaps")
+	fmt.Printf("%-6s %9s %9s %9s %9s %9s %11s %7s %8s %8s %8s %6s %5s\n", "rate", "sent/s", "deliv/s", "p50", "p99", "max", "undelivered", "cpu%", "writes/f", "rssKB/s", "liveKB/s", "errors", "gaps")
 	for _, rate := range sweep {
 		res := runStep(s, loads, rate, step)
-		fmt.Printf("%-6g %9.0f %9.0f %9s %9s %9s %11d %7.1f %8.2f %9.1f %6d %5d\n", rate, res.sentPerSec, res.delivPerSec,
-			ms(res.p50), ms(res.p99), ms(res.max), res.undelivered, res.cpu, res.writesPerFrame, float64(res.rss-rssRooms)/float64(sockets)/1024, res.errs, res.gaps)
+		fmt.Printf("%-6g %9.0f %9.0f %9s %9s %9s %11d %7.1f %8.2f %8.1f %8.1f %6d %5d\n", rate, res.sentPerSec, res.delivPerSec,
+			ms(res.p50), ms(res.p99), ms(res.max), res.undelivered, res.cpu, res.writesPerFrame, float64(res.rss-rssRooms)/float64(sockets)/1024, float64(res.live-liveRooms)/float64(sockets)/1024, res.errs, res.gaps)
 	}
 	return nil
 }
@@ -459,7 +508,7 @@ type stepResult struct {
 	undelivered             int64
 	cpu                     float64
 	writesPerFrame          float64 // the server's write syscalls per argument delivered
-	rss                     int64
+	rss, live               int64   // the server's RSS, and its live heap at the last GC
 	errs, gaps              int64
 }
 
@@ -550,6 +599,7 @@ func runStep(s *server, loads []*roomLoad, rate float64, d time.Duration) stepRe
 		res.writesPerFrame = float64(writes) / float64(g)
 	}
 	res.rss = s.rss()
+	res.live = s.live.Load()
 	if len(all) > 0 {
 		res.p50 = all[len(all)/2]
 		res.p99 = all[int(math.Min(float64(len(all)-1), float64(len(all))*0.99))]
