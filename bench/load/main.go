@@ -45,6 +45,7 @@ func main() {
 	students := flag.Int("students", 30, "students per room (plus the teacher's socket)")
 	rates := flag.String("rates", "1", "comma-separated arguments per room per second: the sweep")
 	step := flag.Duration("duration", 30*time.Second, "how long each rate runs")
+	liveWait := flag.Duration("live-wait", 150*time.Second, "how long to wait for the server's next GC to read its live heap after connecting (0: do not wait)")
 	serveFloor := flag.String("serve-floor", "", "internal: run the floor hub on this address")
 	flag.Parse()
 	if *serveFloor != "" {
@@ -63,6 +64,7 @@ func main() {
 		}
 		sweep = append(sweep, f)
 	}
+	settleFor = *liveWait
 	if err := run(*target, *rooms, *students, sweep, *step); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
@@ -103,10 +105,13 @@ func (s *server) readGCTrace(r io.Reader) {
 	}
 }
 
-// settledLive waits for a GC after now (up to 150 s: the runtime forces one every two
-// minutes) and returns the live heap it marked.
+// settleFor bounds settledLive's wait (--live-wait).
+var settleFor time.Duration
+
+// settledLive waits for a GC after the after-th (up to settleFor: the runtime forces one
+// every two minutes) and returns the live heap it marked.
 func (s *server) settledLive(after int64) int64 {
-	deadline := time.Now().Add(150 * time.Second)
+	deadline := time.Now().Add(settleFor)
 	for s.gcs.Load() <= after && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
