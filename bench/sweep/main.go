@@ -1,12 +1,12 @@
-// Command load is the external load test: it starts a server in a process of its own
+// Command sweep is the external load test: it starts a server in a process of its own
 // (`debate serve`, or the floor: a bare gorilla/websocket relay hub written here), opens
 // rooms of students on real WebSockets speaking the documented protocol
 // (docs/PROTOCOL.md), has them argue at a given rate, and prints, for each rate of the
 // sweep, command → other members latency (p50/p99/max), events delivered per second,
 // the server's CPU (from /proc/<pid>/stat) and its memory per connection (RSS delta).
 //
-//	go run ./bench/load --target debate --rooms 100 --students 30 --rates 1,5,10,20
-//	go run ./bench/load --target floor  --rooms 100 --students 30 --rates 1,5,10,20
+//	go run ./bench/sweep --target debate --rooms 100 --students 30 --rates 1,5,10,20
+//	go run ./bench/sweep --target floor  --rooms 100 --students 30 --rates 1,5,10,20
 //
 // Each room joins from an address of its own (X-Forwarded-For, with the server told to
 // trust the loopback proxy), as classes from different schools would, so the
@@ -66,7 +66,7 @@ func main() {
 	}
 	settleFor = *liveWait
 	if err := run(*target, *rooms, *students, sweep, *step); err != nil {
-		fmt.Fprintln(os.Stderr, "load:", err)
+		fmt.Fprintln(os.Stderr, "sweep:", err)
 		os.Exit(1)
 	}
 }
