@@ -35,6 +35,21 @@ type actor struct {
 	lastTouch   time.Time
 	stopping    bool
 	cancelNotes func()
+
+	// stale says the state may hold events the store never took (an append failed and
+	// the store did not answer the reload): nothing is decided or shown from it until a
+	// resync succeeds. staleShown is the last seq the viewers were sent.
+	stale      bool
+	staleShown uint64
+	retry      clock.Timer
+	retryDelay time.Duration
+	// epoch is the store's epoch of the room's log when it was last loaded ("" for a
+	// store without epochs). diverged and divergedAt: the store lost events this instance
+	// had served, so a viewer resuming after divergedAt may hold events that are not in
+	// the log any more and gets a snapshot instead of a catch-up.
+	epoch      string
+	diverged   bool
+	divergedAt uint64
 }
 
 type op func(a *actor)
@@ -72,6 +87,9 @@ func (a *actor) run() {
 		}
 		if a.timer != nil {
 			a.timer.Stop()
+		}
+		if a.retry != nil {
+			a.retry.Stop()
 		}
 	}()
 	for {
@@ -182,8 +200,127 @@ func (a *actor) load(ctx context.Context) error {
 			return fmt.Errorf("room %s event %d: %w", a.roomID, en.Seq, err)
 		}
 	}
-	a.state = st
+	epoch, err := a.readEpoch(ctx)
+	if err != nil {
+		return err
+	}
+	a.state, a.epoch = st, epoch
 	return nil
+}
+
+// readEpoch returns the store's epoch of the room's log ("" without Config.Epochs).
+func (a *actor) readEpoch(ctx context.Context) (string, error) {
+	if a.hub.cfg.Epochs == nil {
+		return "", nil
+	}
+	epoch, err := a.hub.cfg.Epochs.Epoch(ctx, a.roomID)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read epoch of room %s: %w", a.roomID, err)
+	}
+	return epoch, nil
+}
+
+// Retrying a store that does not answer: from retryFirst, doubling up to retryMax.
+const (
+	retryFirst = 250 * time.Millisecond
+	retryMax   = 5 * time.Second
+)
+
+// resync rebuilds the state from the stored log, after an append failed, a conflict, or
+// a sign that the store lost data; shown is the last seq the viewers were sent. Viewers
+// get the events they missed. If the store holds less than was shown, or its log has
+// another epoch, the store lost data: the room is served as the store holds it, the
+// loss is logged at warn level, and every viewer is told to reconnect, so that each gets
+// a snapshot of what is stored instead of a history that no longer exists. If the store
+// does not answer, the actor goes stale (commands are answered unavailable) and retries
+// with backoff.
+func (a *actor) resync(ctx context.Context, shown uint64) error {
+	oldEpoch := a.epoch
+	err := a.load(ctx)
+	if errors.Is(err, ErrNotFound) {
+		// The store holds nothing of the room any more.
+		a.log.Warn("the store lost this room's whole log; closing it on this instance", "shown", shown)
+		a.stale = false
+		a.endAll(protocol.CloseDeleted, "this room's storage lost it")
+		a.hub.forget(a)
+		a.stopping = true
+		return err
+	}
+	if err != nil {
+		if !a.stale {
+			a.log.Warn("the store does not answer; refusing commands until it does", "err", err)
+		}
+		a.stale, a.staleShown = true, shown
+		a.scheduleRetry()
+		return err
+	}
+	if a.stale {
+		a.log.Info("the store answers again; caught up", "seq", a.state.Seq())
+	}
+	a.stale, a.retryDelay = false, 0
+	if a.retry != nil {
+		a.retry.Stop()
+		a.retry = nil
+	}
+	switch {
+	case a.state.Seq() < shown || oldEpoch != "" && a.epoch != oldEpoch:
+		a.log.Warn("the store lost events of this room; serving what it holds and resyncing every viewer",
+			"shown", shown, "stored", a.state.Seq(), "epoch", a.epoch, "previousEpoch", oldEpoch)
+		a.diverged = true
+		a.divergedAt = min(a.state.Seq(), shown)
+		if a.epoch != oldEpoch {
+			a.divergedAt = 0
+		}
+		a.endAll(protocol.CloseRestart, "the room's storage lost recent events; reconnect to get the room as it is now")
+	case a.state.Seq() > shown:
+		a.fanOut(a.eventsAfter(ctx, shown))
+	}
+	a.afterChange()
+	return nil
+}
+
+// scheduleRetry arms one resync attempt after a backoff.
+func (a *actor) scheduleRetry() {
+	if a.retry != nil || a.stopping {
+		return
+	}
+	if a.retryDelay == 0 {
+		a.retryDelay = retryFirst
+	} else {
+		a.retryDelay = min(2*a.retryDelay, retryMax)
+	}
+	a.retry = a.hub.cfg.Clock.AfterFunc(a.retryDelay, func() {
+		a.post(func(a *actor) {
+			a.retry = nil
+			if !a.stale {
+				return
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), a.hub.cfg.WriteTimeout)
+			defer cancel()
+			_ = a.resync(ctx, a.staleShown)
+		})
+	})
+}
+
+// verify checks, on a sign that the store may have lost data (a notification of a seq
+// below ours, a notification of a seq the log does not hold), whether it did.
+func (a *actor) verify(ctx context.Context) {
+	last, err := a.hub.cfg.Log.Last(ctx, a.roomID)
+	if err != nil {
+		a.log.Warn("read last seq of room log", "err", err)
+		return
+	}
+	epoch, err := a.readEpoch(ctx)
+	if err != nil {
+		a.log.Warn("read epoch of room log", "err", err)
+		return
+	}
+	if last < a.state.Seq() || epoch != a.epoch || last > a.state.Seq() {
+		_ = a.resync(ctx, a.state.Seq())
+	}
 }
 
 // catchUp applies events other instances stored after ours. It returns the new events.
@@ -216,6 +353,15 @@ func (a *actor) flush(batch []submitReq) {
 	results := make([]submitResult, len(batch))
 	broken := make([]bool, len(batch)) // commands refused for a rule bug: not decided again
 	var stored []room.Event
+	if a.stale {
+		if err := a.resync(ctx, a.staleShown); err != nil {
+			a.fail(results, err)
+			for i, req := range batch {
+				req.reply <- results[i]
+			}
+			return
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		if a.state.Deleted() {
 			for i := range results {
@@ -240,10 +386,9 @@ func (a *actor) flush(batch []submitReq) {
 		if rebuild {
 			// Part of a command's events reached the tentative state: rebuild it from what
 			// is stored and decide the others again, so one bad command costs only itself.
-			if lerr := a.load(ctx); lerr != nil {
+			if lerr := a.resync(ctx, expected); lerr != nil {
 				a.log.Error("reload after a refused event", "err", lerr)
 				a.fail(results, lerr)
-				a.stopping = true
 				break
 			}
 			continue
@@ -269,15 +414,14 @@ func (a *actor) flush(batch []submitReq) {
 			stored = events
 			break
 		}
-		// The tentative state is wrong now: rebuild it from what is stored.
-		if lerr := a.load(ctx); lerr != nil {
-			a.log.Error("reload after failed append", "err", lerr)
+		// The tentative state is wrong now: rebuild it from what is stored (and tell the
+		// viewers what another instance stored meanwhile).
+		if lerr := a.resync(ctx, expected); lerr != nil {
+			a.log.Error("reload after failed append", "append", err, "err", lerr)
 			a.fail(results, lerr)
-			a.stopping = true
 			break
 		}
 		if errors.Is(err, ErrSeqConflict) && attempt < 8 {
-			a.fanOut(a.eventsAfter(ctx, expected))
 			continue
 		}
 		a.log.Error("append to room log", "err", err)
@@ -294,7 +438,10 @@ func (a *actor) flush(batch []submitReq) {
 
 func (a *actor) fail(results []submitResult, err error) {
 	for i := range results {
-		if results[i].err == nil {
+		switch {
+		case errors.Is(err, ErrNotFound):
+			results[i] = submitResult{err: fault.T(fault.NotFound, "fault.engine.roomGone")}
+		case results[i].err == nil:
 			results[i] = submitResult{err: fault.T(fault.Unavailable, "fault.engine.roomCouldNotSave")}
 		}
 	}
@@ -479,24 +626,44 @@ func (a *actor) tick() {
 	a.rearm()
 }
 
-// note handles a notification that the log grew, possibly from another instance.
+// note handles a notification that the log grew, possibly from another instance. The
+// store may also re-announce a room's last seq after its notification connection came
+// back, so a stale actor takes any note as a cue to resync.
 func (a *actor) note(seq uint64) {
-	if seq <= a.state.Seq() {
+	if seq == a.state.Seq() && !a.stale {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), a.hub.cfg.WriteTimeout)
 	defer cancel()
+	if a.stale {
+		_ = a.resync(ctx, a.staleShown)
+		return
+	}
+	if seq < a.state.Seq() {
+		// Usually a late announcement from another instance; possibly a store that lost
+		// data.
+		a.verify(ctx)
+		return
+	}
+	shown := a.state.Seq()
 	events, err := a.catchUp(ctx)
+	if err != nil {
+		// The state may hold part of what was read: rebuild it.
+		a.log.Warn("catch up with room log", "err", err)
+		_ = a.resync(ctx, shown)
+		return
+	}
+	if len(events) > 0 && events[0].Seq != shown+1 {
+		_ = a.resync(ctx, shown)
+		return
+	}
 	if len(events) > 0 {
 		a.fanOut(events)
 		a.afterChange()
+		return
 	}
-	if err != nil {
-		a.log.Error("catch up with room log", "err", err)
-		if lerr := a.load(ctx); lerr != nil {
-			a.log.Error("reload room", "err", lerr)
-		}
-	}
+	// Announced, but not in the log: see whether the store lost it.
+	a.verify(ctx)
 }
 
 // watch starts a feed for a viewer: the missed events or a snapshot, then live events.
@@ -507,9 +674,17 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 	if p.Kind == room.Player && !a.state.PlayerActive(p.PlayerID) {
 		return nil, fault.T(fault.Unauthorized, "fault.engine.noLongerInRoom")
 	}
+	if a.stale {
+		if err := a.resync(ctx, a.staleShown); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return nil, fault.T(fault.NotFound, "fault.engine.roomGone")
+			}
+			return nil, fault.T(fault.Unavailable, "fault.engine.storageUnreachable")
+		}
+	}
 	f := newFeed(a, p, a.hub.cfg.FeedBuffer)
 	caughtUp := false
-	if after != nil && *after <= a.state.Seq() && a.state.Seq()-*after <= maxCatchUp {
+	if after != nil && *after <= a.state.Seq() && a.state.Seq()-*after <= maxCatchUp && (!a.diverged || *after <= a.divergedAt) {
 		entries, err := a.hub.cfg.Log.Read(ctx, a.roomID, *after, 0)
 		if err == nil && (len(entries) == 0 && *after == a.state.Seq() || len(entries) > 0 && entries[0].Seq == *after+1 && entries[len(entries)-1].Seq == a.state.Seq()) {
 			caughtUp = true

@@ -40,6 +40,12 @@ type Config struct {
 	Directory   Directory
 	Credentials Credentials
 	Presence    Presence
+	// Epochs, when set, lets the room actors notice that the store lost a room's data.
+	Epochs Epochs
+	// CheckStorage, when set, is asked by Ready after the store answered: an error (a
+	// Redis without the settings that keep acknowledged commands) makes the instance not
+	// ready, with the error's text as the reason.
+	CheckStorage func(ctx context.Context) error
 	// Scenario is what new rooms start with; a room keeps its own copy for life.
 	Scenario *economy.Scenario
 	Clock    clock.Clock
@@ -172,6 +178,11 @@ func (h *Hub) Ready(ctx context.Context) error {
 	}
 	if _, err := h.cfg.Log.Last(ctx, "readiness-probe"); err != nil {
 		return fault.T(fault.Unavailable, "fault.engine.storageNotAnswering")
+	}
+	if h.cfg.CheckStorage != nil {
+		if err := h.cfg.CheckStorage(ctx); err != nil {
+			return fault.T(fault.Unavailable, "fault.engine.storageNotSafe", err.Error())
+		}
 	}
 	return nil
 }
