@@ -88,7 +88,7 @@ func (c *credentials) Put(ctx context.Context, hash string, g engine.Grant) erro
 	if _, err := c.s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		// Drop index entries whose grants have expired, so the index stays the size of
 		// the room's live grants.
-		p.ZRemRangeByScore(ctx, index, "-inf", "("+strconv.FormatInt(now.UnixMilli(), 10))
+		p.ZRemRangeByScore(ctx, index, "-inf", strconv.FormatInt(now.UnixMilli(), 10)) // expired at Expires
 		p.ZAdd(ctx, index, redis.Z{Score: score, Member: hash})
 		return nil
 	}); err != nil {

@@ -30,8 +30,9 @@ type presence struct {
 	next  uint64
 	conns map[string]string // member → room id
 
-	stop chan struct{}
-	done chan struct{}
+	stop     chan struct{}
+	done     chan struct{}
+	stopOnce sync.Once
 }
 
 var _ engine.Presence = (*presence)(nil)
@@ -157,6 +158,6 @@ func (p *presence) refresh(ctx context.Context) error {
 // close stops the refresher. The instance's entries stay until they run out, as when
 // the process dies; the engine disconnects its sockets before closing the store.
 func (p *presence) close() {
-	close(p.stop)
+	p.stopOnce.Do(func() { close(p.stop) })
 	<-p.done
 }
