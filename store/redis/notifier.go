@@ -32,10 +32,16 @@ import (
 type notifier struct {
 	s *Store
 
-	mu     sync.Mutex
-	rooms  map[string]*roomSubs // by channel
-	shards map[string]*shard    // by master address ("" when not a Cluster)
-	closed bool
+	// healthEvery is how long a receive loop waits for a message before it pings; a
+	// ping unanswered for as long again means the connection is dead without having
+	// been closed (a half-open TCP connection), and the shard gets a new one.
+	healthEvery time.Duration
+
+	mu      sync.Mutex
+	rooms   map[string]*roomSubs // by channel
+	shards  map[string]*shard    // by master address ("" when not a Cluster)
+	closed  bool
+	rebuilt int // connections replaced after an unanswered ping (for tests)
 }
 
 // roomSubs is one subscribed channel and its local subscribers.
@@ -65,7 +71,7 @@ type shard struct {
 var _ engine.Notifier = (*notifier)(nil)
 
 func newNotifier(s *Store) *notifier {
-	return &notifier{s: s, rooms: map[string]*roomSubs{}, shards: map[string]*shard{}}
+	return &notifier{s: s, healthEvery: defaultHealthEvery, rooms: map[string]*roomSubs{}, shards: map[string]*shard{}}
 }
 
 // Publish implements engine.Notifier. Append publishes by itself (in its script);
@@ -147,12 +153,7 @@ func (n *notifier) subscribeLocked(rs *roomSubs, shardKey string) {
 	if sh == nil {
 		sh = &shard{key: shardKey, channels: map[string]bool{}, expect: map[string][]*roomSubs{}}
 		sh.ctx, sh.stop = context.WithCancel(context.Background())
-		switch c := n.s.client.(type) {
-		case *redis.ClusterClient:
-			sh.ps = c.SSubscribe(ctx) // connects on the first SSubscribe, to that slot's master
-		default:
-			sh.ps = n.s.client.Subscribe(ctx)
-		}
+		sh.ps = n.newPubSub()
 		n.shards[shardKey] = sh
 		// The loop starts after the first subscribe below: a Cluster PubSub picks its
 		// node by the first channel, so it must not connect before it has one.
@@ -170,6 +171,51 @@ func (n *notifier) subscribeLocked(rs *roomSubs, shardKey string) {
 	if err != nil {
 		n.s.log.Debug("redis store: subscribe deferred until the pub/sub connection is back", "room", rs.roomID, "err", err)
 	}
+}
+
+// newPubSub makes an empty PubSub. On a Cluster it connects on its first SSubscribe,
+// to the master of that channel's slot.
+func (n *notifier) newPubSub() *redis.PubSub {
+	if c, ok := n.s.client.(*redis.ClusterClient); ok {
+		return c.SSubscribe(context.Background())
+	}
+	return n.s.client.Subscribe(context.Background())
+}
+
+// rebuild replaces a shard's connection that stopped answering: a new PubSub subscribes
+// every channel of the shard, and their confirmations (which nobody waits for) make the
+// notifier re-deliver each room's Last.
+func (n *notifier) rebuild(sh *shard) {
+	n.mu.Lock()
+	if sh.ctx.Err() != nil {
+		n.mu.Unlock()
+		return
+	}
+	old := sh.ps
+	sh.ps = n.newPubSub()
+	clear(sh.expect)
+	channels := make([]string, 0, len(sh.channels))
+	for ch := range sh.channels {
+		channels = append(channels, ch)
+	}
+	var err error
+	if n.s.cluster {
+		err = sh.ps.SSubscribe(context.Background(), channels...)
+	} else {
+		err = sh.ps.Subscribe(context.Background(), channels...)
+	}
+	n.rebuilt++
+	n.mu.Unlock()
+	if err != nil {
+		n.s.log.Debug("redis store: resubscribe deferred until Redis answers", "err", err)
+	}
+	old.Close()
+}
+
+func (n *notifier) currentPubSub(sh *shard) *redis.PubSub {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return sh.ps
 }
 
 // cancel removes one subscriber; the last one of a channel unsubscribes it, and the last
@@ -210,24 +256,38 @@ func (n *notifier) cancel(rs *roomSubs, sub *subscription) {
 
 // Backoff between failed reads of a pub/sub connection while Redis is unreachable.
 const (
-	minBackoff = 25 * time.Millisecond
-	maxBackoff = 2 * time.Second
-	// healthEvery is how long the receive loop waits for a message before it pings.
-	healthEvery = 15 * time.Second
+	minBackoff         = 25 * time.Millisecond
+	maxBackoff         = 2 * time.Second
+	defaultHealthEvery = 15 * time.Second
 )
 
 // receive reads one shard's connection until the shard stops.
 func (n *notifier) receive(sh *shard) {
 	failures := 0
+	pinged := false
 	for {
-		msg, err := sh.ps.ReceiveTimeout(sh.ctx, healthEvery)
-		if sh.ctx.Err() != nil || errors.Is(err, redis.ErrClosed) {
+		ps := n.currentPubSub(sh)
+		msg, err := ps.ReceiveTimeout(sh.ctx, n.healthEvery)
+		if sh.ctx.Err() != nil {
+			return
+		}
+		if err != nil && n.currentPubSub(sh) != ps {
+			continue // the connection was replaced by rebuild; read the new one
+		}
+		if errors.Is(err, redis.ErrClosed) {
 			return
 		}
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				_ = sh.ps.Ping(sh.ctx) // the Pong (or a failed read) comes back through Receive
+				if pinged {
+					n.s.log.Warn("redis store: pub/sub connection does not answer; replacing it")
+					pinged = false
+					n.rebuild(sh)
+					continue
+				}
+				pinged = true
+				_ = ps.Ping(sh.ctx) // the Pong (or a failed read) comes back through Receive
 				continue
 			}
 			if failures == 0 {
@@ -246,6 +306,7 @@ func (n *notifier) receive(sh *shard) {
 			}
 			continue
 		}
+		pinged = false
 		if failures > 0 {
 			n.s.log.Info("redis store: pub/sub connection back", "failedReads", failures)
 			failures = 0

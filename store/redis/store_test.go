@@ -419,3 +419,32 @@ func TestOpenRefusesBadInput(t *testing.T) {
 		t.Error("Open of an http URL succeeded")
 	}
 }
+
+// TestPubSubUnanswered: a pub/sub connection that stays open but stops answering (here
+// Redis pauses every client, as a half-open connection would look) is replaced after an
+// unanswered ping, and the new connection's resubscription re-delivers the room's Last.
+func TestPubSubUnanswered(t *testing.T) {
+	srv := redistest.StartServer(t, redistest.ServerOptions{})
+	s := openStore(t, srv.URL(), "", Options{})
+	s.notifier.healthEvery = 100 * time.Millisecond
+	ctx := context.Background()
+	mustAppend(t, s.Log(), "room", 0, "one")
+	notes, cancel, err := s.Notifier().Subscribe(ctx, "room")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cancel()
+	appendSilently(t, s, "room", 1, "two")
+	if err := srv.Client().Do(ctx, "CLIENT", "PAUSE", "1500", "ALL").Err(); err != nil {
+		t.Fatal(err)
+	}
+	receiveAtLeast(t, notes, 2) // only a new connection's re-delivery of Last can bring 2
+	s.notifier.mu.Lock()
+	rebuilt := s.notifier.rebuilt
+	s.notifier.mu.Unlock()
+	if rebuilt == 0 {
+		t.Error("the connection was not replaced")
+	}
+	mustAppend(t, s.Log(), "room", 2, "three")
+	receiveAtLeast(t, notes, 3)
+}
