@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -32,7 +33,9 @@ func openStore(t testing.TB, url, prefix string, opts Options) *Store {
 		t.Fatalf("Open(%s): %v", url, err)
 	}
 	t.Cleanup(func() {
-		deleteOwnKeys(t, s)
+		if url == os.Getenv("REDIS_URL") { // a server of the test's own just dies
+			deleteOwnKeys(t, s)
+		}
 		s.Close()
 	})
 	return s
@@ -447,4 +450,44 @@ func TestPubSubUnanswered(t *testing.T) {
 	}
 	mustAppend(t, s.Log(), "room", 2, "three")
 	receiveAtLeast(t, notes, 3)
+}
+
+// TestSuitesThroughSentinel: a redis+sentinel URL finds the master through a Sentinel,
+// and the suites pass on it.
+func TestSuitesThroughSentinel(t *testing.T) {
+	master := redistest.StartServer(t, redistest.ServerOptions{AOF: true})
+	sentinel := redistest.StartSentinel(t, master)
+	s := openStore(t, sentinel.URL(), "", Options{})
+	runSuites(t, s)
+}
+
+// TestSubscribeWhileDown: with Redis down, Subscribe gives up when its ctx ends; once
+// Redis is back it works again. Close ends every subscription by closing its channel.
+func TestSubscribeWhileDown(t *testing.T) {
+	srv := redistest.StartServer(t, redistest.ServerOptions{})
+	s := openStore(t, srv.URL()+"?dial_timeout=200ms", "", Options{})
+	ctx := context.Background()
+	srv.Kill()
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	_, _, err := s.Notifier().Subscribe(short, "room")
+	cancel()
+	if err == nil {
+		t.Fatal("Subscribe with Redis down succeeded")
+	}
+	srv.Restart()
+	notes, _, err := s.Notifier().Subscribe(ctx, "room")
+	if err != nil {
+		t.Fatalf("Subscribe after the restart: %v", err)
+	}
+	mustAppend(t, s.Log(), "room", 0, "one")
+	receiveAtLeast(t, notes, 1)
+	s.Close()
+	select {
+	case _, ok := <-notes:
+		if ok {
+			t.Fatal("a note after Close")
+		}
+	case <-time.After(wait):
+		t.Fatal("Close did not close the subscription's channel")
+	}
 }

@@ -1,7 +1,7 @@
 // Package redistest owns the test helpers that run real Redis servers: a single
 // redis-server on a free port in a temporary directory (optionally with the AOF fsynced
 // on every write), which a test can SIGKILL and restart on the same port and data, and a
-// three-master Redis Cluster joined with redis-cli. Tests of store/redis and the
+// three-master Redis Cluster joined with redis-cli, and a Sentinel watching a server. Tests of store/redis and the
 // multi-instance integration tests use it; it is for tests only.
 //
 // Without redis-server on the PATH (or REDIS_SERVER), the helpers skip the test with a
@@ -75,6 +75,10 @@ type Server struct {
 	dir  string
 	port int
 	args []string
+	// conf, when set, is a config file given before the other arguments (sentinels
+	// need one they can write); ready is the log line that says the server is up.
+	conf  string
+	ready string
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -128,7 +132,16 @@ func (s *Server) Client() *redis.Client {
 
 // start runs the process and waits until its log says it accepts connections.
 func (s *Server) start() error {
-	args := append([]string{"--port", strconv.Itoa(s.port)}, s.args...)
+	var args []string
+	if s.conf != "" {
+		args = append(args, s.conf)
+	}
+	args = append(args, "--port", strconv.Itoa(s.port))
+	args = append(args, s.args...)
+	readyLine := s.ready
+	if readyLine == "" {
+		readyLine = "Ready to accept connections"
+	}
 	cmd := exec.Command(s.bin, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -152,7 +165,7 @@ func (s *Server) start() error {
 				log.WriteString(line + "\n")
 			}
 			logMu.Unlock()
-			if !signalled && strings.Contains(line, "Ready to accept connections") {
+			if !signalled && strings.Contains(line, readyLine) {
 				signalled = true
 				close(ready)
 			}
@@ -201,6 +214,41 @@ func (s *Server) Restart() {
 		s.t.Fatalf("restart redis-server: %v", err)
 	}
 }
+
+// Sentinel is one Redis Sentinel (redis-server --sentinel) watching a master as
+// "mymaster", with a quorum of one.
+type Sentinel struct {
+	*Server
+}
+
+// StartSentinel starts a sentinel on a free port that monitors master.
+func StartSentinel(t testing.TB, master *Server) *Sentinel {
+	t.Helper()
+	s := &Server{t: t, bin: Binary(t), dir: t.TempDir(), ready: "+monitor master"}
+	s.conf = filepath.Join(s.dir, "sentinel.conf")
+	conf := "bind 127.0.0.1\ndir " + s.dir + "\nsentinel monitor mymaster 127.0.0.1 " + strconv.Itoa(master.port) + " 1\n"
+	if err := os.WriteFile(s.conf, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.args = []string{"--sentinel"}
+	var err error
+	for range 3 {
+		if s.port, err = freePort(false); err != nil {
+			t.Fatal(err)
+		}
+		if err = s.start(); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("start redis sentinel: %v", err)
+	}
+	t.Cleanup(s.Kill)
+	return &Sentinel{s}
+}
+
+// URL is the redis+sentinel:// URL of the monitored master.
+func (s *Sentinel) URL() string { return "redis+sentinel://" + s.Addr() + "/mymaster" }
 
 // Cluster is a three-master Redis Cluster of a test.
 type Cluster struct {
