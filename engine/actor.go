@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"time"
 
 	"github.com/classroom-debate/debate/clock"
@@ -183,29 +184,37 @@ var errActorStopped = errors.New("room actor stopped")
 
 // load folds the room's whole log into a fresh state.
 func (a *actor) load(ctx context.Context) error {
+	_, err := a.loadEvents(ctx)
+	return err
+}
+
+// loadEvents is load, returning the events it folded.
+func (a *actor) loadEvents(ctx context.Context) ([]room.Event, error) {
 	entries, err := a.hub.cfg.Log.Read(ctx, a.roomID, 0, 0)
 	if err != nil {
-		return fmt.Errorf("read log of room %s: %w", a.roomID, err)
+		return nil, fmt.Errorf("read log of room %s: %w", a.roomID, err)
 	}
 	if len(entries) == 0 {
-		return ErrNotFound
+		return nil, ErrNotFound
 	}
 	st := room.NewState()
+	events := make([]room.Event, 0, len(entries))
 	for _, en := range entries {
 		var e room.Event
 		if err := json.Unmarshal(en.Data, &e); err != nil {
-			return fmt.Errorf("room %s event %d: %w", a.roomID, en.Seq, err)
+			return nil, fmt.Errorf("room %s event %d: %w", a.roomID, en.Seq, err)
 		}
 		if err := room.Apply(st, e); err != nil {
-			return fmt.Errorf("room %s event %d: %w", a.roomID, en.Seq, err)
+			return nil, fmt.Errorf("room %s event %d: %w", a.roomID, en.Seq, err)
 		}
+		events = append(events, e)
 	}
 	epoch, err := a.readEpoch(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a.state, a.epoch = st, epoch
-	return nil
+	return events, nil
 }
 
 // readEpoch returns the store's epoch of the room's log ("" without Config.Epochs).
@@ -239,7 +248,7 @@ const (
 // with backoff.
 func (a *actor) resync(ctx context.Context, shown uint64) error {
 	oldEpoch := a.epoch
-	err := a.load(ctx)
+	events, err := a.loadEvents(ctx)
 	if errors.Is(err, ErrNotFound) {
 		// The store holds nothing of the room any more.
 		a.log.Warn("the store lost this room's whole log; closing it on this instance", "shown", shown)
@@ -276,7 +285,10 @@ func (a *actor) resync(ctx context.Context, shown uint64) error {
 		}
 		a.endAll(protocol.CloseRestart, "the room's storage lost recent events; reconnect to get the room as it is now")
 	case a.state.Seq() > shown:
-		a.fanOut(a.eventsAfter(ctx, shown))
+		// Exactly the events folded: the log may have grown since, and those events
+		// come with their notification.
+		i := sort.Search(len(events), func(i int) bool { return events[i].Seq > shown })
+		a.fanOut(events[i:])
 	}
 	a.afterChange()
 	return nil
@@ -394,6 +406,14 @@ func (a *actor) flush(batch []submitReq) {
 			continue
 		}
 		if len(events) == 0 {
+			// Nothing to store, so no append would reveal that another instance stored
+			// something first: before refusing a command, make sure it was decided
+			// against the whole log. A refusal is rare; one round trip is cheap.
+			if refused(results) && attempt < 8 && a.behind(ctx, expected) {
+				if a.resync(ctx, expected) == nil {
+					continue
+				}
+			}
 			break
 		}
 		entries := make([]Entry, len(events))
@@ -436,6 +456,24 @@ func (a *actor) flush(batch []submitReq) {
 	}
 }
 
+// refused reports whether any command of a batch was refused by the rules.
+func refused(results []submitResult) bool {
+	for _, r := range results {
+		if r.err != nil && !r.broken {
+			return true
+		}
+	}
+	return false
+}
+
+// behind reports whether the stored log has moved past seq (another instance stored
+// events this one has not heard of yet). A store that does not answer is not behind: the
+// refusal stands as decided.
+func (a *actor) behind(ctx context.Context, seq uint64) bool {
+	last, err := a.hub.cfg.Log.Last(ctx, a.roomID)
+	return err == nil && last != seq
+}
+
 func (a *actor) fail(results []submitResult, err error) {
 	for i := range results {
 		switch {
@@ -445,24 +483,6 @@ func (a *actor) fail(results []submitResult, err error) {
 			results[i] = submitResult{err: fault.T(fault.Unavailable, "fault.engine.roomCouldNotSave")}
 		}
 	}
-}
-
-// eventsAfter reads stored events after seq (used after a conflict to tell viewers what
-// the other instance wrote). Errors are logged; viewers then resync by snapshot later.
-func (a *actor) eventsAfter(ctx context.Context, seq uint64) []room.Event {
-	entries, err := a.hub.cfg.Log.Read(ctx, a.roomID, seq, 0)
-	if err != nil {
-		a.log.Warn("read log after conflict", "err", err)
-		return nil
-	}
-	out := make([]room.Event, 0, len(entries))
-	for _, en := range entries {
-		var e room.Event
-		if json.Unmarshal(en.Data, &e) == nil {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // decideOne decides one command against the tentative state and applies its events.

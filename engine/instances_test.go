@@ -398,3 +398,55 @@ func TestStoreThatLostEventsIsServedAsItIs(t *testing.T) {
 		t.Fatalf("resuming in a log of another epoch: %s, want a snapshot", fr.Type)
 	}
 }
+
+// deafNotifier subscribes but never hears anything: an instance whose notifications
+// are late or lost.
+type deafNotifier struct{ engine.Notifier }
+
+func (deafNotifier) Subscribe(context.Context, string) (<-chan uint64, func(), error) {
+	ch := make(chan uint64)
+	var once sync.Once
+	return ch, func() { once.Do(func() { close(ch) }) }, nil
+}
+
+// An instance that has not heard of another's events yet does not refuse a command on
+// its old state: before a refusal it checks the log, catches up and decides again.
+func TestRefusalIsDecidedOnTheWholeLog(t *testing.T) {
+	c := newCluster(t)
+	a, _ := c.instance(t, nil)
+	rm := timedRoom(t, a)
+	teacher := staff(rm)
+	p, err := a.Join(ctx(t), rm.Code, "Yelena")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &switchLog{Log: c.store.Log()}
+	b, err := engine.New(engine.Config{
+		Log: log, Directory: c.store.Directory(), Credentials: c.store.Credentials(),
+		Notifier: deafNotifier{c.notifier}, Presence: embedded.NewPresence(),
+		Scenario: economy.Default(), Clock: c.clock,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Shutdown(context.Background())
+	player := engine.Session{RoomID: rm.RoomID, Code: rm.Code, Principal: room.Principal{Kind: room.Player, PlayerID: p.PlayerID}}
+	year, _ := economy.Default().Year(1928)
+	argue := cmd("arg", "argue", map[string]string{"text": "Pay a fair price.", "decision": year.Decisions[0].ID, "option": year.Decisions[0].Options[0].ID})
+	if _, err := b.Submit(ctx(t), player, argue); fault.CodeOf(err) != fault.WrongPhase {
+		t.Fatalf("arguing in the lobby: %v, want wrong_phase", err)
+	}
+	for _, typ := range []string{"start", "advance"} { // on the other instance: the debate opens
+		if _, err := a.Submit(ctx(t), teacher, cmd(typ, typ, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seq, err := b.Submit(ctx(t), player, argue)
+	if err != nil {
+		t.Fatalf("arguing once the debate is open, on an instance that was not told: %v", err)
+	}
+	if last, _ := c.store.Log().Last(ctx(t), rm.RoomID); seq != last {
+		t.Fatalf("acked at %d, the log ends at %d", seq, last)
+	}
+}
