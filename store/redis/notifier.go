@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -200,7 +201,12 @@ func (n *notifier) rebuild(sh *shard) {
 	}
 	var err error
 	if n.s.cluster {
-		err = sh.ps.SSubscribe(context.Background(), channels...)
+		// One command per channel: SSUBSCRIBE refuses channels of different slots.
+		for _, ch := range channels {
+			if e := sh.ps.SSubscribe(context.Background(), ch); e != nil && err == nil {
+				err = e
+			}
+		}
 	} else {
 		err = sh.ps.Subscribe(context.Background(), channels...)
 	}
@@ -277,6 +283,13 @@ func (n *notifier) receive(sh *shard) {
 		if errors.Is(err, redis.ErrClosed) {
 			return
 		}
+		if err != nil && n.s.cluster && strings.HasPrefix(err.Error(), "CROSSSLOT") {
+			// go-redis resubscribed every channel of this connection in one SSUBSCRIBE,
+			// which Redis refuses for channels of different slots: subscribe them one by
+			// one instead.
+			n.resubscribeEach(sh, ps)
+			continue
+		}
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
@@ -323,6 +336,21 @@ func (n *notifier) receive(sh *shard) {
 				continue
 			}
 			n.deliver(m.Channel, seq)
+		}
+	}
+}
+
+// resubscribeEach sends one SSUBSCRIBE per channel of the shard. Their confirmations,
+// which nobody waits for, re-deliver each room's Last.
+func (n *notifier) resubscribeEach(sh *shard, ps *redis.PubSub) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if sh.ps != ps {
+		return
+	}
+	for ch := range sh.channels {
+		if err := ps.SSubscribe(context.Background(), ch); err != nil {
+			n.s.log.Debug("redis store: resubscribe deferred until the pub/sub connection is back", "channel", ch, "err", err)
 		}
 	}
 }

@@ -134,6 +134,33 @@ func TestSuitesOnCluster(t *testing.T) {
 			c()
 		}
 	})
+	// Killing the sharded pub/sub connections on every node: each reconnects to its
+	// slot's master, resubscribes, and re-delivers the room's Last.
+	t.Run("PubSubKilled", func(t *testing.T) {
+		ctx := context.Background()
+		rooms := []string{"kill-a", "kill-b", "kill-c", "kill-d", "kill-e", "kill-f"}
+		var notes []<-chan uint64
+		for _, room := range rooms {
+			mustAppend(t, s.Log(), room, 0, "one")
+			ch, cancel, err := s.Notifier().Subscribe(ctx, room)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cancel()
+			notes = append(notes, ch)
+			appendSilently(t, s, room, 1, "two")
+		}
+		for _, n := range c.Nodes {
+			if err := n.Client().ClientKillByFilter(ctx, "TYPE", "pubsub").Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, room := range rooms {
+			receiveAtLeast(t, notes[i], 2)
+			mustAppend(t, s.Log(), room, 2, "three")
+			receiveAtLeast(t, notes[i], 3)
+		}
+	})
 }
 
 func TestEpoch(t *testing.T) {
