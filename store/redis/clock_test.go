@@ -69,6 +69,15 @@ func TestPresenceHeartbeats(t *testing.T) {
 		t.Fatal(err)
 	}
 	online("ann") // a heartbeat brings back a connection that is still open
+
+	// A graceful stop takes the instance's connections off the roster at once.
+	if err := alive.Close(); err != nil {
+		t.Fatal(err)
+	}
+	viewer := openStore(t, target.URL, target.Prefix, opts)
+	if got, err := viewer.Presence().Online(ctx, "room"); err != nil || len(got) != 0 {
+		t.Errorf("Online after the instance closed = %v, %v; want nobody", got, err)
+	}
 }
 
 // TestLimiterRefill follows one bucket with the injected clock: the GCRA script must

@@ -156,8 +156,31 @@ func (p *presence) refresh(ctx context.Context) error {
 }
 
 // close stops the refresher. The instance's entries stay until they run out, as when
-// the process dies; the engine disconnects its sockets before closing the store.
+// the process dies; shutdown removes them first.
 func (p *presence) close() {
 	p.stopOnce.Do(func() { close(p.stop) })
 	<-p.done
+}
+
+// shutdown stops the refresher and removes every entry of this instance still open, so
+// a graceful stop leaves the rosters at once instead of after the TTL.
+func (p *presence) shutdown(ctx context.Context) error {
+	p.close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rooms := map[string][]any{}
+	for member, roomID := range p.conns {
+		rooms[roomID] = append(rooms[roomID], member)
+	}
+	clear(p.conns)
+	if len(rooms) == 0 {
+		return nil
+	}
+	_, err := p.s.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		for roomID, members := range rooms {
+			pipe.ZRem(ctx, p.key(roomID), members...)
+		}
+		return nil
+	})
+	return err
 }

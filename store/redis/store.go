@@ -175,13 +175,17 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close stops the presence refresher (the instance's connections then run out within the
-// presence TTL), closes the pub/sub connections (closing every subscription's channel)
-// and the client.
+// Close removes this instance's open connections from the rosters (they would run out
+// within the presence TTL anyway), stops the presence refresher, closes the pub/sub
+// connections (closing every subscription's channel) and the client.
 func (s *Store) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
-		s.presence.close()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if perr := s.presence.shutdown(ctx); perr != nil {
+			s.log.Warn("redis store: could not clear this instance's connections; they leave the rosters when their heartbeats run out", "err", perr)
+		}
 		s.notifier.close()
 		err = s.client.Close()
 	})
