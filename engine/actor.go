@@ -705,7 +705,14 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 	f := newFeed(a, p, a.hub.cfg.FeedBuffer)
 	caughtUp := false
 	if after != nil && *after <= a.state.Seq() && a.state.Seq()-*after <= maxCatchUp && (!a.diverged || *after <= a.divergedAt) {
-		entries, err := a.hub.cfg.Log.Read(ctx, a.roomID, *after, 0)
+		// Only up to this state's seq: the log may already hold events of another
+		// instance that this actor has not heard of yet; they follow with their
+		// notification, in order.
+		var entries []Entry
+		var err error
+		if missed := a.state.Seq() - *after; missed > 0 {
+			entries, err = a.hub.cfg.Log.Read(ctx, a.roomID, *after, int(missed))
+		}
 		if err == nil && (len(entries) == 0 && *after == a.state.Seq() || len(entries) > 0 && entries[0].Seq == *after+1 && entries[len(entries)-1].Seq == a.state.Seq()) {
 			caughtUp = true
 			for _, en := range entries {

@@ -450,3 +450,42 @@ func TestRefusalIsDecidedOnTheWholeLog(t *testing.T) {
 		t.Fatalf("acked at %d, the log ends at %d", seq, last)
 	}
 }
+
+// A viewer resuming on an instance that has not heard of the newest events yet gets the
+// events it missed up to that instance's state (the rest follow with their
+// notification), not a snapshot because the log holds more than the instance knows.
+func TestResumeOnAnInstanceBehindTheLog(t *testing.T) {
+	c := newCluster(t)
+	a, _ := c.instance(t, nil)
+	rm := timedRoom(t, a) // seqs 1–5
+	b, err := engine.New(engine.Config{
+		Log: c.store.Log(), Directory: c.store.Directory(), Credentials: c.store.Credentials(),
+		Notifier: deafNotifier{c.notifier}, Presence: embedded.NewPresence(),
+		Scenario: economy.Default(), Clock: c.clock,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Shutdown(context.Background())
+	teacher := staff(rm)
+	f, err := b.Watch(ctx(t), teacher, nil) // B loads the room at seq 5
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := a.Submit(ctx(t), teacher, cmd("go", "start", nil)); err != nil {
+		t.Fatal(err)
+	}
+	after := uint64(3)
+	f2, err := b.Watch(ctx(t), teacher, &after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []uint64{4, 5} {
+		fr, _ := next(t, f2)
+		if fr.Type != "event" || fr.Seq != want && fr.Event.Seq != want {
+			t.Fatalf("resuming after 3 on the instance at 5: %s %d, want event %d", fr.Type, fr.Event.Seq, want)
+		}
+	}
+}
