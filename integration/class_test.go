@@ -32,12 +32,14 @@ type participant struct {
 	sse       bool
 	role      string // players: the role of their first snapshot
 
-	mu       sync.Mutex
-	conn     *client.Conn
-	at       *instance
-	events   []room.Event
-	last     uint64
-	problems []string
+	mu         sync.Mutex
+	conn       *client.Conn
+	at         *instance
+	events     []room.Event
+	last       uint64
+	problems   []string
+	reconnects int // connections lost under a command and resumed
+	refusals   int // commands answered unavailable and sent again
 }
 
 // connect opens a connection at in, resuming after the last event received (after 0 the
@@ -139,11 +141,19 @@ func (p *participant) send(ctx context.Context, reconnect func() *instance, id, 
 		if !retry || attempt > 50 || ctx.Err() != nil {
 			return seq, err
 		}
+		p.mu.Lock()
+		if errors.Is(err, client.ErrDisconnected) {
+			p.reconnects++
+		} else {
+			p.refusals++
+		}
+		at := p.at
+		p.mu.Unlock()
 		if errors.Is(err, client.ErrDisconnected) {
 			if err := p.reconnect(ctx, reconnect); err != nil {
 				return 0, err
 			}
-		} else if err := waitReady(ctx, p.at); err != nil {
+		} else if err := waitReady(ctx, at); err != nil {
 			return 0, err
 		}
 	}
@@ -292,6 +302,27 @@ func (c *class) roleOf(ctx context.Context, p *participant) string {
 	return view.Me.Role
 }
 
+// pick is where a participant whose connection dropped reconnects, as a load balancer
+// would send it: the same instance if it runs, otherwise the next one that does.
+func (c *class) pick(p *participant) *instance {
+	p.mu.Lock()
+	at := p.at
+	p.mu.Unlock()
+	if at.alive() {
+		return at
+	}
+	for i, in := range c.instances {
+		if in == at {
+			for k := 1; k <= len(c.instances); k++ {
+				if next := c.instances[(i+k)%len(c.instances)]; next.alive() {
+					return next
+				}
+			}
+		}
+	}
+	return at
+}
+
 // command sends a staff or player command that must be acknowledged, and records it.
 func (c *class) command(ctx context.Context, p *participant, typ string, data any) uint64 {
 	c.t.Helper()
@@ -306,7 +337,7 @@ func (c *class) command(ctx context.Context, p *participant, typ string, data an
 // records it when acknowledged.
 func (c *class) try(ctx context.Context, p *participant, typ string, data any) (uint64, error) {
 	id := client.NewID()
-	seq, err := p.send(ctx, func() *instance { return p.at }, id, typ, data)
+	seq, err := p.send(ctx, func() *instance { return c.pick(p) }, id, typ, data)
 	if err == nil {
 		c.acked.add(ack{who: p.name, id: id, typ: typ, seq: seq})
 	}
@@ -362,6 +393,17 @@ func (c *class) converge(ctx context.Context) []room.Event {
 	}
 	if live == nil {
 		t.Fatal("no instance is ready")
+	}
+	// Whoever lost their connection (a killed instance) comes back through the "load
+	// balancer".
+	for _, p := range c.all {
+		select {
+		case <-p.current().Ended():
+			if err := p.reconnect(ctx, func() *instance { return c.pick(p) }); err != nil {
+				t.Fatal(err)
+			}
+		default:
+		}
 	}
 	log := exportLog(ctx, t, live.url, c.code, c.keys.TeacherKey)
 	last := log[len(log)-1].Seq

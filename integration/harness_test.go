@@ -84,6 +84,7 @@ type instance struct {
 	cmd    *exec.Cmd
 	done   chan struct{}
 	stderr *lineLog
+	dead   bool // killed and not restarted
 }
 
 // lineLog keeps a process's stderr, for failure messages and for the tests that look for
@@ -156,14 +157,29 @@ func (in *instance) start() {
 		t.Fatal(err)
 	}
 	in.mu.Lock()
-	in.cmd, in.done, in.stderr, in.url, in.addr = cmd, done, logs, u, pu.Host
+	in.cmd, in.done, in.stderr, in.url, in.addr, in.dead = cmd, done, logs, u, pu.Host, false
 	in.mu.Unlock()
+}
+
+// restart starts the process again on the same address.
+func (in *instance) restart() {
+	in.t.Helper()
+	in.kill()
+	in.start()
+}
+
+// alive reports whether the process runs (it was not killed, or was restarted).
+func (in *instance) alive() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return !in.dead
 }
 
 // kill SIGKILLs the process and waits for it.
 func (in *instance) kill() {
 	in.mu.Lock()
 	cmd, done := in.cmd, in.done
+	in.dead = true
 	in.mu.Unlock()
 	if cmd == nil {
 		return
