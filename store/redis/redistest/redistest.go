@@ -143,6 +143,7 @@ func (s *Server) start() error {
 		readyLine = "Ready to accept connections"
 	}
 	cmd := exec.Command(s.bin, args...)
+	dieWithTest(cmd)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
