@@ -58,6 +58,16 @@
 // restart without AOF, a failover to a replica that had not received it): the epoch it
 // remembered is gone or different. Epoch reads it.
 //
+// # Notes
+//
+// Each Store holds one pub/sub connection for all its subscriptions (on a Cluster one per
+// master, since a sharded channel lives on the node owning its slot). After a reconnect
+// (Redis restarted, the connection killed, or replaced after an unanswered ping) every
+// channel is subscribed again and each room's current last seq is delivered, which makes
+// up for notes published meanwhile. On a Cluster whose slots move while a subscription is
+// open, the subscription follows its slot on the next reconnect only; this package does
+// not watch for resharding.
+//
 // Append is acknowledged once Redis has run the script; with appendonly yes and
 // appendfsync always Redis writes and fsyncs the AOF before it replies, which is what
 // "Append returns only once the entries are durable" needs. CheckDurability says whether
