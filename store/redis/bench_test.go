@@ -2,6 +2,8 @@ package redisstore
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"github.com/classroom-debate/debate/engine"
@@ -68,4 +70,29 @@ func BenchmarkCatchUp1000(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkAppendParallel measures many rooms appending at once on one Redis: with
+// appendfsync always, Redis writes and fsyncs the AOF once per event-loop turn for every
+// script run in it, so concurrent rooms share fsyncs.
+func BenchmarkAppendParallel(b *testing.B) {
+	srv := redistest.StartServer(b, redistest.ServerOptions{AOF: true})
+	s := openStore(b, srv.URL()+"?pool_size=64", "", Options{})
+	ctx := context.Background()
+	var rooms atomic.Int64
+	b.SetParallelism(32) // 32 goroutines per CPU, each its own room
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		room := fmt.Sprintf("room-%d", rooms.Add(1))
+		var seq uint64
+		for pb.Next() {
+			if err := s.Log().Append(ctx, room, seq, []engine.Entry{{Seq: seq + 1, Data: event}}); err != nil {
+				b.Error(err)
+				return
+			}
+			seq++
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
 }
