@@ -688,12 +688,6 @@ func (a *actor) note(seq uint64) {
 
 // watch starts a feed for a viewer: the missed events or a snapshot, then live events.
 func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Feed, error) {
-	if a.state.Deleted() {
-		return nil, fault.T(fault.NotFound, "fault.engine.roomDeleted")
-	}
-	if p.Kind == room.Player && !a.state.PlayerActive(p.PlayerID) {
-		return nil, fault.T(fault.Unauthorized, "fault.engine.noLongerInRoom")
-	}
 	if a.stale {
 		if err := a.resync(ctx, a.staleShown); err != nil {
 			if errors.Is(err, ErrNotFound) {
@@ -701,6 +695,19 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 			}
 			return nil, fault.T(fault.Unavailable, "fault.engine.storageUnreachable")
 		}
+	}
+	if a.state.Deleted() {
+		return nil, fault.T(fault.NotFound, "fault.engine.roomDeleted")
+	}
+	if p.Kind == room.Player && !a.state.PlayerActive(p.PlayerID) && a.behind(ctx, a.state.Seq()) {
+		// A player who joined through another instance a moment ago: this one has not
+		// heard of the join yet.
+		if err := a.resync(ctx, a.state.Seq()); err != nil {
+			return nil, fault.T(fault.Unavailable, "fault.engine.storageUnreachable")
+		}
+	}
+	if p.Kind == room.Player && !a.state.PlayerActive(p.PlayerID) {
+		return nil, fault.T(fault.Unauthorized, "fault.engine.noLongerInRoom")
 	}
 	f := newFeed(a, p, a.hub.cfg.FeedBuffer)
 	caughtUp := false

@@ -489,3 +489,37 @@ func TestResumeOnAnInstanceBehindTheLog(t *testing.T) {
 		}
 	}
 }
+
+// A player who joined through another instance a moment ago can watch on an instance
+// that has not heard of the join yet.
+func TestWatchAfterAJoinElsewhere(t *testing.T) {
+	c := newCluster(t)
+	a, _ := c.instance(t, nil)
+	rm := timedRoom(t, a)
+	b, err := engine.New(engine.Config{
+		Log: c.store.Log(), Directory: c.store.Directory(), Credentials: c.store.Credentials(),
+		Notifier: deafNotifier{c.notifier}, Presence: embedded.NewPresence(),
+		Scenario: economy.Default(), Clock: c.clock,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Shutdown(context.Background())
+	f, err := b.Watch(ctx(t), staff(rm), nil) // B holds the room
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	p, err := a.Join(ctx(t), rm.Code, "Yelena")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := b.Watch(ctx(t), engine.Session{RoomID: rm.RoomID, Code: rm.Code, Principal: room.Principal{Kind: room.Player, PlayerID: p.PlayerID}}, nil)
+	if err != nil {
+		t.Fatalf("watching on the other instance right after joining: %v", err)
+	}
+	if fr, _ := next(t, pf); fr.Type != "snapshot" || fr.Seq != 6 {
+		t.Fatalf("first frame %s at %d, want the snapshot at 6", fr.Type, fr.Seq)
+	}
+}
