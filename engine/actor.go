@@ -251,7 +251,7 @@ func (a *actor) resync(ctx context.Context, shown uint64) error {
 	events, err := a.loadEvents(ctx)
 	if errors.Is(err, ErrNotFound) {
 		// The store holds nothing of the room any more.
-		a.log.Warn("the store lost this room's whole log; closing it on this instance", "shown", shown)
+		a.log.Warn("this room's log is gone from the store (deleted through another instance, or lost); closing it here", "shown", shown)
 		a.stale = false
 		a.endAll(protocol.CloseDeleted, "this room's storage lost it")
 		a.hub.forget(a)

@@ -697,6 +697,11 @@ func (h *Hub) purge(roomID string) {
 	if err := h.cfg.Log.Delete(ctx, roomID); err != nil {
 		h.log.Error("purge room log", "room", roomID, "err", err)
 	}
+	// Other instances holding the room (an operator's delete, a retention sweep on one
+	// instance) hear that its log is gone and close their viewers.
+	if err := h.cfg.Notifier.Publish(ctx, roomID, 0); err != nil {
+		h.log.Warn("announce deleted room", "room", roomID, "err", err)
+	}
 	h.log.Info("room deleted", "room", roomID)
 }
 
