@@ -161,9 +161,11 @@ func (l *roomLog) Last(ctx context.Context, roomID string) (uint64, error) {
 }
 
 // Delete implements engine.Log: the log and its meta (last, epoch) go in one DEL, so a
-// new log in the room starts from seq 1 with a new epoch.
+// new log in the room starts from seq 1 with a new epoch. The room's roster goes too
+// (retention deletes rooms nobody is in); its directory record and credentials are
+// removed by Directory.Remove and Credentials.DeleteRoom.
 func (l *roomLog) Delete(ctx context.Context, roomID string) error {
-	err := l.s.client.Del(ctx, l.s.roomKey(roomID, "meta"), l.s.roomKey(roomID, "log")).Err()
+	err := l.s.client.Del(ctx, l.s.roomKey(roomID, "meta"), l.s.roomKey(roomID, "log"), l.s.roomKey(roomID, "online")).Err()
 	if err != nil {
 		return fmt.Errorf("redis store: delete log of room %s: %w", roomID, err)
 	}

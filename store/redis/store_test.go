@@ -518,3 +518,41 @@ func TestSubscribeWhileDown(t *testing.T) {
 		t.Fatal("Close did not close the subscription's channel")
 	}
 }
+
+// TestRetentionLeavesNoKeys: what the engine's retention calls for a room (Log.Delete,
+// Credentials.DeleteRoom, Directory.Remove) leaves no key of the room in Redis.
+func TestRetentionLeavesNoKeys(t *testing.T) {
+	srv := redistest.StartServer(t, redistest.ServerOptions{})
+	s := openStore(t, srv.URL(), "", Options{})
+	ctx := context.Background()
+	at := time.Now()
+	if ok, err := s.Directory().Claim(ctx, engine.RoomInfo{RoomID: "room", Code: "KOLK28", Created: at, LastActivity: at}); !ok || err != nil {
+		t.Fatalf("Claim = %v, %v", ok, err)
+	}
+	mustAppend(t, s.Log(), "room", 0, "one")
+	if err := s.Credentials().Put(ctx, "h1", engine.Grant{RoomID: "room", Kind: "teacher"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Credentials().Put(ctx, "h2", engine.Grant{RoomID: "room", Kind: "player", PlayerID: "p1", Expires: at.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Presence().Connect(ctx, "room", "p1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Log().Delete(ctx, "room"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Credentials().DeleteRoom(ctx, "room"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Directory().Remove(ctx, "room"); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := srv.Client().Keys(ctx, "*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 0 {
+		t.Errorf("keys left after retention: %v", keys)
+	}
+}
