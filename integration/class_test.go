@@ -153,8 +153,12 @@ func (p *participant) send(ctx context.Context, reconnect func() *instance, id, 
 			if err := p.reconnect(ctx, reconnect); err != nil {
 				return 0, err
 			}
-		} else if err := waitReady(ctx, at); err != nil {
-			return 0, err
+		} else if at.alive() {
+			// Redis is down (or the room lost the append race too often): wait until
+			// the instance is ready again. A killed instance: the next send finds out.
+			if err := waitReady(ctx, at); err != nil {
+				return 0, err
+			}
 		}
 	}
 }

@@ -40,6 +40,8 @@ func startNginx(t *testing.T, bin string, backends ...*instance) *instance {
 	addr := freeAddr(t)
 	conf = upstreamLine.ReplaceAll(conf, []byte(strings.Join(servers, "\n")))
 	conf = listenLine.ReplaceAll(conf, []byte("${1}listen "+addr+";"))
+	// One worker: round robin is then one sequence, which the test can steer.
+	conf = regexp.MustCompile(`(?m)^worker_processes\s+\w+;`).ReplaceAll(conf, []byte("worker_processes 1;"))
 	prefix := t.TempDir()
 	// Run as root, nginx's workers run as nobody: they must reach the prefix.
 	for _, d := range []string{filepath.Dir(prefix), prefix} {
@@ -158,12 +160,18 @@ func TestNginxInFrontOfTwoInstances(t *testing.T) {
 		p    *participant
 		want *instance
 	}{{ws[0], a}, {ws[1], b}, {sse[0], a}, {sse[1], b}} {
-		for try := 0; landed(slot.p) != slot.want; try++ {
-			if try == 10 {
-				t.Fatalf("%s never landed on %s through nginx", slot.p.name, slot.want.name)
+		for try := 0; ; try++ {
+			at := landed(slot.p)
+			if at == slot.want {
+				break
 			}
-			if resp, err := http.Get(lb.url + "/healthz"); err == nil {
-				resp.Body.Close()
+			if try == 10 {
+				t.Fatalf("%s never landed on %s through nginx\nnginx:\n%s", slot.p.name, slot.want.name, lb.logs())
+			}
+			if try%2 == 1 { // an odd number of requests in between, every other try
+				if resp, err := http.Get(lb.url + "/healthz"); err == nil {
+					resp.Body.Close()
+				}
 			}
 		}
 	}
