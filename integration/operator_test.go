@@ -49,9 +49,8 @@ func TestRetentionDeletesARoomsRedisKeys(t *testing.T) {
 		iter := admin.Scan(ctx, 0, "*", 100).Iterator()
 		for iter.Next(ctx) {
 			k := iter.Val()
-			// Rate limits and blocks are per address, not per room; presence entries run
-			// out by themselves within a minute.
-			if strings.Contains(k, ":rate:") || strings.Contains(k, ":block:") || strings.HasSuffix(k, ":online") {
+			// Rate limits and blocks are per address, not per room.
+			if strings.Contains(k, ":rate:") || strings.Contains(k, ":block:") {
 				continue
 			}
 			out = append(out, k)
