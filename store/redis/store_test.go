@@ -112,6 +112,13 @@ func TestSuitesOnCluster(t *testing.T) {
 		t.Fatalf("a redis+cluster URL opened a %T", s.client)
 	}
 	runSuites(t, s)
+	// Every master's settings are read: these nodes run without the AOF.
+	if err := s.CheckDurability(context.Background()); !errors.Is(err, ErrWeakDurability) || !strings.Contains(err.Error(), "appendonly") {
+		t.Errorf("CheckDurability on a Cluster without AOF: err = %v, want ErrWeakDurability naming appendonly", err)
+	}
+	if err := s.Ping(context.Background()); err != nil {
+		t.Errorf("Ping of every master: %v", err)
+	}
 	// The suites' rooms spread over the three masters: the notifier holds one pub/sub
 	// connection per master it needed, never one per room.
 	t.Run("OneConnectionPerMaster", func(t *testing.T) {
