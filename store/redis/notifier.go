@@ -401,9 +401,9 @@ func (n *notifier) redeliverLast(roomID, channel string) {
 		n.s.log.Warn("redis store: cannot read a room's last seq after a reconnect; its subscribers wait for the next note", "room", roomID, "err", err)
 		return
 	}
-	if last > 0 {
-		n.deliver(channel, last)
-	}
+	// Even 0: a room whose log is gone (Redis lost it, or another instance deleted the
+	// room) tells its subscribers so, and they check the log at once.
+	n.deliver(channel, last)
 }
 
 // deliver hands seq to every subscriber of channel without blocking: a full one-slot

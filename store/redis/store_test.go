@@ -288,6 +288,25 @@ func TestPubSubKilled(t *testing.T) {
 	receiveAtLeast(t, notes, 2) // only the re-delivery of Last can bring 2
 	mustAppend(t, s.Log(), "room", 2, "three")
 	receiveAtLeast(t, notes, 3)
+
+	// A room whose log is gone gets a note of 0 after a reconnect, so its subscribers
+	// look and find it gone.
+	empty, cancelEmpty, err := s.Notifier().Subscribe(ctx, "gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cancelEmpty()
+	if err := srv.Client().ClientKillByFilter(ctx, "TYPE", "pubsub").Err(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case seq := <-empty:
+		if seq != 0 {
+			t.Errorf("note for a room without a log = %d, want 0", seq)
+		}
+	case <-time.After(wait):
+		t.Error("no note for a room without a log after the reconnect")
+	}
 }
 
 // TestRedisKilledAndRestarted: Redis (with the AOF) is SIGKILLed. Commands fail while it
