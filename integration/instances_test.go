@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -133,7 +134,10 @@ func TestThreeInstancesServeOneRoom(t *testing.T) {
 }
 
 // A seeded random interleaving of commands, disconnects and resumes on other instances
-// ends with every client's stream equal to the log's. DEBATE_TEST_SEED replays a run.
+// ends with every client's stream equal to the log's. Each round, three participants
+// chosen at random act at once (a command, a dropped connection resumed on a random
+// instance, or a clean move); the teacher now and then opens the vote, alone.
+// DEBATE_TEST_SEED replays a run's choices (the scheduling of the three is the machine's).
 func TestRandomInterleavingConverges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Redis and server processes")
@@ -154,51 +158,78 @@ func TestRandomInterleavingConverges(t *testing.T) {
 	c.advance(ctx, "start")
 	c.advance(ctx, "advance") // the debate
 	y := c.year()
-	var args []string // argument ids, for marks and replies
+	var args []string // argument ids, for replies
 	phase := room.Debate
-	for step := 0; step < 120; step++ {
-		p := c.all[rng.IntN(len(c.all))]
-		switch r := rng.IntN(10); {
-		case r < 2: // a dropped connection, resumed on a random instance
-			conn := p.current()
-			conn.Disconnect()
-			if err := p.move(ctx, ins[rng.IntN(len(ins))]); err != nil {
-				t.Fatal(err)
-			}
-		case r < 3: // a clean move to another instance
-			if err := p.move(ctx, ins[rng.IntN(len(ins))]); err != nil {
-				t.Fatal(err)
-			}
-		case p.principal.Kind == room.Projector:
-		case p.principal.IsStaff():
-			if rng.IntN(8) == 0 && phase == room.Debate {
-				c.advance(ctx, "advance")
-				phase = room.Vote
-				continue
-			}
-			if _, err := c.try(ctx, p, "announce", map[string]string{"text": fmt.Sprintf("Step %d.", step)}); err != nil {
-				t.Fatalf("step %d: %s announce: %v", step, p.name, err)
-			}
-		default:
+	for round := 0; round < 50; round++ {
+		if phase == room.Debate && round > 10 && rng.IntN(12) == 0 {
+			c.advance(ctx, "advance")
+			phase = room.Vote
+			continue
+		}
+		// Plan the round from the seed, then run it.
+		type action func() error
+		var actions []action
+		var posted []uint64
+		var postedMu sync.Mutex
+		for _, k := range rng.Perm(len(c.all))[:3] {
+			p := c.all[k]
+			target := ins[rng.IntN(len(ins))]
 			d := y.Decisions[rng.IntN(len(y.Decisions))]
 			o := d.Options[rng.IntN(len(d.Options))]
-			var err error
-			switch {
+			text := fmt.Sprintf("Round %d.", round)
+			switch r := rng.IntN(10); {
+			case r < 2: // a dropped connection, resumed on a random instance
+				actions = append(actions, func() error { p.current().Disconnect(); return p.move(ctx, target) })
+			case r < 3: // a clean move
+				actions = append(actions, func() error { return p.move(ctx, target) })
+			case p.principal.Kind == room.Projector:
+			case p.principal.IsStaff():
+				actions = append(actions, func() error {
+					_, err := c.try(ctx, p, "announce", map[string]string{"text": text})
+					return err
+				})
 			case phase == room.Debate && (len(args) == 0 || rng.IntN(2) == 0):
-				var seq uint64
-				seq, err = c.try(ctx, p, "argue", map[string]string{"text": fmt.Sprintf("Step %d.", step), "decision": d.ID, "option": o.ID})
-				if err == nil {
-					args = append(args, argumentAt(t, ctx, c, seq))
-				}
+				actions = append(actions, func() error {
+					seq, err := c.try(ctx, p, "argue", map[string]string{"text": text, "decision": d.ID, "option": o.ID})
+					postedMu.Lock()
+					posted = append(posted, seq)
+					postedMu.Unlock()
+					return err
+				})
 			case phase == room.Debate || rng.IntN(2) == 0:
-				_, err = c.try(ctx, p, "reply", map[string]string{"argumentId": args[rng.IntN(len(args))], "text": fmt.Sprintf("Reply at step %d.", step)})
+				arg := args[rng.IntN(len(args))]
+				actions = append(actions, func() error {
+					_, err := c.try(ctx, p, "reply", map[string]string{"argumentId": arg, "text": text})
+					return err
+				})
 			default:
-				_, err = c.try(ctx, p, "vote", map[string]string{"decision": d.ID, "option": o.ID})
+				actions = append(actions, func() error {
+					_, err := c.try(ctx, p, "vote", map[string]string{"decision": d.ID, "option": o.ID})
+					if p.role == "historian" && fault.CodeOf(err) == fault.Forbidden {
+						return nil // the Historian does not vote
+					}
+					return err
+				})
 			}
-			// A historian may not vote; nothing else may be refused.
-			if err != nil && !(p.role == "historian" && fault.CodeOf(err) == fault.Forbidden) {
-				t.Fatalf("step %d: %s: %v", step, p.name, err)
-			}
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, len(actions))
+		for _, act := range actions {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := act(); err != nil {
+					errs <- err
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		for _, seq := range posted {
+			args = append(args, argumentAt(t, ctx, c, seq))
 		}
 	}
 	c.converge(ctx)
