@@ -51,6 +51,11 @@ type actor struct {
 	epoch      string
 	diverged   bool
 	divergedAt uint64
+	// verifiedAt and verifyTimer pace the checks for lost data (verify) that a lagging
+	// notification prompts: at most one per verifyEvery, and a prompt inside the window
+	// is checked at its end rather than dropped.
+	verifiedAt  time.Time
+	verifyTimer clock.Timer
 }
 
 type op func(a *actor)
@@ -91,6 +96,9 @@ func (a *actor) run() {
 		}
 		if a.retry != nil {
 			a.retry.Stop()
+		}
+		if a.verifyTimer != nil {
+			a.verifyTimer.Stop()
 		}
 	}()
 	for {
@@ -315,6 +323,32 @@ func (a *actor) scheduleRetry() {
 			_ = a.resync(ctx, a.staleShown)
 		})
 	})
+}
+
+// verifyEvery is the least time between two checks for lost data. Under load an
+// instance's own notifications often arrive after it has appended more (a seq below its
+// own): almost always lag, rarely loss, so checking each would cost two round trips per
+// append.
+const verifyEvery = time.Second
+
+// suspectLoss runs verify now, or at the end of the current window.
+func (a *actor) suspectLoss(ctx context.Context) {
+	now := a.hub.cfg.Clock.Now()
+	if wait := verifyEvery - now.Sub(a.verifiedAt); wait > 0 {
+		if a.verifyTimer == nil {
+			a.verifyTimer = a.hub.cfg.Clock.AfterFunc(wait, func() {
+				a.post(func(a *actor) {
+					a.verifyTimer = nil
+					ctx, cancel := context.WithTimeout(context.Background(), a.hub.cfg.WriteTimeout)
+					defer cancel()
+					a.suspectLoss(ctx)
+				})
+			})
+		}
+		return
+	}
+	a.verifiedAt = now
+	a.verify(ctx)
 }
 
 // verify checks, on a sign that the store may have lost data (a notification of a seq
@@ -660,9 +694,9 @@ func (a *actor) note(seq uint64) {
 		return
 	}
 	if seq < a.state.Seq() {
-		// Usually a late announcement from another instance; possibly a store that lost
-		// data.
-		a.verify(ctx)
+		// Usually a late announcement (this instance's own, or another's); possibly a
+		// store that lost data.
+		a.suspectLoss(ctx)
 		return
 	}
 	shown := a.state.Seq()
@@ -683,7 +717,7 @@ func (a *actor) note(seq uint64) {
 		return
 	}
 	// Announced, but not in the log: see whether the store lost it.
-	a.verify(ctx)
+	a.suspectLoss(ctx)
 }
 
 // watch starts a feed for a viewer: the missed events or a snapshot, then live events.

@@ -381,6 +381,9 @@ func TestStoreThatLostEventsIsServedAsItIs(t *testing.T) {
 	if err := c.notifier.Publish(ctx(t), rm.RoomID, 1); err != nil {
 		t.Fatal(err)
 	}
+	// Checks for lost data are paced (one a second): this one runs at the window's end.
+	waitTimers(t, c.clock, 1)
+	c.clock.Advance(time.Second)
 	for {
 		if _, ok := next(t, f2); !ok {
 			break
