@@ -200,6 +200,7 @@ func waitReady(ctx context.Context, in *instance) error {
 // ack is an acknowledged command.
 type ack struct {
 	who string
+	on  string // the instance the command was sent to (last, if sent again)
 	id  string
 	typ string
 	seq uint64
@@ -231,7 +232,8 @@ type class struct {
 	roomID    string
 	keys      client.Room
 	teacher   *participant
-	staff     []*participant // teacher, co-teacher, projector, and the teacher again
+	projector *participant
+	staff     []*participant // teacher, co-teacher, the teacher again, projector
 	students  []*participant
 	all       []*participant
 	scenario  *economy.Scenario
@@ -239,8 +241,9 @@ type class struct {
 }
 
 // newClass creates a room on the first instance and connects, round robin over the
-// instances, the staff (teacher twice, co-teacher, projector) and n students, every
-// other one over SSE.
+// instances, the staff (teacher, co-teacher, the teacher again, projector: with three
+// instances the staff's commands come from every one) and n students, every other one
+// over SSE.
 func newClass(ctx context.Context, t *testing.T, instances []*instance, n int, settings json.RawMessage) *class {
 	t.Helper()
 	rm, err := instances[0].client().CreateRoom(ctx, client.CreateRequest{Settings: settings})
@@ -253,8 +256,8 @@ func newClass(ctx context.Context, t *testing.T, instances []*instance, n int, s
 	staff := []*participant{
 		{name: "teacher", principal: room.Principal{Kind: room.Teacher}, secret: rm.TeacherKey},
 		{name: "co-teacher", principal: room.Principal{Kind: room.CoTeacher}, secret: rm.CoTeacherKey, sse: true},
-		{name: "projector", principal: room.Principal{Kind: room.Projector}, secret: rm.ProjectorKey},
 		{name: "teacher's tablet", principal: room.Principal{Kind: room.Teacher}, secret: rm.TeacherKey, sse: true},
+		{name: "projector", principal: room.Principal{Kind: room.Projector}, secret: rm.ProjectorKey},
 	}
 	for _, p := range staff {
 		p.code = rm.Code
@@ -262,7 +265,7 @@ func newClass(ctx context.Context, t *testing.T, instances []*instance, n int, s
 			t.Fatal(err)
 		}
 	}
-	c.teacher, c.staff = staff[0], staff
+	c.teacher, c.staff, c.projector = staff[0], staff, staff[3]
 	for i := 0; i < n; i++ {
 		in := next()
 		pl, err := in.client().Join(ctx, rm.Code, fmt.Sprintf("Student %d", i+1))
@@ -343,7 +346,10 @@ func (c *class) try(ctx context.Context, p *participant, typ string, data any) (
 	id := client.NewID()
 	seq, err := p.send(ctx, func() *instance { return c.pick(p) }, id, typ, data)
 	if err == nil {
-		c.acked.add(ack{who: p.name, id: id, typ: typ, seq: seq})
+		p.mu.Lock()
+		on := p.at.name
+		p.mu.Unlock()
+		c.acked.add(ack{who: p.name, on: on, id: id, typ: typ, seq: seq})
 	}
 	return seq, err
 }

@@ -215,7 +215,7 @@ func TestDeadlineWhileItsInstanceIsDead(t *testing.T) {
 	// A two-second briefing: the real clock runs in real processes.
 	c := newClass(ctx, t, []*instance{a}, 4, json.RawMessage(`{"timers":{"briefing":2,"debate":600}}`))
 	// The projector watches from C, so C holds the room and arms its deadlines too.
-	if err := c.staff[2].move(ctx, cc); err != nil {
+	if err := c.projector.move(ctx, cc); err != nil {
 		t.Fatal(err)
 	}
 	c.instances = ins

@@ -126,6 +126,18 @@ func TestThreeInstancesServeOneRoom(t *testing.T) {
 	c.advance(ctx, "advance") // the vote
 	c.vote(ctx)
 	c.advance(ctx, "advance") // the vote closes and the year resolves
+	// Staff commands and students' commands were acknowledged on every instance.
+	on := map[string]bool{}
+	for _, a := range c.acked.all() {
+		on[fmt.Sprint(a.on, " ", a.typ)] = true
+	}
+	for _, in := range ins {
+		for _, typ := range []string{"announce", "argue", "vote"} {
+			if !on[in.name+" "+typ] {
+				t.Errorf("no %s command was acknowledged on instance %s", typ, in.name)
+			}
+		}
+	}
 	log := c.converge(ctx)
 	c.checkCounts(log)
 	if n, _ := c.countOf(log, room.EvYearResolved, ""); n != 1 {
