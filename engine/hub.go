@@ -40,6 +40,12 @@ type Config struct {
 	Directory   Directory
 	Credentials Credentials
 	Presence    Presence
+	// Epochs, when set, lets the room actors notice that the store lost a room's data.
+	Epochs Epochs
+	// CheckStorage, when set, is asked by Ready after the store answered: an error (a
+	// Redis without the settings that keep acknowledged commands) makes the instance not
+	// ready, with the error's text as the reason.
+	CheckStorage func(ctx context.Context) error
 	// Scenario is what new rooms start with; a room keeps its own copy for life.
 	Scenario *economy.Scenario
 	Clock    clock.Clock
@@ -188,6 +194,11 @@ func (h *Hub) Ready(ctx context.Context) error {
 		h.noteWrite(h.probeWrite(ctx))
 		if h.writeFailure() != nil {
 			return fault.T(fault.Unavailable, "fault.engine.storageCannotWrite")
+		}
+	}
+	if h.cfg.CheckStorage != nil {
+		if err := h.cfg.CheckStorage(ctx); err != nil {
+			return fault.T(fault.Unavailable, "fault.engine.storageNotSafe", err.Error())
 		}
 	}
 	return nil
@@ -733,6 +744,11 @@ func (h *Hub) purge(roomID string) {
 	}
 	if err := h.cfg.Log.Delete(ctx, roomID); err != nil {
 		h.log.Error("purge room log", "room", roomID, "err", err)
+	}
+	// Other instances holding the room (an operator's delete, a retention sweep on one
+	// instance) hear that its log is gone and close their viewers.
+	if err := h.cfg.Notifier.Publish(ctx, roomID, 0); err != nil {
+		h.log.Warn("announce deleted room", "room", roomID, "err", err)
 	}
 	h.log.Info("room deleted", "room", roomID)
 }
