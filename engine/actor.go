@@ -369,6 +369,12 @@ func (a *actor) suspectLoss(ctx context.Context) {
 // verify checks, on a sign that the store may have lost data (a notification of a seq
 // below ours, a notification of a seq the log does not hold), whether it did.
 func (a *actor) verify(ctx context.Context) {
+	if a.stale {
+		// The state may hold events the store never took; the viewers were shown only
+		// up to staleShown, and a resync must start from there.
+		_ = a.resync(ctx, a.staleShown)
+		return
+	}
 	last, err := a.hub.cfg.Log.Last(ctx, a.roomID)
 	if err != nil {
 		a.log.Warn("read last seq of room log", "err", err)

@@ -31,12 +31,22 @@ import (
 type switchLog struct {
 	engine.Log
 	down atomic.Bool
+	// lostReply makes the next Append store its entries and then fail, as a store that
+	// died after taking a write and before answering; the store is down from then on.
+	lostReply atomic.Bool
 }
 
 var errStoreDown = errors.New("store down (test)")
 
 func (l *switchLog) Append(ctx context.Context, roomID string, expectedLast uint64, entries []engine.Entry) error {
 	if l.down.Load() {
+		return errStoreDown
+	}
+	if l.lostReply.CompareAndSwap(true, false) {
+		if err := l.Log.Append(ctx, roomID, expectedLast, entries); err != nil {
+			return err
+		}
+		l.down.Store(true)
 		return errStoreDown
 	}
 	return l.Log.Append(ctx, roomID, expectedLast, entries)
@@ -524,5 +534,56 @@ func TestWatchAfterAJoinElsewhere(t *testing.T) {
 	}
 	if fr, _ := next(t, pf); fr.Type != "snapshot" || fr.Seq != 6 {
 		t.Fatalf("first frame %s at %d, want the snapshot at 6", fr.Type, fr.Seq)
+	}
+}
+
+// A store that took a write but died before answering leaves the actor stale, its state
+// holding the unanswered events. Whichever resync comes first once the store answers
+// again, the delayed check for lost data included, the viewers get every event from the
+// last one they were shown: no gap.
+func TestStaleActorResyncsFromWhatViewersWereShown(t *testing.T) {
+	c := newCluster(t)
+	a, aLog := c.instance(t, nil)
+	rm := timedRoom(t, a) // seqs 1 to 5
+	teacher := staff(rm)
+	f, err := a.Watch(ctx(t), teacher, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap, _ := next(t, f); snap.Seq != 5 {
+		t.Fatalf("snapshot at %d, want 5", snap.Seq)
+	}
+	if fr, _ := next(t, f); fr.Type != "presence" {
+		t.Fatalf("after the snapshot: %s, want presence", fr.Type)
+	}
+	// Two late notifications: the first is checked at once, the second arms the paced
+	// check for lost data, a second later.
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	pending := c.clock.Pending()
+	for range 2 {
+		if err := c.notifier.Publish(ctx(t), rm.RoomID, 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.clock.WaitForTimers(pending+1, done)
+
+	aLog.lostReply.Store(true)
+	if _, err := a.Submit(ctx(t), teacher, cmd("go", "start", nil)); fault.CodeOf(err) != fault.Unavailable {
+		t.Fatalf("a command whose write was not answered: %v, want unavailable", err)
+	}
+	if last, _ := c.store.Log().Last(ctx(t), rm.RoomID); last != 6 {
+		t.Fatalf("the store holds up to %d, want 6 (the unanswered write)", last)
+	}
+	// The retries fail while the store is down (at 250 and 750 ms; the next is due at
+	// 1.75 s); it comes back before the check for lost data, due at 1 s, which resyncs.
+	c.clock.Advance(300 * time.Millisecond)
+	c.clock.WaitForTimers(pending+2, done)
+	c.clock.Advance(500 * time.Millisecond)
+	c.clock.WaitForTimers(pending+2, done)
+	aLog.down.Store(false)
+	c.clock.Advance(250 * time.Millisecond)
+	if e := nextEvent(t, f); e.Seq != 6 {
+		t.Fatalf("after the outage the viewer got seq %d, want 6 (the event the store took)", e.Seq)
 	}
 }
