@@ -774,6 +774,16 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 	if p.Kind == room.Player && !a.state.PlayerActive(p.PlayerID) {
 		return nil, fault.T(fault.Unauthorized, "fault.engine.noLongerInRoom")
 	}
+	if after != nil && *after > a.state.Seq() && a.behind(ctx, a.state.Seq()) {
+		// The viewer has seen events that another instance stored a moment ago and this
+		// one has not heard of yet: catch up first, so the viewer gets what it missed
+		// rather than a snapshot.
+		if err := a.resync(ctx, a.state.Seq()); errors.Is(err, ErrNotFound) {
+			return nil, fault.T(fault.NotFound, "fault.engine.roomGone")
+		} else if err != nil {
+			return nil, fault.T(fault.Unavailable, "fault.engine.storageUnreachable")
+		}
+	}
 	f, caughtUp := a.resume(ctx, p, after)
 	if !caughtUp {
 		frame, err := protocol.SnapshotFrame(a.state.Seq(), a.state.View(p))

@@ -587,3 +587,50 @@ func TestStaleActorResyncsFromWhatViewersWereShown(t *testing.T) {
 		t.Fatalf("after the outage the viewer got seq %d, want 6 (the event the store took)", e.Seq)
 	}
 }
+
+// A viewer that resumes on an instance which has not yet heard of the last events it
+// saw (another instance stored them a moment ago; the notification is late) gets the
+// events it missed, not a snapshot: the instance catches up from the log first.
+func TestResumeAheadOfTheInstanceCatchesUpFirst(t *testing.T) {
+	c := newCluster(t)
+	a, _ := c.instance(t, nil)
+	rm := timedRoom(t, a) // seqs 1 to 5
+	teacher := staff(rm)
+	// Instance b hears no notifications at all: it only learns from the log.
+	b, err := engine.New(engine.Config{
+		Log: c.store.Log(), Directory: c.store.Directory(), Credentials: c.store.Credentials(),
+		Notifier: embedded.NewNotifier(), Presence: embedded.NewPresence(), Epochs: c.epochs,
+		Scenario: economy.Default(), Clock: c.clock,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = b.Shutdown(sctx)
+	})
+	if f, err := b.Watch(ctx(t), teacher, nil); err != nil {
+		t.Fatal(err)
+	} else if snap, _ := next(t, f); snap.Type != "snapshot" || snap.Seq != 5 {
+		t.Fatalf("instance b's first view: %s at %d, want a snapshot at 5", snap.Type, snap.Seq)
+	}
+	started, err := a.Submit(ctx(t), teacher, cmd("go", "start", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanced, err := a.Submit(ctx(t), teacher, cmd("adv", "advance", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The teacher saw up to started on instance a, then moves to b.
+	f, err := b.Watch(ctx(t), teacher, &started)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, _ := next(t, f)
+	if fr.Type != "event" || fr.Event.Seq != advanced {
+		t.Fatalf("resuming on b after %d: %s at %d, want the event at %d", started, fr.Type, fr.Seq, advanced)
+	}
+}
