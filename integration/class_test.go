@@ -177,11 +177,13 @@ func (p *participant) reconnect(ctx context.Context, pick func() *instance) erro
 }
 
 // waitReady waits until an instance's /readyz answers 200: its store answers again.
-// It polls, since readiness has no event to wait on.
+// It polls, since readiness has no event to wait on. An instance killed meanwhile (it
+// answered unavailable just before the test killed it) will never be ready: waitReady
+// returns, and the next send finds the connection gone and resumes elsewhere.
 func waitReady(ctx context.Context, in *instance) error {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	for {
+	for in.alive() {
 		resp, err := http.Get(in.url + "/readyz")
 		if err == nil {
 			resp.Body.Close()
@@ -195,6 +197,7 @@ func waitReady(ctx context.Context, in *instance) error {
 		case <-tick.C:
 		}
 	}
+	return nil
 }
 
 // ack is an acknowledged command.
