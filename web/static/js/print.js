@@ -3,6 +3,7 @@
 // kind starts on a new page; cards are sized to cut out.
 import { h, fill } from './dom.js';
 import { t } from './i18n.js';
+import { provBadge } from './badge.js';
 import { api, cached, request } from './api.js';
 import { store, roleName, regionName, normCode, errorText, richText } from './ui.js';
 import { contentNote } from './teacher.js';
@@ -84,7 +85,7 @@ export async function render(main, [codeArg]) {
           : h('p', { class: 'summary' }, t(`role.${p.role}.summary`)))))),
     h('section', { class: 'sheet', 'aria-labelledby': 'pe-h' }, h('h2', { id: 'pe-h' }, t('print.evidence')),
       h('div', { class: 'cut-grid' }, cards.map((e) => h('article', { class: 'cut evidence-card' },
-        h('p', { class: 'prov' }, e.propaganda ? t('prov.propaganda') : t('prov.record')), h('h3', null, e.title), h('p', null, richText(e.text, glossary)), h('p', { class: 'hint' }, e.provenance))))),
+        provBadge(e, 'p'), h('h3', null, e.title), h('p', null, richText(e.text, glossary)), h('p', { class: 'hint' }, e.provenance))))),
     h('section', { class: 'sheet', 'aria-labelledby': 'pv-h' }, h('h2', { id: 'pv-h' }, t('print.slips')),
       h('div', { class: 'cut-grid' }, yearsPlayed.flatMap((y) => y.decisions.map((d) => h('article', { class: 'cut slip' },
         h('h3', null, `${y.year}: ${d.title}`), h('p', { class: 'hint' }, d.question),
