@@ -150,4 +150,3 @@ func TestAccountsNeverForetell(t *testing.T) {
 		}
 	}
 }
-
