@@ -420,3 +420,41 @@ func TestCardBadgesFollowProvenance(t *testing.T) {
 		}
 	}
 }
+
+// TestNoVoteToSendNothing: the content note promises that students never vote to starve
+// anyone. Sending no relief is Moscow's announced line (a directive, which a
+// counterfactual teacher may switch off), never an option of the class's vote; every
+// relief option sends something; and the question does not speak of starving villages,
+// since on a mild path there are none.
+func TestNoVoteToSendNothing(t *testing.T) {
+	sc := economy.Default()
+	relief, line := 0, false
+	for _, yr := range sc.Years {
+		for _, d := range yr.Directives {
+			if d.ID == "no-relief-line" {
+				line = yr.Year <= 1932
+			}
+		}
+		for _, d := range yr.Decisions {
+			if !strings.HasPrefix(d.ID, "relief-") {
+				continue
+			}
+			relief++
+			if q := strings.ToLower(d.Question); strings.Contains(q, "starv") || strings.Contains(q, "hungry") || strings.Contains(q, "famine") {
+				t.Errorf("%s asks %q: the question assumes hunger the class's path may not have", d.ID, d.Question)
+			}
+			for _, o := range d.Options {
+				words := strings.ToLower(o.Label + " " + o.Summary)
+				if o.Set["relief"] <= 0 || strings.Contains(words, "nothing") || strings.Contains(words, "none") {
+					t.Errorf("%s offers %q (%q, relief %v): a vote to send nothing", d.ID, o.Label, o.Summary, o.Set["relief"])
+				}
+			}
+		}
+	}
+	if relief < 2 {
+		t.Errorf("found %d relief decisions, want those of 1932 and 1933", relief)
+	}
+	if !line {
+		t.Error("no directive no-relief-line by 1932: sending nothing must be Moscow's announced line")
+	}
+}
