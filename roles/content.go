@@ -245,7 +245,8 @@ type Content struct {
 	cards    map[string]*Card
 	order    []string // card ids in file order
 	terms    map[string]*Term
-	termList []string // term ids in file order
+	termList []string         // term ids in file order
+	years    map[int]yearText // years.json
 }
 
 // ContentError says what is wrong with a content file: the file, the JSON path inside it
@@ -314,6 +315,13 @@ func Load(fsys fs.FS, sc *economy.Scenario) (*Content, error) {
 			return nil, err
 		}
 		c.roles[id] = rf
+	}
+	var yf yearsFile
+	if err := decodeFile(fsys, YearsFile, &yf); err != nil {
+		return nil, err
+	}
+	if err := c.checkYears(yf); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
