@@ -184,10 +184,10 @@ func TestOneLessonPlanRunsToTheDebrief(t *testing.T) {
 		r.join(id, fmt.Sprintf("Student %d", i+1))
 	}
 	sch, _ := ScheduleFor("one", 45, nil)
-	tm := sch.Lessons[0].Timers
 	r.do(teacher, "start", nil)
 	start := r.now
 	for _, y := range []int{1928, 1930, 1932} {
+		tm := sch.Lessons[0].YearTimers[y] // the famine year has more time than the others
 		if r.s.Year() != y || r.s.Phase() != Briefing {
 			t.Fatalf("at %d %s, want %d briefing", r.s.Year(), r.s.Phase(), y)
 		}
@@ -204,7 +204,11 @@ func TestOneLessonPlanRunsToTheDebrief(t *testing.T) {
 	if r.s.Phase() != Debrief {
 		t.Fatalf("after 1932: %s", r.s.Phase())
 	}
-	if got, want := r.now.Sub(start), time.Duration(3*sch.Lessons[0].Turn)*time.Second; got < want || got > want+time.Second {
+	turns := 0
+	for _, y := range sch.Lessons[0].Years {
+		turns += sch.Lessons[0].YearTurns[y]
+	}
+	if got, want := r.now.Sub(start), time.Duration(turns)*time.Second; got < want || got > want+time.Second {
 		t.Errorf("three turns took %v, want the plan's %v", got, want)
 	}
 	for _, res := range r.s.Results() {
@@ -265,7 +269,7 @@ func TestLessonBoundaryEndsTheLesson(t *testing.T) {
 	if len(le.Recap.Years) != 4 || le.Recap.Years[3].Year != 1931 {
 		t.Errorf("recap of the first lesson: %+v", le.Recap.Years)
 	}
-	if _, ok := r.s.NextDeadline(); ok || r.s.c.Remaining != time.Duration(sch.Lessons[1].Timers.Briefing)*time.Second {
+	if _, ok := r.s.NextDeadline(); ok || r.s.c.Remaining != time.Duration(sch.Lessons[1].YearTimers[1932].Briefing)*time.Second {
 		t.Errorf("on hold with %v left, want the second lesson's full briefing", r.s.c.Remaining)
 	}
 	// Everyone is out of role: the player commands of the game wait, the exit ticket
@@ -284,7 +288,7 @@ func TestLessonBoundaryEndsTheLesson(t *testing.T) {
 	if !un.NewLesson || un.Lesson != 2 || un.Recap == nil || len(un.Recap.Years) != 4 || un.Recap.Lesson != 2 || un.Deadline == nil {
 		t.Fatalf("resume %+v", un)
 	}
-	if !un.Deadline.Equal(r.now.Add(time.Duration(sch.Lessons[1].Timers.Briefing) * time.Second)) {
+	if !un.Deadline.Equal(r.now.Add(time.Duration(sch.Lessons[1].YearTimers[1932].Briefing) * time.Second)) {
 		t.Errorf("the briefing runs to %v", un.Deadline)
 	}
 	v = r.s.View(projector)
@@ -295,7 +299,7 @@ func TestLessonBoundaryEndsTheLesson(t *testing.T) {
 	if r.s.View(projector).Recap != nil {
 		t.Error("the recap stays after the next phase opened")
 	}
-	if dl, _ := r.s.NextDeadline(); !dl.Equal(r.now.Add(time.Duration(sch.Lessons[1].Timers.Debate) * time.Second)) {
+	if dl, _ := r.s.NextDeadline(); !dl.Equal(r.now.Add(time.Duration(sch.Lessons[1].YearTimers[1932].Debate) * time.Second)) {
 		t.Error("the second lesson's debate does not run the second lesson's timer")
 	}
 	checkReplay(t, r)
@@ -425,5 +429,48 @@ func TestExitPromptTextFromCatalogue(t *testing.T) {
 	raw, _ = json.Marshal(data)
 	if _, err := loadLessons(raw); err != nil {
 		t.Errorf("good exit tickets refused: %v", err)
+	}
+}
+
+// TestLessonsGiveTheHardestYearsRoom: the famine years get more time than any other
+// year of their lesson, the first lesson keeps framing time before play, the briefing of
+// the famine years is longer than two minutes, and the debrief is at least ten minutes.
+func TestLessonsGiveTheHardestYearsRoom(t *testing.T) {
+	for _, p := range LessonPlans() {
+		if p.Custom {
+			continue
+		}
+		for _, m := range LessonLengths(p.ID) {
+			sch, err := ScheduleFor(p.ID, m, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range sch.Lessons {
+				name := fmt.Sprintf("%s/%d min/lesson %d", p.ID, m, l.Number)
+				if (l.Framing > 0) != (i == 0) || i == 0 && l.Framing < 180 {
+					t.Errorf("%s: framing %d s; the first lesson, and only it, starts with at least 3 minutes of framing", name, l.Framing)
+				}
+				if l.Final && l.Debrief < 600 {
+					t.Errorf("%s: a debrief of %d s", name, l.Debrief)
+				}
+				for _, famine := range []int{1932, 1933} {
+					ft, ok := l.YearTurns[famine]
+					if !ok {
+						continue
+					}
+					if tm := l.YearTimers[famine]; tm.Briefing < 120 || tm.Briefing+tm.Debate+tm.Vote+tm.Resolution != ft {
+						t.Errorf("%s: %d's timers %+v (turn %d s)", name, famine, tm, ft)
+					}
+					if got := (Settings{LessonPlan: p.ID, LessonMinutes: m}).timersFor(famine); got != l.YearTimers[famine] {
+						t.Errorf("%s: the room runs %d with %+v, not its own timers %+v", name, famine, got, l.YearTimers[famine])
+					}
+					for _, y := range l.Years {
+						if y != 1932 && y != 1933 && l.YearTurns[y] >= ft {
+							t.Errorf("%s: %d gets %d s, %d only %d s", name, y, l.YearTurns[y], famine, ft)
+						}
+					}
+				}
+			}
+		}
 	}
 }
