@@ -3,6 +3,7 @@ package room
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -472,5 +473,34 @@ func TestLessonsGiveTheHardestYearsRoom(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestEveryTicketStepsOut: every lesson's exit ticket asks each student to step out of
+// role; the famine prompts ask what happened in the class's world beside history's,
+// without telling the class what to conclude; and the de-roling screen says the
+// characters were invented, not real.
+func TestEveryTicketStepsOut(t *testing.T) {
+	for y := 1928; y <= 1934; y++ {
+		ps := exitPrompts(y, false)
+		if !slices.ContainsFunc(ps, func(p Prompt) bool { return strings.HasSuffix(p.ID, ".step-out") }) {
+			t.Errorf("the ticket after %d has no step-out prompt: %+v", y, ps)
+		}
+		for _, p := range ps {
+			for _, pre := range []string{"made the hunger worse", "not caused by the weather alone", "made it deadlier"} {
+				if strings.Contains(p.Text, pre) {
+					t.Errorf("%s tells the class what to conclude (%q): %q", p.ID, pre, p.Text)
+				}
+			}
+		}
+	}
+	for _, y := range []int{1932, 1933} {
+		if p := exitPrompts(y, false)[0]; !strings.Contains(p.Text, "your class's world") || !strings.Contains(p.Text, "history") {
+			t.Errorf("%d: the famine prompt does not follow the class's outcome: %q", y, p.Text)
+		}
+	}
+	body := i18n.T(i18n.Default, "deroling.body")
+	if strings.Contains(body, "The people you played were real") || !strings.Contains(body, "invented") {
+		t.Errorf("de-roling says: %q", body)
 	}
 }
