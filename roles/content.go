@@ -240,13 +240,14 @@ type cardsFile struct {
 // Content is the loaded, validated role content. It is never changed after Load; share
 // it freely between goroutines.
 type Content struct {
-	sc       *economy.Scenario
-	roles    map[string]*roleFile
-	cards    map[string]*Card
-	order    []string // card ids in file order
-	terms    map[string]*Term
-	termList []string         // term ids in file order
-	years    map[int]yearText // years.json
+	sc        *economy.Scenario
+	roles     map[string]*roleFile
+	cards     map[string]*Card
+	order     []string // card ids in file order
+	terms     map[string]*Term
+	termList  []string         // term ids in file order
+	years     map[int]yearText // years.json
+	materials *Materials       // materials.json
 }
 
 // ContentError says what is wrong with a content file: the file, the JSON path inside it
@@ -321,6 +322,13 @@ func Load(fsys fs.FS, sc *economy.Scenario) (*Content, error) {
 		return nil, err
 	}
 	if err := c.checkYears(yf); err != nil {
+		return nil, err
+	}
+	var m Materials
+	if err := decodeFile(fsys, MaterialsFile, &m); err != nil {
+		return nil, err
+	}
+	if err := c.checkMaterials(&m); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -62,6 +62,7 @@ export async function render(main, [codeArg]) {
   fill(main,
     h('div', { class: 'no-print card' }, h('h1', null, t('print.title', { code })), h('p', null, t('print.text')),
       h('div', { class: 'field' }, h('label', { for: 'paper' }, t('print.paper')), sizeSel),
+      h('p', null, h('a', { href: '/materials', target: '_blank', rel: 'noopener', 'data-k': 'materials' }, t('print.materials'))),
       h('button', { type: 'button', class: 'primary', onclick: () => window.print() }, t('print.print')),
       rec.teacherKey && !issue ? h('p', null, h('a', { class: 'button', href: '?rejoin=1' }, t('print.issueRejoin')), ' ', h('span', { class: 'hint' }, t('print.issueRejoinHint'))) : null,
       view ? null : h('p', { class: 'hint' }, t('print.noRoom'))),
