@@ -34,6 +34,9 @@ type LessonPlan struct {
 	Minutes int     `json:"minutes,omitempty"` // a fixed length (the block); 0: the teacher's
 	Custom  bool    `json:"custom,omitempty"`  // the teacher chooses the lessons' years
 	Lessons [][]int `json:"lessons,omitempty"` // played years of each lesson
+	// DebriefLesson gives the debrief a lesson of its own after the played ones: the
+	// genocide question needs a period, not the last minutes of a lesson.
+	DebriefLesson bool `json:"debriefLesson,omitempty"`
 }
 
 type lessonData struct {
@@ -245,7 +248,7 @@ func (d *lessonData) schedule(p *LessonPlan, minutes int, years [][]int) (Schedu
 		if i == 0 {
 			base = d.JoinSeconds
 		}
-		if i == len(years)-1 {
+		if i == len(years)-1 && !p.DebriefLesson {
 			l.Debrief, l.Final = d.DebriefSeconds, true
 		}
 		if i == 0 {
@@ -272,7 +275,17 @@ func (d *lessonData) schedule(p *LessonPlan, minutes int, years [][]int) (Schedu
 		l.Timers = d.timers(l.Turn)
 		s.Lessons = append(s.Lessons, l)
 	}
+	if p.DebriefLesson {
+		// The recap, the whole debrief, and the last exit ticket.
+		s.Lessons = append(s.Lessons, LessonBudget{Number: len(years) + 1, Years: []int{}, Join: d.RecapSeconds, Derole: d.DeroleSeconds,
+			Debrief: minutes*60 - d.RecapSeconds - d.DeroleSeconds, Final: true, YearTurns: map[int]int{}, YearTimers: map[int]Timers{}})
+	}
 	return s, nil
+}
+
+// debriefLesson says whether the plan's last lesson is the debrief's own.
+func (s Schedule) debriefLesson() bool {
+	return len(s.Lessons) > 1 && len(s.Lessons[len(s.Lessons)-1].Years) == 0
 }
 
 // weight is a year's share of a lesson's turn time (1 unless the data weighs it).
@@ -325,7 +338,7 @@ func (d *lessonData) checkLessons(years [][]int) error {
 // that lesson (and years before the first played year in the first lesson).
 func lessonResolving(years [][]int, y int) int {
 	for i := len(years) - 1; i > 0; i-- {
-		if y >= years[i][0] {
+		if len(years[i]) > 0 && y >= years[i][0] { // the debrief's own lesson plays no year
 			return i
 		}
 	}
@@ -411,7 +424,7 @@ func (s Schedule) lessonOf(y int) int {
 // plan's last: when its resolution closes, the lesson ends.
 func (s Schedule) endsLesson(y int) bool {
 	for _, l := range s.Lessons[:len(s.Lessons)-1] {
-		if l.Years[len(l.Years)-1] == y {
+		if len(l.Years) > 0 && l.Years[len(l.Years)-1] == y {
 			return true
 		}
 	}

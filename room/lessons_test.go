@@ -55,6 +55,13 @@ func checkSchedule(t *testing.T, sch Schedule, minutes int) {
 	for i, l := range sch.Lessons {
 		name := fmt.Sprintf("%s/%d min/lesson %d", sch.Plan, minutes, l.Number)
 		tm := l.Timers
+		if len(l.Years) == 0 {
+			// The debrief's own lesson: the recap, the debrief and the last exit ticket.
+			if !l.Final || l.Debrief < 20*60 || l.Total() != minutes*60 {
+				t.Errorf("%s: the debrief lesson %+v", name, l)
+			}
+			continue
+		}
 		if tm.Briefing+tm.Debate+tm.Vote+tm.Resolution != l.Turn {
 			t.Errorf("%s: phases %+v do not add up to the turn %d", name, tm, l.Turn)
 		}
@@ -73,7 +80,7 @@ func checkSchedule(t *testing.T, sch Schedule, minutes int) {
 		if i == 0 {
 			base = lessons.JoinSeconds
 		}
-		if l.Join < base || l.Join-base >= 10*len(l.Years) {
+		if l.Join < base || l.Join-base >= 10*max(1, len(l.Years)) {
 			t.Errorf("%s: joining %d s, want %d plus the rounding", name, l.Join, base)
 		}
 		if l.Derole <= 0 || l.Final != (i == len(sch.Lessons)-1) || (l.Debrief > 0) != l.Final {
@@ -293,7 +300,8 @@ func TestLessonBoundaryEndsTheLesson(t *testing.T) {
 		t.Errorf("the briefing runs to %v", un.Deadline)
 	}
 	v = r.s.View(projector)
-	if v.Derole || v.Recap == nil || v.LessonNumber != 2 || v.Lesson.PlanLesson != 2 || v.Lesson.EndsAfter != 0 {
+	// The plan gives the debrief a lesson of its own: the second lesson ends after 1934.
+	if v.Derole || v.Recap == nil || v.LessonNumber != 2 || v.Lesson.PlanLesson != 2 || v.Lesson.EndsAfter != 1934 {
 		t.Errorf("projector after the resume: derole %v recap %v lesson %d %+v", v.Derole, v.Recap != nil, v.LessonNumber, v.Lesson)
 	}
 	r.fireTimer() // the debate opens: the recap goes
@@ -502,5 +510,44 @@ func TestEveryTicketStepsOut(t *testing.T) {
 	body := i18n.T(i18n.Default, "deroling.body")
 	if strings.Contains(body, "The people you played were real") || !strings.Contains(body, "invented") {
 		t.Errorf("de-roling says: %q", body)
+	}
+}
+
+// TestDebriefHasItsOwnLesson: in a multi-lesson plan the last played lesson ends on the
+// way into the debrief, with the last year's exit ticket and the game on hold; the next
+// lesson is the debrief's own, and ending it gives the final ticket.
+func TestDebriefHasItsOwnLesson(t *testing.T) {
+	r := newRoom(t, CreateParams{Settings: Settings{LessonPlan: "two", LessonMinutes: 45}})
+	for i, id := range []string{"a", "b", "c"} {
+		r.join(id, fmt.Sprintf("Student %d", i+1))
+	}
+	r.do(teacher, "start", nil)
+	for i := 0; r.s.Phase() != Debrief; i++ {
+		if i > 200 {
+			t.Fatal("never reached the debrief")
+		}
+		if r.s.c.Suspended {
+			r.do(teacher, "unsuspend", nil)
+			continue
+		}
+		r.fireTimer()
+	}
+	if !r.s.c.Suspended || !r.s.c.Derole || r.s.lesson() != 2 {
+		t.Fatalf("entering the debrief: on hold %v, de-roled %v, lesson %d; want the second lesson ended", r.s.c.Suspended, r.s.c.Derole, r.s.lesson())
+	}
+	if ps := r.s.c.ExitPrompts; len(ps) == 0 || !strings.HasPrefix(ps[0].ID, "exit.1934.") {
+		t.Errorf("the second lesson's ticket: %+v", ps)
+	}
+	evs := r.do(teacher, "unsuspend", nil)
+	var un UnsuspendedData
+	mustDecode(t, evs[0], &un)
+	if !un.NewLesson || un.Lesson != 3 || r.s.Phase() != Debrief || r.s.c.Derole {
+		t.Fatalf("the debrief lesson: %+v in %s", un, r.s.Phase())
+	}
+	evs = r.do(teacher, "endLesson", nil)
+	var le LessonEndedData
+	mustDecode(t, eventsOf(evs, EvLessonEnded)[0], &le)
+	if !le.Final || le.Lesson != 3 || le.Prompts[0].ID != "exit.final.step-out" {
+		t.Errorf("the end of the debrief lesson: %+v", le)
 	}
 }
