@@ -467,12 +467,15 @@ func (sc *Scenario) step(st State, in YearChoices, mode Mode, seed int64) (State
 		other := (c.pressExtract*math.Max(0, st.Regions[r].Extraction-c.extRef) + c.pressPrice*math.Max(0, 1-L[lvPrice])) * damp
 		rs.DrivePressure = clamp(c.pressDecay*st.Regions[r].DrivePressure+drive, 0, 100)
 		rs.Pressure = clamp(c.pressDecay*st.Regions[r].Pressure+drive+other, 0, 100)
-		driveVP += rs.DrivePressure * rs.RuralPopM
+		// Regions are weighed by a fixed key, their 1927 rural population, as relief is:
+		// weighed by the living, deaths in a calm region would raise the USSR's pressure.
+		weight := sc.RegionData[Regions[r]].RuralPopM
+		driveVP += rs.DrivePressure * weight
 		// A revolt spends the villages' strength to resist: its leaders are arrested or
 		// deported, and the next drive meets less open resistance.
 		rs.Capacity = clamp(rs.Capacity+c.capRecover-c.capExhaust*math.Max(0, rs.Pressure-c.retreatThreshold)/100, 0.2, 1)
-		rawVP += rs.Pressure * rs.RuralPopM
-		popSum += rs.RuralPopM
+		rawVP += rs.Pressure * weight
+		popSum += weight
 	}
 	next.DeportedK = st.DeportedK
 	for r := range Regions {
@@ -629,7 +632,9 @@ func (sc *Scenario) step(st State, in YearChoices, mode Mode, seed int64) (State
 	collPct := 100 * collSum / ruralPop
 	dColl := 0.0 // points of households newly reached by the drive (the peak, not the net)
 	for r := range Regions {
-		dColl += 100 * (next.Regions[r].PeakColl - st.Regions[r].PeakColl) * st.Regions[r].RuralPopM / prevPopOf(&st)
+		// Weighed by a fixed key, the regions' 1927 rural population (as relief is): weighed
+		// by the living, famine deaths in a collectivised region would cut party control.
+		dColl += 100 * (next.Regions[r].PeakColl - st.Regions[r].PeakColl) * sc.RegionData[Regions[r]].RuralPopM / totalBasePop
 	}
 	next.PartyControl = clamp(st.PartyControl+N[chPartyControl]+c.pcColl*math.Max(0, dColl), 0, 100)
 	next.BukharinInfluence = clamp(st.BukharinInfluence*c.biDecay+N[chBukharin]-c.biPC*math.Max(0, next.PartyControl-st.PartyControl)+c.biPressure*math.Max(0, peakVP-50), 0, 100)

@@ -270,6 +270,14 @@ func (p *player) info(private bool) PlayerInfo {
 // yearInfo describes the year in play, with each directive's state.
 func (s *State) yearInfo(y *economy.Year, staff bool) *YearInfo {
 	yi := &YearInfo{Year: y.Year, Title: y.Title, Summary: y.Summary, Decisions: []DecisionInfo{}, Directives: []DirectiveInfo{}}
+	// The year's title and summary as the class's path has it (roles' years.json): a
+	// counterfactual room is not told history's year as its own.
+	if content, err := roles.DefaultContent(); err == nil && y.Year == s.c.Year {
+		ctx, _ := s.classContext()
+		if yt, err := content.Year(y.Year, ctx); err == nil {
+			yi.Title, yi.Summary = yt.Title, yt.Summary
+		}
+	}
 	for _, d := range y.Decisions {
 		di := DecisionInfo{ID: d.ID, Title: d.Title, Question: d.Question, Ordered: d.Ordered, Options: []OptionInfo{}}
 		for _, o := range d.Options {

@@ -390,8 +390,17 @@ func choiceDiffs(sc *economy.Scenario, snap *yearSnap) []ChoiceDiff {
 func (c *Content) famineYears(ss *session) []FamineYear {
 	shown := map[string]bool{}
 	out := []FamineYear{}
+	fctx := famineCtx{sc: ss.sc, counterfactual: ss.mode == economy.Counterfactual, off: map[string]bool{}, chosen: map[string]string{}}
 	for _, y := range ss.years {
-		out = append(out, famineYear(c, y.Result.Outcome, shown))
+		for id, on := range y.Result.Choices.Directives {
+			if !on {
+				fctx.off[id] = true
+			}
+		}
+		for id, opt := range y.Result.Choices.Decisions {
+			fctx.chosen[id] = opt
+		}
+		out = append(out, famineYear(c, y.Result.Outcome, fctx, shown))
 	}
 	return out
 }

@@ -49,6 +49,7 @@ func RegisterWeb(e *echo.Echo, cfg WebConfig) {
 	api.GET("/content/reference", w.reference)
 	api.GET("/content/roles", w.roles)
 	api.GET("/content/briefings/:role", w.briefings)
+	api.GET("/content/materials", w.materials)
 	api.GET("/i18n/:lang", w.catalogue)
 	api.POST("/simulate", w.simulate)
 	api.GET("/rooms/:code/view", w.view)
@@ -259,6 +260,17 @@ func (w *webRoutes) roles(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	return c.JSON(http.StatusOK, map[string]any{"roles": out, "cards": cardsShown(content.Cards(), false), "glossary": content.Glossary()})
+}
+
+// materials: GET /api/content/materials: the printable teacher and student materials
+// (roles' materials.json) with the card library in its gentler text, for /materials.
+func (w *webRoutes) materials(c echo.Context) error {
+	content, err := roles.DefaultContent()
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.JSON(http.StatusOK, map[string]any{"materials": content.Materials(), "cards": cardsShown(content.Cards(), false)})
 }
 
 // briefings: GET /api/content/briefings/:role?region=ukraine: the role's briefing for

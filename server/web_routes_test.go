@@ -132,7 +132,7 @@ func TestWebCatalogue(t *testing.T) {
 	if status != 200 || json.Unmarshal(body, &m) != nil {
 		t.Fatalf("catalogue: %d %.200s", status, body)
 	}
-	for _, key := range []string{"wall.post", "ctl.start", "role.peasant.name", "contentNote.body", "exit.1928.voice"} {
+	for _, key := range []string{"wall.post", "ctl.start", "role.peasant.name", "contentNote.body", "exit.1928.step-out"} {
 		if m[key] == "" {
 			t.Errorf("catalogue lacks %s", key)
 		}

@@ -4,6 +4,7 @@
 // history's path.
 import { h, fill, field } from './dom.js';
 import { t } from './i18n.js';
+import { provBadge } from './badge.js';
 import { api, cached, request } from './api.js';
 import { roleName, regionName, errorText, richText } from './ui.js';
 import { chart, outcomesPath, LIVE, fmt } from './charts.js';
@@ -28,7 +29,7 @@ export async function render(main) {
       fill(briefingsBox, res.briefings.map((b) => h('details', { class: 'brief' }, h('summary', null, t('preview.briefingYear', { year: b.year, words: b.words })),
         h('p', { class: 'plain-summary' }, h('strong', null, t('card.inShort')), ' ', richText(b.summary, glossary)),
         b.paragraphs.map((p) => h('p', null, richText(p.text, glossary))),
-        b.cards.length ? h('ul', { class: 'evidence' }, b.cards.map((c) => h('li', null, h('span', { class: `prov ${c.propaganda ? 'prov-propaganda' : 'prov-record'}` }, c.propaganda ? t('prov.propaganda') : t('prov.record')), ' ', h('strong', null, c.title), h('div', null, richText(c.text, glossary)), h('div', { class: 'hint' }, c.provenance)))) : null)));
+        b.cards.length ? h('ul', { class: 'evidence' }, b.cards.map((c) => h('li', null, provBadge(c), ' ', h('strong', null, c.title), h('div', null, richText(c.text, glossary)), h('div', { class: 'hint' }, c.provenance)))) : null)));
     } catch (e) { fill(briefingsBox, h('p', { class: 'error' }, errorText(e))); }
   }
   briefingRole.addEventListener('change', showBriefings);

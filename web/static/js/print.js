@@ -3,6 +3,7 @@
 // kind starts on a new page; cards are sized to cut out.
 import { h, fill } from './dom.js';
 import { t } from './i18n.js';
+import { provBadge } from './badge.js';
 import { api, cached, request } from './api.js';
 import { store, roleName, regionName, normCode, errorText, richText } from './ui.js';
 import { contentNote } from './teacher.js';
@@ -61,6 +62,7 @@ export async function render(main, [codeArg]) {
   fill(main,
     h('div', { class: 'no-print card' }, h('h1', null, t('print.title', { code })), h('p', null, t('print.text')),
       h('div', { class: 'field' }, h('label', { for: 'paper' }, t('print.paper')), sizeSel),
+      h('p', null, h('a', { href: '/materials', target: '_blank', rel: 'noopener', 'data-k': 'materials' }, t('print.materials'))),
       h('button', { type: 'button', class: 'primary', onclick: () => window.print() }, t('print.print')),
       rec.teacherKey && !issue ? h('p', null, h('a', { class: 'button', href: '?rejoin=1' }, t('print.issueRejoin')), ' ', h('span', { class: 'hint' }, t('print.issueRejoinHint'))) : null,
       view ? null : h('p', { class: 'hint' }, t('print.noRoom'))),
@@ -84,7 +86,7 @@ export async function render(main, [codeArg]) {
           : h('p', { class: 'summary' }, t(`role.${p.role}.summary`)))))),
     h('section', { class: 'sheet', 'aria-labelledby': 'pe-h' }, h('h2', { id: 'pe-h' }, t('print.evidence')),
       h('div', { class: 'cut-grid' }, cards.map((e) => h('article', { class: 'cut evidence-card' },
-        h('p', { class: 'prov' }, e.propaganda ? t('prov.propaganda') : t('prov.record')), h('h3', null, e.title), h('p', null, richText(e.text, glossary)), h('p', { class: 'hint' }, e.provenance))))),
+        provBadge(e, 'p'), h('h3', null, e.title), h('p', null, richText(e.text, glossary)), h('p', { class: 'hint' }, e.provenance))))),
     h('section', { class: 'sheet', 'aria-labelledby': 'pv-h' }, h('h2', { id: 'pv-h' }, t('print.slips')),
       h('div', { class: 'cut-grid' }, yearsPlayed.flatMap((y) => y.decisions.map((d) => h('article', { class: 'cut slip' },
         h('h3', null, `${y.year}: ${d.title}`), h('p', { class: 'hint' }, d.question),

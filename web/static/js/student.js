@@ -5,6 +5,7 @@
 // same player with the draft kept.
 import { h, fill, field, announce } from './dom.js';
 import { t, has } from './i18n.js';
+import { provBadge } from './badge.js';
 import { api, cached, request, Loader } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
@@ -278,7 +279,7 @@ function play(main, code, me) {
         (v.injected || []).filter((x) => x.year === c.year).map((x) => h('p', { class: 'injected' }, h('strong', null, x.title), ' ', x.summary))) : h('p', null, t('card.waiting')),
       h('h3', null, t('card.goals')), goals,
       cards.length ? h('div', null, h('h3', null, t('card.evidence')), h('ul', { class: 'evidence' }, cards.map((e) => h('li', { id: `ev-${e.id}` },
-        h('span', { class: `prov ${e.propaganda ? 'prov-propaganda' : 'prov-record'}` }, e.propaganda ? t('prov.propaganda') : t('prov.record')), ' ', h('strong', null, e.title), h('div', null, richText(e.text, glossary)), h('div', { class: 'hint' }, e.provenance))))) : null,
+        provBadge(e), ' ', h('strong', null, e.title), h('div', null, richText(e.text, glossary)), h('div', { class: 'hint' }, e.provenance))))) : null,
       b && (b.actions || []).length ? h('div', null, h('h3', null, t('card.actions')), h('ul', null, b.actions.map((a) => h('li', null, h('strong', null, a.title), ' — ', a.summary, a.hint ? h('div', { class: 'hint' }, a.hint) : null)))) : (mine.actionsOpen && mine.actionsOpen.length ? h('div', null, h('h3', null, t('card.actions')), h('ul', null, mine.actionsOpen.map((a) => h('li', null, h('strong', null, a.title), ' — ', a.summary)))) : null),
       terms.length ? h('details', { class: 'glossary' }, h('summary', null, t('card.glossary')), h('dl', null, terms.map((g) => [h('dt', { id: `gl-${g.id}` }, g.term), h('dd', null, g.definition)]))) : null,
       h('div', { class: 'step-out' },
