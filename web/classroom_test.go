@@ -55,6 +55,16 @@ func TestClassroom(t *testing.T) {
 		t.Fatalf("room code %q", code)
 	}
 	teacher.waitJS(`(() => { const i = document.querySelector('.join-card img.qr'); return i && i.complete && i.naturalWidth >= 200; })()`, "the join QR code")
+	// The page is on 127.0.0.1, which no phone can open: the join link is on this
+	// machine's first LAN address, and the teacher can switch to the other; the QR code
+	// follows the room's choice.
+	port := base[strings.LastIndex(base, ":"):]
+	firstLink, secondLink := "http://192.0.2.10"+port+"/join/"+code, "http://198.51.100.20"+port+"/join/"+code
+	if got := eval[string](teacher, `document.querySelector('.join-url').textContent`); got != firstLink {
+		t.Fatalf("the join link on a loopback page is %q, want %q", got, firstLink)
+	}
+	eval[bool](teacher, `(() => { const s = document.querySelector('#join-base'); s.value = s.options[1].value; s.dispatchEvent(new Event('change')); return true; })()`)
+	teacher.waitJS(fmt.Sprintf(`document.querySelector('.join-url').textContent === %s && decodeURIComponent(document.querySelector('.join-card img.qr').src).endsWith('?base=http://198.51.100.20%s') && !document.querySelector('.join-problem')`, jsStr(secondLink), port), "the join link switched to the second address")
 
 	// Starting with fewer than four students asks first, and saying no starts nothing.
 	eval[bool](teacher, `(() => { window.__asked = []; window.__confirm = window.confirm; window.confirm = (m) => { window.__asked.push(m); return false; }; return true; })()`)
@@ -134,6 +144,8 @@ func TestClassroom(t *testing.T) {
 	projector := newTab(t, root, base, "projector", teacher)
 	projector.open("/projector/" + code)
 	projector.waitJS(`document.body.dataset.conn === 'online' && document.querySelectorAll('.proj-names li').length === 4`, "the projector lobby")
+	// The wall says the room's join link, the one its QR code draws, not the browser's host.
+	projector.waitJS(fmt.Sprintf(`document.querySelector('.proj-join .proj-label').textContent.includes('198.51.100.20%s/join') && decodeURIComponent(document.querySelector('.proj-join img.qr').src).endsWith('?base=http://198.51.100.20%s')`, port, port), "the room's join link on the projector")
 	projector.axe("projector lobby")
 
 	// Hold posts, then start.
@@ -628,7 +640,7 @@ func TestClassroom(t *testing.T) {
 
 	// Last, the teacher deletes the room and is back on the front page; the code is gone.
 	key := eval[string](teacher, `JSON.parse(localStorage.getItem('debate.teacher.`+code+`')).teacherKey`)
-	teacher.clickText("#t-controls", L("ctl.delete"))
+	teacher.clickText("#t-settings", L("ctl.delete"))
 	teacher.waitJS(`location.pathname === '/' && document.body.dataset.ready === '1' && localStorage.getItem('debate.teacher.`+code+`') === null`, "the front page after deleting the room")
 	if st := eval[int](teacher, `fetch('/api/rooms/`+code+`/view', {headers: {Authorization: 'Bearer `+key+`'}}).then(r => r.status)`); st < 400 {
 		t.Fatalf("the deleted room's view answers %d", st)

@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,7 +109,13 @@ func (w tracked) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 func (w tracked) Flush()                      { http.NewResponseController(w.ResponseWriter).Flush() }
 func (w tracked) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-func liveServer(t *testing.T) *live {
+// testLAN is the machine's LAN addresses as the browser tests see them: fixed, so that
+// join links do not depend on the machine's interfaces (the pages are on 127.0.0.1).
+func testLAN() []netip.Addr {
+	return []netip.Addr{netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("198.51.100.20")}
+}
+
+func liveServer(t *testing.T, configure ...func(*server.Config)) *live {
 	t.Helper()
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "debate.db"), embedded.Options{})
 	if err != nil {
@@ -122,7 +129,11 @@ func liveServer(t *testing.T) *live {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Config{Hub: hub, Logger: log})
+	cfg := server.Config{Hub: hub, Logger: log, LANAddrs: testLAN}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	srv := server.New(cfg)
 	l := &live{}
 	l.hs = httptest.NewServer(l.filter(srv.Handler()))
 	l.url = l.hs.URL

@@ -7,7 +7,7 @@ import { t } from './i18n.js';
 import { api, cached, Loader, request } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
-import { Timer, connBanner, yearPhase, store, roleName, optionLabel, normCode } from './ui.js';
+import { Timer, connBanner, yearPhase, store, roleName, optionLabel, normCode, joinLink } from './ui.js';
 import { chart, classPath, legend, LIVE } from './charts.js';
 import { debrief } from './debrief.js';
 import { contentNote } from './teacher.js';
@@ -71,11 +71,14 @@ export async function render(main, [codeArg]) {
       last ? h('p', { class: 'announcement' }, last.text) : null);
     const note = v.contentNote && v.contentNote.shown && ['lobby', 'briefing'].includes(v.phase) ? contentNote() : null;
     if (v.phase === 'lobby') {
+      // The link is the room's, as the server set it (--public-url, or the LAN address
+      // of a server the teacher opened on localhost), the same the QR code draws.
+      const link = joinLink(v, code);
       fill(body, note, h('div', { class: 'proj-join' },
-        h('div', null, h('p', { class: 'proj-label' }, t('proj.joinAt', { host: location.host })), h('p', { class: 'join-code huge' }, code),
+        h('div', null, link.host ? h('p', { class: 'proj-label' }, t('proj.joinAt', { host: link.host })) : h('p', { class: 'proj-label' }, t('proj.joinWith')), h('p', { class: 'join-code huge' }, code),
           h('p', { class: 'proj-label' }, t('proj.players', { n: v.players.length })),
           h('ul', { class: 'proj-names' }, v.players.map((p) => h('li', { class: 'nick' }, p.nickname)))),
-        h('img', { class: 'qr qr-big', src: `/api/rooms/${encodeURIComponent(code)}/qr.png`, alt: t('teacher.qrAlt', { url: `${location.origin}/join/${code}` }) })));
+        h('img', { class: 'qr qr-big', src: link.qr, alt: t('teacher.qrAlt', { url: link.url || code }) })));
       return;
     }
     if (v.phase !== 'debrief' && (v.derole || (v.suspended && v.recap))) {

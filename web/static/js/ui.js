@@ -112,3 +112,22 @@ export function contentNoteParts() {
   if (has('contentNote.title') && has('contentNote.body')) return { title: t('contentNote.title'), body: [t('contentNote.body')] };
   return { title: t('care.title'), body: [t('care.text1'), t('care.text2')] };
 }
+
+// joinLink is the room's join link as the server set it (the room's settings keep the
+// base address: --public-url, or this machine's LAN address when the teacher's page is
+// on localhost): the text, the host to read out and the QR code's address. Every screen
+// takes it from here, never from the browser's own address. Rooms made before the room
+// kept one get the server's default QR and no text.
+export function joinLink(v, code) {
+  const base = (v && v.settings && v.settings.joinUrl) || '';
+  const q = base ? `?base=${encodeURIComponent(base)}` : '';
+  return {
+    base,
+    url: base ? `${base}/join/${code}` : '',
+    host: base.replace(/^https?:\/\//, ''),
+    qr: `/api/rooms/${encodeURIComponent(code)}/qr.png${q}`,
+    fragmentQr: `/api/rooms/${encodeURIComponent(code)}/qr${q}`,
+    // A loopback address no phone can open: the console says so.
+    loopback: /^https?:\/\/(localhost|127\.[0-9.]+|\[::1\])(:|$)/i.test(base),
+  };
+}
