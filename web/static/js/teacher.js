@@ -483,15 +483,15 @@ async function consolePage(main, code) {
       if (p.steppedOut) flags.push(t('roster.outOfRole'));
       if (p.group) flags.push(t('roster.group', { group: p.group }));
       if (p.muted) flags.push(t('roster.muted'));
-      if (p.fate) flags.push(fateName(p.fate));
       if (p.members && p.members.length) flags.push(t('roster.members', { names: p.members.join(', ') }));
       // One line a student: the rarely used actions fold into a "More" menu per row, so a
       // class of 30 fits two screens of the projector laptop with no sideways scroll.
       return h('tr', { class: `st-${p.status}`, 'data-player': p.id },
-        h('th', { scope: 'row' }, h('span', { class: `presence ${online ? 'on' : 'off'}`, title: online ? t('roster.online') : t('roster.offline') }, online ? '●' : '○'), h('span', { class: 'visually-hidden' }, online ? t('roster.online') : t('roster.offline')), ' ', h('span', { class: 'nick' }, p.nickname),
-          flags.length ? h('span', { class: 'hint roster-flags' }, ` · ${flags.join(' · ')}`) : null),
+        h('th', { scope: 'row' }, h('span', { class: `presence ${online ? 'on' : 'off'}`, title: online ? t('roster.online') : t('roster.offline') }, online ? '●' : '○'), h('span', { class: 'visually-hidden' }, online ? t('roster.online') : t('roster.offline')), ' ', h('span', { class: 'nick', title: p.nickname }, p.nickname),
+          flags.length ? h('span', { class: 'hint roster-flags' }, flags.join(' · ')) : null),
         h('td', null, roleSel), h('td', null, regionSel),
-        h('td', { class: 'roster-status' }, t(`status.${p.status}`), v.phase === 'vote' && p.status === 'active' ? h('span', { class: 'hint' }, ` · ${t('roster.voted', { n: voted(p.id) })}`) : null),
+        // A student playing shows their fate; any other status says itself.
+        h('td', { class: 'roster-status' }, p.status === 'active' && p.fate ? fateName(p.fate) : t(`status.${p.status}`), v.phase === 'vote' && p.status === 'active' ? h('span', { class: 'hint' }, ` · ${t('roster.voted', { n: voted(p.id) })}`) : null),
         h('td', { class: 'roster-actions' },
           p.status === 'pending' ? h('button', { type: 'button', 'data-k': `ap-${p.id}`, onclick: () => send('approvePlayer', { playerId: p.id }) }, t('roster.approve')) : null,
           p.status !== 'removed' ? h('details', { class: 'row-more' }, h('summary', { 'aria-label': t('roster.moreFor', { name: p.nickname }) }, t('roster.more')), h('div', { class: 'row-actions' },
