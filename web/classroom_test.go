@@ -188,6 +188,7 @@ func TestClassroom(t *testing.T) {
 	for _, s := range students {
 		s.waitJS(`!!document.querySelector('#arg-text') && document.querySelector('#arg-stance').options.length > 2`, "the compose form in the debate")
 	}
+	taskFirst(t, students[0], "wall", "#arg-text", strings.NewReplacer("{phase}", phase(1928, "debate"), "{task}", L("student.task.wall")).Replace(L("student.phaseNow")))
 
 	// Arguments: one is HTML and script, one comes over the SSE fallback, one gets hidden.
 	texts := []string{htmlPost, "If the state paid a fair price, we would sell our grain.", "The towns will starve without the plan.", "Posted over SSE: the market can feed the towns."}
@@ -327,6 +328,9 @@ func TestClassroom(t *testing.T) {
 		teacher.clickText("#t-controls", L("ctl.advance"))
 		for _, s := range voters {
 			s.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s) && document.querySelectorAll('#s-vote fieldset.decision').length > 0`, jsStr(phase(year, "vote"))), "the vote")
+			if s == students[1] && year == 1928 {
+				taskFirst(t, s, "vote", "#s-vote fieldset.decision input[type=radio]", strings.NewReplacer("{phase}", phase(year, "vote"), "{task}", L("student.task.vote")).Replace(L("student.phaseNow")))
+			}
 			eval[bool](s, `(() => { document.querySelectorAll('#s-vote fieldset.decision').forEach(fs => { const r = fs.querySelector('input[type=radio]:not(:checked)'); if (r && !fs.querySelector('input:checked')) r.click(); }); return true; })()`)
 			s.waitJS(`[...document.querySelectorAll('#s-vote fieldset.decision')].every(fs => fs.querySelector('input:checked'))`, "every choice saved")
 		}
@@ -671,5 +675,28 @@ func plainText(t *testing.T, tb *tab, text string) {
 	  alerted: window.__alerted || ''})`, jsStr(text)))
 	if !res.Shown || res.Elements != 0 || res.Alerted != "" {
 		t.Fatalf("%s: %q is not plain text: shown=%v, elements made=%d, alert=%q", tb.name, text, res.Shown, res.Elements, res.Alerted)
+	}
+}
+
+// taskFirst checks a student's phone (360×740) in a new phase: the phase's task is the
+// first section, its first control (first) is on the first screen without scrolling,
+// the other sections are folded to their headings, and the change was announced in the
+// live region.
+func taskFirst(t *testing.T, s *tab, task, first, said string) {
+	t.Helper()
+	s.do(chromedp.EmulateViewport(360, 740))
+	defer s.do(chromedp.EmulateViewport(1280, 720))
+	s.waitJS(`document.querySelector('#live').textContent === `+jsStr(said), "the phase change announced: "+said)
+	type seen struct {
+		First        string
+		Top, Bottom  float64
+		Folded, Open []string
+	}
+	got := eval[seen](s, fmt.Sprintf(`(() => { const el = document.querySelector(%s); const r = el.getBoundingClientRect();
+	  const boxes = [...document.querySelectorAll('.tasks > .task')].filter((b) => b.querySelector('section'));
+	  return {First: boxes[0].dataset.task, Top: r.top + scrollY, Bottom: r.bottom + scrollY,
+	    Folded: boxes.filter((b) => b.classList.contains('folded')).map((b) => b.dataset.task), Open: boxes.filter((b) => !b.classList.contains('folded')).map((b) => b.dataset.task)}; })()`, jsStr(first)))
+	if got.First != task || got.Bottom > 740 || got.Top < 0 || len(got.Open) != 1 || got.Open[0] != task {
+		t.Errorf("%s on a phone: first section %q (want %q), its control at %.0f–%.0f px (want on the first 740 px), open %q, folded %q", s.name, got.First, task, got.Top, got.Bottom, got.Open, got.Folded)
 	}
 }

@@ -205,10 +205,52 @@ function play(main, code, me) {
     return { nick, card: (id) => shownCards.find((c) => c.id === id), meId: v.me && v.me.id, send: working ? send : null, hideGraphic: v.hideGraphic };
   }
 
+  // The current phase's task comes first (read → argue → vote → results), the other
+  // sections folded to their headings (each opens again with its button); a phase
+  // change scrolls back to the task and is announced, since the page has reordered.
+  const FOLDABLE = ['card', 'wall', 'vote', 'outcome'];
+  const tasks = {};
+  const setFold = (k, folded) => {
+    const box = tasks[k];
+    box.classList.toggle('folded', folded);
+    const btn = box.querySelector(':scope > .unfold');
+    btn.setAttribute('aria-expanded', folded ? 'false' : 'true');
+    btn.textContent = t(folded ? 'student.unfold' : 'student.fold', { what: t(`student.nav.${k}`) });
+  };
+  for (const k of ['card', 'wall', 'vote', 'outcome', 'score', 'exit']) {
+    tasks[k] = h('div', { class: 'task', 'data-task': k },
+      FOLDABLE.includes(k) ? h('button', { type: 'button', class: 'quiet unfold', 'aria-controls': `s-${k}`, 'data-k': `fold-${k}`, onclick: () => setFold(k, !tasks[k].classList.contains('folded')) }) : null,
+      regions[k]);
+    if (FOLDABLE.includes(k)) setFold(k, false);
+  }
+  const taskList = h('div', { class: 'tasks' }, Object.values(tasks));
+  let shownTask = null;
+  let shownPhase = null;
+  const taskOf = (v) => {
+    if (v.derole) return 'exit';
+    if (v.phase === 'debrief') return 'score';
+    return { debate: 'wall', vote: 'vote', resolution: 'outcome' }[v.phase] || 'card';
+  };
+  function orderTasks(v) {
+    const task = taskOf(v);
+    const phaseKey = `${v.year}|${v.phase}|${!!v.derole}`;
+    if (task !== shownTask) {
+      shownTask = task;
+      taskList.prepend(tasks[task]);
+      for (const k of ['card', 'wall', 'vote', 'outcome', 'score', 'exit']) if (k !== task) taskList.appendChild(tasks[k]);
+      for (const k of FOLDABLE) setFold(k, k !== task);
+    }
+    if (shownPhase !== null && phaseKey !== shownPhase) {
+      window.scrollTo(0, 0);
+      announce(t('student.phaseNow', { phase: yearPhase(v), task: t(`student.task.${task}`) }));
+    }
+    shownPhase = phaseKey;
+  }
+
   fill(main,
     h('div', { class: 'student-head' }, regions.head, banner.el),
-    h('nav', { class: 'jump', 'aria-label': t('student.sections') }, ['card', 'wall', 'vote', 'outcome'].map((s) => h('a', { href: `#sec-${s}` }, t(`student.nav.${s}`)))),
-    regions.notice, regions.card, regions.wall, regions.vote, regions.outcome, regions.score, regions.exit);
+    h('nav', { class: 'jump', 'aria-label': t('student.sections') }, ['card', 'wall', 'vote', 'outcome'].map((s) => h('a', { href: `#sec-${s}`, onclick: () => setFold(s, false) }, t(`student.nav.${s}`)))),
+    regions.notice, taskList);
 
   const wallList = h('div', { id: 'wall-list' });
   const wallSection = h('section', { class: 'card', id: 'sec-wall', 'aria-labelledby': 'wall-h' }, h('h2', { id: 'wall-h' }, t('wall.title')), h('div', { id: 'compose-slot' }), wallList);
@@ -238,6 +280,7 @@ function play(main, code, me) {
     const lastNote = (v.announcements || [])[v.announcements.length - 1];
     if (lastNote) notes.push(h('p', { class: 'announcement' }, h('strong', null, t('student.announcement')), ' ', lastNote.text));
     if (mine && mine.status !== 'removed' && !regions.notice.querySelector('[role=alert]')) fill(regions.notice, notes.length ? h('div', { class: 'card notice' }, notes) : null);
+    orderTasks(v);
     drawCard(v);
     drawWall(v);
     drawVote(v);
