@@ -335,6 +335,9 @@ func TestClassroom(t *testing.T) {
 			s.waitJS(`[...document.querySelectorAll('#s-vote fieldset.decision')].every(fs => fs.querySelector('input:checked'))`, "every choice saved")
 		}
 		teacher.waitJS(fmt.Sprintf(`(() => { const m = document.querySelector('#t-tally .tally'); return m && [...m.querySelectorAll('meter')].reduce((a, x) => a + Number(x.value), 0) === %d; })()`, len(voters)), "every vote in the live tally")
+		// The wall counts those who have voted, never who or what.
+		voting := eval[int](teacher, `[...document.querySelectorAll('#t-roster tbody tr.st-active')].filter((tr) => tr.querySelector('select').value !== 'historian').length`)
+		projector.waitJS(fmt.Sprintf(`document.querySelector('.proj-voted').textContent === %s`, jsStr(strings.NewReplacer("{n}", fmt.Sprint(len(voters)), "{of}", fmt.Sprint(voting)).Replace(L("proj.voted")))), "the voted count on the projector")
 		if year == 1928 {
 			students[3].shot("student-vote-360.png", 360, 740, "#sec-vote")
 			students[3].fits(360)

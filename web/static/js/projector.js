@@ -67,7 +67,11 @@ export async function render(main, [codeArg]) {
     roomLibrary(!!(v.settings && v.settings.graphicContent));
     timer.update(v);
     const last = (v.announcements || [])[v.announcements.length - 1];
-    fill(top, h('div', { class: 'proj-year' }, h('p', { class: 'yearphase' }, yearPhase(v)), v.current && v.phase !== 'debrief' ? h('p', { class: 'proj-title' }, v.current.title) : null), timer.el,
+    // While the vote is open: how many of those who vote have voted (counts only).
+    const vp = v.phase === 'vote' ? v.voteProgress : null;
+    const voting = v.phase === 'vote' ? (v.players || []).filter((p) => p.status === 'active' && p.role && p.role !== 'historian').length : 0;
+    fill(top, h('div', { class: 'proj-year' }, h('p', { class: 'yearphase' }, yearPhase(v)), v.current && v.phase !== 'debrief' ? h('p', { class: 'proj-title' }, v.current.title) : null),
+      v.phase === 'vote' ? h('p', { class: 'proj-voted', role: 'status' }, t('proj.voted', { n: vp && vp.year === v.year ? vp.voted : 0, of: vp && vp.year === v.year ? vp.of : voting })) : null, timer.el,
       last ? h('p', { class: 'announcement' }, last.text) : null);
     const note = v.contentNote && v.contentNote.shown && ['lobby', 'briefing'].includes(v.phase) ? contentNote() : null;
     if (v.phase === 'lobby') {
