@@ -274,6 +274,24 @@ func TestClassroom(t *testing.T) {
 	}
 	plainText(t, projector, htmlNick)
 
+	// Each post's Persuasive and Report buttons say which post they belong to.
+	type postButton struct{ Text, Label, Nick, Post string }
+	buttons := eval[[]postButton](students[1], `[...document.querySelectorAll('#wall-list li.post')].flatMap((li) => [...li.querySelectorAll(':scope > .row-actions button')]
+	  .map((b) => ({Text: b.textContent, Label: b.getAttribute('aria-label') || '', Nick: li.querySelector('.nick').textContent, Post: li.querySelector('.post-text').textContent})))`)
+	labels := map[string]bool{}
+	for _, b := range buttons {
+		if b.Text != L("wall.mark") && b.Text != L("wall.report") {
+			continue
+		}
+		if !strings.HasPrefix(b.Label, b.Text) || !strings.Contains(b.Label, b.Nick) || !strings.Contains(b.Label, string([]rune(b.Post)[:10])) || labels[b.Label] {
+			t.Errorf("the %q button of %s's post is labelled %q", b.Text, b.Nick, b.Label)
+		}
+		labels[b.Label] = true
+	}
+	if len(labels) < 2 {
+		t.Errorf("Boris sees %d labelled post buttons: %+v", len(labels), buttons)
+	}
+
 	// Marks and a reply, across factions.
 	students[1].clickText(`#wall-list`, L("wall.mark"))
 	students[1].waitJS(`[...document.querySelectorAll('#wall-list button[aria-pressed="true"]')].length === 1`, "the mark")

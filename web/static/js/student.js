@@ -355,6 +355,8 @@ function play(main, code, me) {
       const replyText = h('textarea', { rows: 2, maxlength: 600, 'data-k': `rt-${a.id}`, id: `rt-${a.id}` });
       const old = wallList.querySelector(`#rt-${CSS.escape(a.id)}`);
       if (old) replyText.value = old.value;
+      // A screen reader going from button to button hears which post each one is for.
+      const onPost = (action) => t('wall.actionOn', { action, name: a.nickname, text: a.text.length > 40 ? `${a.text.slice(0, 39)}…` : a.text });
       return h('li', { class: `post ${a.held ? 'held' : ''}`, 'data-post': a.id },
         h('div', { class: 'post-meta' }, h('strong', { class: 'nick' }, a.nickname), ` · ${roleName(a.role)}`),
         h('p', { class: 'stance' }, t('wall.stanceIs', { decision: l.decision, option: l.option })),
@@ -365,8 +367,8 @@ function play(main, code, me) {
         historian && !own && !a.held && !a.hidden ? tools.controls(a, { mine: meId, yearCards, library, redraw: draw }) : null,
         h('div', { class: 'row-actions' },
           h('span', { class: 'marks' }, t('wall.marks', { n: a.marks })),
-          canReply && !own ? h('button', { type: 'button', 'aria-pressed': a.markedByMe ? 'true' : 'false', 'data-k': `mk-${a.id}`, onclick: () => send(a.markedByMe ? 'unmark' : 'mark', { argumentId: a.id }) }, a.markedByMe ? t('wall.unmark') : t('wall.mark')) : null,
-          !own && !a.reportedByMe ? h('button', { type: 'button', class: 'quiet', 'data-k': `rp-${a.id}`, onclick: () => { if (window.confirm(t('wall.reportConfirm'))) send('report', { argumentId: a.id }, t('wall.reported')); } }, t('wall.report')) : null,
+          canReply && !own ? h('button', { type: 'button', 'aria-pressed': a.markedByMe ? 'true' : 'false', 'data-k': `mk-${a.id}`, 'aria-label': onPost(t('wall.mark')), onclick: () => send(a.markedByMe ? 'unmark' : 'mark', { argumentId: a.id }) }, a.markedByMe ? t('wall.unmark') : t('wall.mark')) : null,
+          !own && !a.reportedByMe ? h('button', { type: 'button', class: 'quiet', 'data-k': `rp-${a.id}`, 'aria-label': onPost(t('wall.report')), onclick: () => { if (window.confirm(t('wall.reportConfirm'))) send('report', { argumentId: a.id }, t('wall.reported')); } }, t('wall.report')) : null,
           a.reportedByMe ? h('span', { class: 'hint' }, t('wall.reported')) : null,
           a.spotlit ? h('span', { class: 'hint' }, t('mod.spotlit')) : null),
         a.replies.length ? h('ul', { class: 'replies' }, a.replies.map((r) => h('li', { class: 'reply', 'data-post': r.id }, h('strong', { class: 'nick' }, r.nickname), ` · ${roleName(r.role)}: `, h('span', { class: 'post-text' }, r.text), r.held ? h('span', { class: 'hint' }, ` (${t('wall.heldNote')})`) : null))) : null,
