@@ -2,11 +2,13 @@ package scoring
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -101,10 +103,44 @@ func TestGoldenGradebookAndTranscript(t *testing.T) {
 			t.Errorf("the gradebook has no column %q", col)
 		}
 	}
-	for _, bad := range []string{"out of role", "stepped", "ip", "agent", "score"} {
+	for _, bad := range []string{"out of role", "stepped", "ip", "agent"} {
 		if strings.Contains(strings.ToLower(head), bad) {
 			t.Errorf("the gradebook header mentions %q: %s", bad, head)
 		}
+	}
+	// The game's scores come last, apart from the rubric and the activity, and are the
+	// report's; the Historian, whom the teacher judges, has no machine total.
+	gameCols := []string{"game: years scored", "game: role result", "game: debate points", "game: total"}
+	if !strings.HasSuffix(head, strings.Join(gameCols, ",")) {
+		t.Errorf("the gradebook does not end with the game's scores: %s", head)
+	}
+	rep, err := FromEvents(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(rows[0])
+	checked := 0
+	for _, ps := range rep.Players {
+		for _, r := range rows[1:] {
+			if strings.TrimPrefix(r[0], "'") != ps.Nickname {
+				continue
+			}
+			checked++
+			want := []string{strconv.Itoa(ps.Years), strconv.FormatFloat(ps.RoleResult, 'f', -1, 64), strconv.FormatFloat(ps.DebatePoints, 'f', -1, 64), strconv.FormatFloat(ps.Total, 'f', -1, 64)}
+			if ps.TeacherJudged {
+				want[1], want[3] = "", ""
+			}
+			if got := r[n-4:]; strings.Join(got, "|") != strings.Join(want, "|") || ps.Years == 0 {
+				t.Errorf("%s's game columns %q, want %q", ps.Nickname, got, want)
+			}
+		}
+	}
+	if checked != len(rows)-1 {
+		t.Errorf("%d of %d rows checked against the report", checked, len(rows)-1)
 	}
 	if !strings.Contains(text, "\n'=Emil,Emil; Farida,") {
 		t.Error("a nickname starting with = is not defused for spreadsheets, or the group's members are missing")
