@@ -148,6 +148,9 @@ func TestGoldenGradebookAndTranscript(t *testing.T) {
 	if !strings.Contains(text, "Lesson 1: The price decides whether we sell. / The towns were hungry too.") {
 		t.Error("the exit tickets are not in the gradebook")
 	}
+	if strings.Contains(string(md), "citing evidence card `") || !strings.Contains(string(md), "citing the evidence card *") {
+		t.Error("the transcript cites evidence cards by id, not by title")
+	}
 	if strings.Contains(string(md), "A post the teacher hides.") || strings.Contains(string(md), "A post the teacher never approves.") {
 		t.Error("the transcript shows hidden or held posts")
 	}
@@ -748,6 +751,50 @@ func TestFoldIsIncremental(t *testing.T) {
 		b, _ := json.Marshal(rep)
 		if !bytes.Equal(a, b) {
 			t.Fatalf("prefix %d: the incremental fold differs", n+1)
+		}
+	}
+}
+
+// A class that cast no votes took history's choices: the debrief does not tell it what
+// "your class" did, but that the gap is the model's; a class that voted keeps the
+// written explanation.
+func TestDebriefWithNoVotesBlamesNobody(t *testing.T) {
+	d := scoringtest.NewDriver(room.CreateParams{RoomID: "r", Code: "NOVOTE", Seed: 1})
+	d.Do(scoringtest.System, "join", map[string]string{"playerId": "p1", "nickname": "Ada"})
+	for d.Err == nil && d.State.Phase() != room.Debrief {
+		if d.State.Phase() == room.Lobby {
+			d.Do(scoringtest.Teacher, "start", nil)
+		} else {
+			d.Do(scoringtest.Teacher, "advance", nil)
+		}
+	}
+	if d.Err != nil {
+		t.Fatal(d.Err)
+	}
+	db, err := Debrief(d.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blamed := 0
+	for _, dv := range db.Divergences {
+		if dv.Direction == "inside" {
+			continue
+		}
+		if strings.Contains(strings.ToLower(dv.Explanation), "your class") || !strings.HasPrefix(dv.Explanation, "Nobody in the class voted in ") {
+			t.Errorf("%s: %q", dv.Quantity, dv.Explanation)
+		}
+		blamed++
+	}
+	if blamed == 0 {
+		t.Fatal("no divergence outside history's band to check")
+	}
+	voted, err := Debrief(recorded(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dv := range voted.Divergences {
+		if strings.HasPrefix(dv.Explanation, "Nobody") {
+			t.Errorf("a class that voted is told nobody did: %s", dv.Quantity)
 		}
 	}
 }

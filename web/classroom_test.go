@@ -149,7 +149,7 @@ func TestClassroom(t *testing.T) {
 	projector.axe("projector lobby")
 
 	// Hold posts, then start.
-	teacher.do(chromedp.Click(chromedp.CSS(`#tg-holdPosts`)))
+	eval[bool](teacher, `(document.querySelector('#tg-holdPosts').click(), true)`) // a redraw may replace the node between a DevTools find and click
 	teacher.waitJS(`document.querySelector('#tg-holdPosts').checked`, "hold posts on")
 	// The graphic-material switch is a room setting the server accepts, on and off again.
 	// The second flip follows the first at once, before the room's event for the first
@@ -218,7 +218,11 @@ func TestClassroom(t *testing.T) {
 	srv.outage.Store(true)
 	srv.cut()
 	for _, s := range []*tab{students[2], students[3]} {
-		s.waitJS(fmt.Sprintf(`document.body.dataset.conn === 'reconnecting' && document.querySelector('.conn').textContent === %s`, jsStr(L("conn.reconnecting"))), "the reconnecting state")
+		s.waitJS(fmt.Sprintf(`document.body.dataset.conn === 'reconnecting' && document.querySelector('.conn').textContent === %s`, jsStr(L("conn.reconnectingDraft"))), "the reconnecting state, the draft kept")
+	}
+	// A page with no draft does not promise to keep one.
+	for _, tb := range []*tab{teacher, projector} {
+		tb.waitJS(fmt.Sprintf(`document.body.dataset.conn === 'reconnecting' && document.querySelector('.conn').textContent === %s`, jsStr(L("conn.reconnecting"))), "the plain reconnecting state")
 	}
 	students[2].shot("student-reconnecting-360.png", 360, 740, "#sec-wall")
 	// Its WebSocket refused twice while the server is down, Chen's page tries SSE.
@@ -446,7 +450,7 @@ func TestClassroom(t *testing.T) {
 	voters := []*tab{students[1], students[3]}
 
 	// The teacher stops holding every post and adds a word of the room's own to the filter.
-	teacher.do(chromedp.Click(chromedp.CSS(`#tg-holdPosts`)))
+	eval[bool](teacher, `(document.querySelector('#tg-holdPosts').click(), true)`) // a redraw may replace the node between a DevTools find and click
 	teacher.waitJS(`!document.querySelector('#tg-holdPosts').checked`, "hold posts off")
 	teacher.typeInto(`#filter-add`, "zorkmid")
 	teacher.clickText("#t-moderation", L("filter.addButton"))
@@ -524,6 +528,25 @@ func TestClassroom(t *testing.T) {
 	if seen.Divergences < 1 || seen.Divergences > 3 || seen.Explained != seen.Divergences || seen.Positions < 3 || seen.Factions < 2 || seen.Players < 3 || !strings.Contains(seen.Tickets, "Quotas were set") {
 		t.Fatalf("the teacher's debrief: %+v", seen)
 	}
+	// The debrief's words and numbers: a range of one value is that value, a total's years
+	// are said once, "million" once, an index's base year in brackets, and a figure has
+	// one precision everywhere.
+	debriefText := eval[string](teacher, `document.querySelector('#t-debrief .debrief').textContent`)
+	for _, bad := range []*regexp.Regexp{
+		regexp.MustCompile(`(?:^|[^\d.,])(\d[\d.,]*)–(\d[\d.,]*)(?:[^\d.,]|$)`),
+		regexp.MustCompile(`million million`),
+		regexp.MustCompile(`(\d{4})–\d{2,4}, \d{4}–\d{2,4}`),
+		regexp.MustCompile(`\d 1928 = 100`),
+	} {
+		for _, m := range bad.FindAllStringSubmatch(debriefText, -1) {
+			if len(m) == 3 && m[1] != m[2] {
+				continue // a true range
+			}
+			t.Errorf("the debrief says %q", m[0])
+		}
+	}
+	chartLabelsApart(t, teacher, "#t-debrief")
+	chartLabelsApart(t, teacher, "#t-results")
 	// Every figure of the debrief's path is a row of the table "Our path beside
 	// history's", for every audience; a famine figure shows as the server's range, and
 	// where the class's figure lies is said in words.
@@ -719,5 +742,25 @@ func taskFirst(t *testing.T, s *tab, task, first, said string) {
 	    Folded: boxes.filter((b) => b.classList.contains('folded')).map((b) => b.dataset.task), Open: boxes.filter((b) => !b.classList.contains('folded')).map((b) => b.dataset.task)}; })()`, jsStr(first)))
 	if got.First != task || got.Bottom > 740 || got.Top < 0 || len(got.Open) != 1 || got.Open[0] != task {
 		t.Errorf("%s on a phone: first section %q (want %q), its control at %.0f–%.0f px (want on the first 740 px), open %q, folded %q", s.name, got.First, task, got.Top, got.Bottom, got.Open, got.Folded)
+	}
+}
+
+// chartLabelsApart checks that no two value labels of a chart overlap, nor a value label
+// and an axis label, in the charts under scope.
+func chartLabelsApart(t *testing.T, tb *tab, scope string) {
+	t.Helper()
+	type clash struct {
+		Charts, Labels int
+		Clashes        []string
+	}
+	got := eval[clash](tb, fmt.Sprintf(`(() => { const meet = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+	  const svgs = [...document.querySelectorAll(%s + ' svg.chart-svg')].filter((s) => s.getClientRects().length > 0); const clashes = []; let labels = 0;
+	  for (const s of svgs) { const vals = [...s.querySelectorAll('.val')]; const ticks = [...s.querySelectorAll('.tick')]; labels += vals.length;
+	    vals.forEach((v, i) => { const r = v.getBoundingClientRect();
+	      for (const w of vals.slice(i + 1)) if (meet(r, w.getBoundingClientRect())) clashes.push(s.closest('figure').dataset.quantity + ': ' + v.textContent + ' on ' + w.textContent);
+	      for (const k of ticks) if (meet(r, k.getBoundingClientRect())) clashes.push(s.closest('figure').dataset.quantity + ': ' + v.textContent + ' on axis ' + k.textContent); }); }
+	  return {Charts: svgs.length, Labels: labels, Clashes: clashes}; })()`, jsStr(scope)))
+	if got.Charts == 0 || got.Labels == 0 || len(got.Clashes) > 0 {
+		t.Errorf("%s, %s: %d charts, %d value labels, overlapping: %q", tb.name, scope, got.Charts, got.Labels, got.Clashes)
 	}
 }

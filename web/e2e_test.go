@@ -396,9 +396,22 @@ func (tb *tab) pdf() []byte {
 	return res.Data
 }
 
+// noRawKeys fails when the page shows a catalogue key instead of its text (i18n.js shows
+// a missing message as "[key]"), in its text, its options or its labels.
+func (tb *tab) noRawKeys(view string) {
+	tb.t.Helper()
+	raw := eval[[]string](tb, `(() => { const key = /\[[a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9_-]+)+\]/g;
+	  const attrs = [...document.querySelectorAll('[aria-label], [alt], [title], [placeholder]')].flatMap((e) => ['aria-label', 'alt', 'title', 'placeholder'].map((a) => e.getAttribute(a) || ''));
+	  return [...new Set([document.title, document.body.textContent, ...attrs].join('\n').match(key) || [])]; })()`)
+	if len(raw) > 0 {
+		tb.t.Errorf("%s, %s view: catalogue keys shown raw: %q", tb.name, view, raw)
+	}
+}
+
 // axe runs axe-core in the page and fails on any serious or critical violation.
 func (tb *tab) axe(view string) {
 	tb.t.Helper()
+	tb.noRawKeys(view)
 	src, err := os.ReadFile("testdata/axe.min.js")
 	if err != nil {
 		tb.t.Fatal(err)

@@ -92,7 +92,7 @@ async function rejoinWith(main, code, secret) {
 
 function play(main, code, me) {
   const timer = new Timer(false);
-  const banner = connBanner();
+  const banner = connBanner({ withDraft: true });
   const draftKey = `debate.draft.${code}.${me.playerId}`;
   const draft = store.get(draftKey) || {};
   let scenario = null;

@@ -7,7 +7,7 @@ import { api, cached, request, saveExport, Loader } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
 import { Timer, connBanner, yearPhase, store, roleName, regionName, fateName, toast, errorText, optionLabel, normCode, contentNoteParts, joinLink } from './ui.js';
-import { chart, classPath, LIVE, DEBRIEF } from './charts.js';
+import { chart, classPath, LIVE, DEBRIEF, withUnit } from './charts.js';
 import { debrief } from './debrief.js';
 import { yearReport } from './report.js';
 import { marks, annotations } from './historian.js';
@@ -722,14 +722,7 @@ function exportName(code, kind) {
   return `${room}-${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}-${kind}`;
 }
 
-// The outcome's figures, each to the precision the model can bear: tonnes and head to a
-// tenth of a million, shares and the industry index to a whole number.
-const FIGURE_DIGITS = { grainHarvestMt: 1, procurementMt: 1, cattleM: 1, collectivisedPct: 0, industryIndex: 0 };
-function figure(q, value) {
-  const digits = FIGURE_DIGITS[q] ?? 1;
-  return value.toLocaleString(document.documentElement.lang || 'en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
+// The outcome's figures carry each quantity's precision (charts.js figure), with their units.
 // yearOutcome summarises one resolved year: the decisions taken and what changed.
 export function yearOutcome(r, v, scenario) {
   const o = r.outcome || {};
@@ -737,7 +730,7 @@ export function yearOutcome(r, v, scenario) {
   return h('div', { class: 'outcome' },
     h('h3', null, r.stepped ? t('results.stepped', { year: r.year }) : t('results.year', { year: r.year })),
     (r.tallies || []).length ? h('ul', null, r.tallies.map((tl) => { const l = optionLabel(v, tl.decision, tl.result, scenario); return h('li', null, h('strong', null, `${l.decision}: `), l.option, tl.noVotes ? ` (${t('results.noVotes')})` : '', tl.tied ? ` (${t('results.tied')})` : ''); })) : null,
-    h('dl', { class: 'figures' }, rows.map((q) => [h('dt', null, t(`q.${q}`)), h('dd', null, `${figure(q, o[q])} ${t(`unit.${q}`)}`)])),
+    h('dl', { class: 'figures' }, rows.map((q) => [h('dt', null, t(`q.${q}`)), h('dd', null, withUnit(q, o[q]))])),
     (o.notes || []).length ? h('ul', { class: 'notes' }, o.notes.map((n) => h('li', null, n))) : null);
 }
 

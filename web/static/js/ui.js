@@ -43,7 +43,9 @@ export class Timer {
 }
 
 // connBanner shows the connection state; "reconnecting…" is visible and announced.
-export function connBanner() {
+// connBanner shows the connection's state; withDraft: the page keeps a draft the
+// student is writing, and says so while it reconnects.
+export function connBanner({ withDraft = false } = {}) {
   const el = h('div', { class: 'conn', role: 'status', 'aria-live': 'polite' });
   return {
     el,
@@ -52,7 +54,7 @@ export function connBanner() {
       if (state === 'online') fill(el, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('conn.online'));
       else if (state === 'closed') fill(el, t(`conn.closed.${(detail && detail.kind) || 'closed'}`));
       else if (state === 'connecting') fill(el, t('conn.connecting'));
-      else fill(el, t('conn.reconnecting'));
+      else fill(el, t(withDraft ? 'conn.reconnectingDraft' : 'conn.reconnecting'));
     },
   };
 }
