@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -661,6 +664,11 @@ func TestClassroom(t *testing.T) {
 
 	// The printable pack, on A4 and Letter.
 	printer := newTab(t, root, base, "print", teacher)
+	// Before any rejoin code is issued, each slip still carries a QR code: the room's join
+	// link, on the address the room keeps.
+	printer.open("/print/" + code)
+	printer.waitJS(fmt.Sprintf(`(() => { const slips = [...document.querySelectorAll('.cut.rejoin')]; return slips.length === 3 && slips.every((s) => { const i = s.querySelector('img.qr');
+	  return i && i.complete && i.naturalWidth > 0 && decodeURIComponent(i.src).endsWith('?base=http://198.51.100.20%s'); }); })()`, port), "a join QR code on every rejoin slip before codes are issued")
 	printer.open("/print/" + code + "?rejoin=1")
 	printer.waitJS(`document.querySelectorAll('.slip').length >= 2 && document.querySelectorAll('.role-card.cut').length >= 3`, "the print pack")
 	printer.waitJS(`document.querySelectorAll('.rejoin .join-code').length === 3 && [...document.querySelectorAll('.rejoin img.qr')].every(i => i.complete && i.naturalWidth > 0) && location.search === ''`, "a rejoin slip with a QR code for each player still in the game")
@@ -684,6 +692,7 @@ func TestClassroom(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(shotDir, "print-pack-"+size+".pdf"), pdf, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		printLayout(t, printer, size, pdfPages(pdf))
 	}
 
 	// Last, the teacher deletes the room and is back on the front page; the code is gone.
@@ -762,5 +771,59 @@ func chartLabelsApart(t *testing.T, tb *tab, scope string) {
 	  return {Charts: svgs.length, Labels: labels, Clashes: clashes}; })()`, jsStr(scope)))
 	if got.Charts == 0 || got.Labels == 0 || len(got.Clashes) > 0 {
 		t.Errorf("%s, %s: %d charts, %d value labels, overlapping: %q", tb.name, scope, got.Charts, got.Labels, got.Clashes)
+	}
+}
+
+// pdfPages counts the pages of a PDF as Chromium writes it (one /Type /Page object each).
+func pdfPages(pdf []byte) int {
+	return len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1))
+}
+
+// printLayout lays the pack out as the printer will, with print media emulated at the
+// page's printable width, and pages it as Chromium does: each part from a new page, a
+// card never split, a role card on a page of its own. It checks that every card fits
+// its page (a role card a page, any other card half of one), that no page holds only a
+// heading or nothing, and that the count of pages so found is the PDF's.
+func printLayout(t *testing.T, tb *tab, size string, pdfPages int) {
+	t.Helper()
+	// The printable area: the paper less the 12 mm margins, at 96 px an inch.
+	mm := 96 / 25.4
+	w, h := map[string][2]float64{"A4": {210, 297}, "letter": {215.9, 279.4}}[size][0]-24, map[string][2]float64{"A4": {210, 297}, "letter": {215.9, 279.4}}[size][1]-24
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	tb.do(chromedp.EmulateViewport(int64(w*mm), int64(h*mm)), media("print"))
+	defer tb.do(chromedp.EmulateViewport(1280, 720), media(""))
+	type layout struct {
+		Pages    int
+		PerPage  []string
+		Problems []string
+	}
+	got := eval[layout](tb, fmt.Sprintf(`(() => { const pageH = %f; const out = {Pages: 0, PerPage: [], Problems: []};
+	  for (const sh of document.querySelectorAll('.sheet')) {
+	    const name = sh.querySelector('h2').textContent; const top = sh.getBoundingClientRect().top;
+	    const cards = [...sh.querySelectorAll('.cut')];
+	    if (!cards.length) { const n = Math.max(1, Math.ceil((sh.getBoundingClientRect().height - 1) / pageH)); out.Pages += n; for (let i = 0; i < n; i++) out.PerPage.push(name + ': notes'); continue; }
+	    const rows = [];
+	    for (const c of cards) { const r = c.getBoundingClientRect(); const row = rows.find((x) => Math.abs(x.top - r.top) < 1);
+	      const half = !c.classList.contains('role-card'); if ((half ? 2 : 1) * r.height > pageH) out.Problems.push(name + ': a card of ' + Math.round(r.height) + ' px, more than ' + (half ? 'half ' : '') + 'a page of ' + Math.round(pageH));
+	      if (row) { row.bottom = Math.max(row.bottom, r.bottom); row.n++; } else rows.push({top: r.top, bottom: r.bottom, n: 1, forced: getComputedStyle(c).breakBefore === 'page'}); }
+	    let used = 0, prev = top, onPage = 0; out.Pages++;
+	    rows.forEach((row, i) => { const gap = row.top - prev, ht = row.bottom - row.top;
+	      if (i > 0 && (row.forced || used + gap + ht > pageH)) { out.PerPage.push(name + ': ' + onPage); out.Pages++; used = ht; onPage = row.n; }
+	      else { if (i === 0 && gap + ht > pageH) out.Problems.push(name + ': its heading alone on a page'); used += gap + ht; onPage += row.n; }
+	      prev = row.bottom; });
+	    out.PerPage.push(name + ': ' + onPage); }
+	  return out; })()`, h*mm))
+	for _, p := range got.PerPage {
+		if strings.HasSuffix(p, ": 0") {
+			got.Problems = append(got.Problems, "a page with no card: "+p)
+		}
+	}
+	if len(got.Problems) > 0 || got.Pages != pdfPages {
+		t.Errorf("the %s pack: %d pages laid out, the PDF has %d; per page %q; %q", size, got.Pages, pdfPages, got.PerPage, got.Problems)
 	}
 }

@@ -94,8 +94,11 @@ export async function render(main, [codeArg]) {
     h('section', { class: 'sheet', 'aria-labelledby': 'pj-h' }, h('h2', { id: 'pj-h' }, t('print.rejoin')),
       players.length ? h('div', { class: 'cut-grid' }, players.map((p) => h('article', { class: 'cut rejoin' },
         h('h3', { class: 'nick' }, p.nickname),
-        h('p', null, t('print.rejoinText', { url: joinUrl })),
-        rejoin && rejoin[p.id] ? [h('p', { class: 'join-code' }, rejoin[p.id]), qrs[p.id] ? h('img', { class: 'qr', src: qrs[p.id], alt: t('print.rejoinQr', { name: p.nickname }), width: 120, height: 120 }) : null] : h('p', { class: 'hint' }, t('print.noRejoin'))))) : h('p', { class: 'hint' }, t('print.noPlayers'))));
+        h('p', null, t(rejoin && rejoin[p.id] ? 'print.rejoinText' : 'print.rejoinTextNoCode', { url: joinUrl })),
+        // Without a code issued the slip still carries a QR code: the room's join link,
+        // where the teacher gives a new code.
+        rejoin && rejoin[p.id] ? [h('p', { class: 'join-code' }, rejoin[p.id]), qrs[p.id] ? h('img', { class: 'qr', src: qrs[p.id], alt: t('print.rejoinQr', { name: p.nickname }), width: 120, height: 120 }) : null]
+          : [h('p', { class: 'hint' }, t('print.noRejoin')), h('img', { class: 'qr', src: link.qr, alt: t('teacher.qrAlt', { url: joinUrl || code }), width: 120, height: 120 })]))) : h('p', { class: 'hint' }, t('print.noPlayers'))));
 }
 
 export { errorText };
