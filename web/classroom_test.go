@@ -150,6 +150,7 @@ func TestClassroom(t *testing.T) {
 	// The wall says the room's join link, the one its QR code draws, not the browser's host.
 	projector.waitJS(fmt.Sprintf(`document.querySelector('.proj-join .proj-label').textContent.includes('198.51.100.20%s/join') && decodeURIComponent(document.querySelector('.proj-join img.qr').src).endsWith('?base=http://198.51.100.20%s')`, port, port), "the room's join link on the projector")
 	projector.axe("projector lobby")
+	wallText(t, projector, "the lobby")
 
 	// Hold posts, then start.
 	eval[bool](teacher, `(document.querySelector('#tg-holdPosts').click(), true)`) // a redraw may replace the node between a DevTools find and click
@@ -265,6 +266,7 @@ func TestClassroom(t *testing.T) {
 	moderate(texts[1], L("mod.approve"))
 	moderate(texts[2], L("mod.hide"))
 	projector.waitJS(fmt.Sprintf(`(() => { const got = [...document.querySelectorAll('.proj-posts .post-text')].map(e => e.textContent); return got.length === 2 && got.includes(%s) && got.includes(%s); })()`, jsStr(texts[0]), jsStr(texts[1])), "exactly the approved posts on the projector")
+	wallText(t, projector, "the 1928 debate")
 	students[1].waitJS(fmt.Sprintf(`(() => { const got = [...document.querySelectorAll('#wall-list .post-text')].map(e => e.textContent); return got.includes(%s) && !got.includes(%s) && !got.includes(%s); })()`, jsStr(texts[0]), jsStr(texts[2]), jsStr(texts[3])), "a student seeing approved posts only")
 	// The teacher scores one approved post against the rubric, not its author overall:
 	// the score is kept with the post and says so, and the form goes back to students.
@@ -363,6 +365,7 @@ func TestClassroom(t *testing.T) {
 		// The wall counts those who have voted, never who or what.
 		voting := eval[int](teacher, `[...document.querySelectorAll('#t-roster tbody tr.st-active')].filter((tr) => tr.querySelector('select').value !== 'historian').length`)
 		projector.waitJS(fmt.Sprintf(`document.querySelector('.proj-voted').textContent === %s`, jsStr(strings.NewReplacer("{n}", fmt.Sprint(len(voters)), "{of}", fmt.Sprint(voting)).Replace(L("proj.voted")))), "the voted count on the projector")
+		wallText(t, projector, fmt.Sprintf("the %d vote", year))
 		if year == 1928 {
 			students[3].shot("student-vote-360.png", 360, 740, "#sec-vote")
 			students[3].fits(360)
@@ -401,6 +404,10 @@ func TestClassroom(t *testing.T) {
 	teacher.waitJS(`document.querySelectorAll('#t-results .all-scores li[data-player]').length >= 3`, "every player's score on the teacher's console")
 	teacher.axe("teacher year result")
 	projector.waitJS(`!!document.querySelector('.proj-report .famine') && !!document.querySelector('.proj-report .class-cost')`, "the class-level report on the projector")
+	// The class's human cost is said in words: a bare "0" beside it would read as nobody dying.
+	if cost := eval[string](projector, `document.querySelector('.proj-report .class-cost').textContent`); regexp.MustCompile(`\d`).MatchString(cost) {
+		t.Errorf("the wall's human cost line carries a number: %q", cost)
+	}
 	if n := eval[int](projector, `document.querySelectorAll('.my-score, .all-scores, .player-scores').length`); n != 0 {
 		t.Fatalf("the projector shows %d players' scores", n)
 	}
@@ -432,9 +439,10 @@ func TestClassroom(t *testing.T) {
 		if got.Scroll > got.Inner || len(got.Over) > 0 {
 			t.Errorf("%s: the projector at 1280×720 scrolls: page %d > %d px, columns running over %q", what, got.Scroll, got.Inner, got.Over)
 		}
-		if got.Smallest < 18 || len(got.Overlapped) > 0 {
-			t.Errorf("%s: the projector's chart text is %.1f px at smallest (want 18), value labels on axis labels: %q", what, got.Smallest, got.Overlapped)
+		if got.Smallest < 24 || len(got.Overlapped) > 0 {
+			t.Errorf("%s: the projector's chart text is %.1f px at smallest (want 24), value labels on axis labels: %q", what, got.Smallest, got.Overlapped)
 		}
+		wallText(t, projector, what)
 	}
 	wallFits("the end of 1928")
 	projector.shot("projector-360.png", 360, 740, "")
@@ -642,14 +650,52 @@ func TestClassroom(t *testing.T) {
 		t.Fatalf("the projector's debrief shows players' scores or exit tickets (%d)", n)
 	}
 	pathTable(projector, ".debrief")
-	type wallDebrief struct {
-		Charts   int
-		Smallest float64
+	// The debrief on the wall is a set of slides the teacher moves through from the
+	// console; each fits the screen with every text at least 24 px, and together they
+	// show every part of it.
+	type slide struct {
+		N, Of, Charts int
+		Shown         []string
 	}
-	if got := eval[wallDebrief](projector, `({Charts: document.querySelectorAll('.debrief .chart').length,
-	  Smallest: Math.min(...[...document.querySelectorAll('.debrief .chart-svg text')].map(e => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize)))})`); got.Charts < 1 || got.Charts > 4 || got.Smallest < 18 {
-		t.Errorf("the projector's debrief: %d charts (want 1 to 4), smallest chart text %.1f px (want 18)", got.Charts, got.Smallest)
+	at := func() slide {
+		return eval[slide](projector, `(() => { const m = (document.querySelector('.slide-n') || {textContent: '1 1'}).textContent.match(/\d+/g).map(Number);
+		  return {N: m[0], Of: m[1], Charts: [...document.querySelectorAll('.debrief .chart')].filter((c) => c.checkVisibility()).length,
+		    Shown: [...document.querySelectorAll('.debrief h3, .debrief tbody[data-quantity], .debrief .divergences ol > li')].filter((e) => e.checkVisibility()).map((e) => e.dataset.quantity || e.textContent.slice(0, 40))}; })()`)
 	}
+	first := at()
+	if first.Of < 2 {
+		t.Errorf("the wall's debrief is one slide: %+v", first)
+	}
+	shown := map[string]bool{}
+	chartsShown := 0
+	for i := 1; i <= first.Of; i++ {
+		s := at()
+		if s.N != i {
+			t.Fatalf("on slide %d the wall says %d of %d", i, s.N, s.Of)
+		}
+		for _, x := range s.Shown {
+			shown[x] = true
+		}
+		chartsShown += s.Charts
+		wallText(t, projector, fmt.Sprintf("debrief slide %d of %d", i, s.Of))
+		if i < first.Of {
+			teacher.clickText("#t-controls", L("ctl.wallNext"))
+			projector.waitJS(fmt.Sprintf(`/\b%d\b/.test((document.querySelector('.slide-n') || {}).textContent)`, i+1), fmt.Sprintf("the wall's slide %d", i+1))
+		}
+	}
+	all := eval[[]string](projector, `[...document.querySelectorAll('.debrief h3, .debrief tbody[data-quantity], .debrief .divergences ol > li')].map((e) => e.dataset.quantity || e.textContent.slice(0, 40))`)
+	for _, x := range all {
+		if !shown[x] {
+			t.Errorf("the wall's debrief never shows %q", x)
+		}
+	}
+	if chartsShown < 1 {
+		t.Error("no slide of the wall's debrief shows a chart")
+	}
+	for i := first.Of; i > 1; i-- {
+		teacher.clickText("#t-controls", L("ctl.wallPrev"))
+	}
+	projector.waitJS(`/^\D*1\b/.test(document.querySelector('.slide-n').textContent)`, "the wall back on its first slide")
 	projector.shot("projector-debrief-1280.png", 1280, 720, "")
 	projector.axe("projector debrief")
 
@@ -825,5 +871,30 @@ func printLayout(t *testing.T, tb *tab, size string, pdfPages int) {
 	}
 	if len(got.Problems) > 0 || got.Pages != pdfPages {
 		t.Errorf("the %s pack: %d pages laid out, the PDF has %d; per page %q; %q", size, got.Pages, pdfPages, got.PerPage, got.Problems)
+	}
+}
+
+// wallText checks the projector from the back of the room: every text on the screen is
+// at least 24 px (chart text measured as drawn), and the page does not scroll.
+func wallText(t *testing.T, tb *tab, what string) {
+	t.Helper()
+	type seen struct {
+		Small         []string
+		Scroll, Inner int
+		Texts         int
+	}
+	got := eval[seen](tb, `(() => { const small = []; let texts = 0;
+	  for (const e of document.querySelectorAll('body *')) {
+	    if (!e.checkVisibility() || e.closest('.visually-hidden, .skip, .top')) continue;
+	    if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+	    texts++;
+	    const px = parseFloat(getComputedStyle(e).fontSize) * (e instanceof SVGElement ? e.getScreenCTM().a : 1);
+	    if (px < 23.9) small.push(e.tagName.toLowerCase() + '.' + (e.getAttribute('class') || '') + ' ' + Math.round(px * 10) / 10 + 'px "' + e.textContent.trim().slice(0, 30) + '"'); }
+	  return {Small: small.slice(0, 12), Scroll: document.documentElement.scrollHeight, Inner: innerHeight, Texts: texts}; })()`)
+	if len(got.Small) > 0 || got.Texts == 0 {
+		t.Errorf("projector, %s: %d texts, smaller than 24 px: %q", what, got.Texts, got.Small)
+	}
+	if got.Scroll > got.Inner {
+		t.Errorf("projector, %s: the page scrolls (%d > %d px)", what, got.Scroll, got.Inner)
 	}
 }

@@ -17,7 +17,7 @@ export const DEBRIEF = ['grainHarvestMt', 'procurementMt', 'exportsMt', 'cattleM
 // readable from the back of a room.
 const SIZES = {
   default: { W: 300, H: 190, L: 40, R: 12, T: 24, B: 26, pad: 18, yTicks: 4, xEvery: 1, latestOnly: false },
-  wall: { W: 250, H: 176, L: 44, R: 10, T: 14, B: 34, pad: 14, yTicks: 3, xEvery: 2, latestOnly: true },
+  wall: { W: 250, H: 150, L: 50, R: 10, T: 14, B: 34, pad: 14, yTicks: 2, xEvery: 2, latestOnly: true },
 };
 
 // fmt writes a chart's figure: no decimals from 100, one from 10, two below (without
@@ -109,7 +109,7 @@ export function chart(quantity, { years, series, bands }, opts = {}) {
   // focus instead (and in the table and the chart's description, as every value has).
   const ticks = [];
   const placed = [];
-  const VAL_PX = opts.size === 'wall' ? 21 : 14;
+  const VAL_PX = opts.size === 'wall' ? 27 : 14;
   const meets = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
   const place = (px, py, text, tries) => {
     const w = 0.62 * VAL_PX * text.length;
@@ -132,6 +132,7 @@ export function chart(quantity, { years, series, bands }, opts = {}) {
   years.forEach((y, i) => {
     if (i % S.xEvery && i !== years.length - 1) return;
     parts.push(svg('text', { x: x(y), y: H - 6, 'text-anchor': 'middle', class: 'tick' }, `’${String(y).slice(2)}`));
+    ticks.push({ x1: x(y) - 0.4 * VAL_PX * 1.5, x2: x(y) + 0.4 * VAL_PX * 1.5, y1: H - B + 4, y2: H });
   });
   // history's band: a hatched area across consecutive years, a range bar for a lone year
   for (const run of runs(inBand)) {
@@ -168,8 +169,11 @@ export function chart(quantity, { years, series, bands }, opts = {}) {
       } else if (k === pts.length - 1) {
         // Beside the point, to the right where the label has room (the years still to
         // come), else to the left: never over the axis or off the chart.
-        const right = px + 9 + 0.6 * 21 * label.length < W - R;
-        parts.push(svg('text', { x: px + (right ? 9 : -9), y: py + (i === 0 ? 0 : 16), 'dominant-baseline': 'middle', 'text-anchor': right ? 'start' : 'end', class: 'val' }, label));
+        // Beside the point where the label has room (to the right, the years still to
+        // come), else to the left, above or below: never over an axis label.
+        const at = place(px, py, label, [[VAL_PX * 0.35, 'start'], [VAL_PX * 0.35, 'end'], [-10, 'middle'], [VAL_PX + 6, 'middle']]);
+        if (at) parts.push(svg('text', { x: at.x, y: at.y, 'text-anchor': at.anchor, class: 'val' }, label));
+        else mark.appendChild(svg('title', {}, `${y(k)} ${label}`));
       }
     });
   });

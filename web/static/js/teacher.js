@@ -381,6 +381,7 @@ async function consolePage(main, code) {
     drawExports(v);
   }
 
+  const wall = 'BroadcastChannel' in window ? new BroadcastChannel(`debate-wall-${code}`) : null;
   function drawControls(v) {
     const b = (label, type, data, opts = {}) => h('button', { type: 'button', 'data-k': `ctl-${type}-${label}`, class: opts.cls || null, disabled: opts.disabled,
       onclick: async () => { if (opts.confirm && !window.confirm(opts.confirm)) return; await send(type, data, label); } }, label);
@@ -397,6 +398,12 @@ async function consolePage(main, code) {
       buttons.push(b(t('ctl.suspend'), 'suspend'));
     }
     if (v.suspended) buttons.push(b(t('ctl.unsuspend'), 'unsuspend', null, { cls: 'primary' }));
+    // The wall's slides (arguments, the year's report, the debrief), moved from here when
+    // the projector window is open in this browser.
+    if (v.phase !== 'lobby' && wall) {
+      buttons.push(h('button', { type: 'button', 'data-k': 'wall-prev', onclick: () => wall.postMessage('prev') }, t('ctl.wallPrev')),
+        h('button', { type: 'button', 'data-k': 'wall-next', onclick: () => wall.postMessage('next') }, t('ctl.wallNext')));
+    }
     if (v.phase !== 'lobby' && !v.derole) buttons.push(b(t('ctl.end'), 'endLesson', null, { cls: 'danger', confirm: t('ctl.endConfirm') }));
     if (v.phase !== 'debrief' && v.phase !== 'lobby') buttons.push(b(t('ctl.endGame'), 'end', null, { confirm: t('ctl.endGameConfirm') }));
     // One step to a later year with history's choices for the years between (a preview,
