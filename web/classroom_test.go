@@ -623,6 +623,10 @@ func TestClassroom(t *testing.T) {
 	if ok, _ := regexp.MatchString(`^`+code+`-\d{4}-\d{2}-\d{2}\.csv$`, got.Name); !ok {
 		t.Fatalf("the gradebook is saved as %q", got.Name)
 	}
+	// The game's scores are in the gradebook, in columns of their own after the rubric's.
+	if head, _, _ := strings.Cut(got.Text, "\n"); !strings.HasSuffix(strings.TrimSpace(head), "game: years scored,game: role result,game: debate points,game: total") || !strings.Contains(head, "teacher: ") {
+		t.Errorf("the gradebook's header: %s", head)
+	}
 	for _, nick := range []string{"Boris", "Dana", htmlNick, assessNote} {
 		if !strings.Contains(got.Text, nick) {
 			t.Fatalf("the gradebook lacks %q:\n%s", nick, got.Text)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,6 +33,20 @@ func TestConsoleOnTheProjectorLaptop(t *testing.T) {
 	// No LAN address: the link stays on 127.0.0.1 and the console says plainly why no
 	// phone can open it.
 	teacher.waitJS(`(() => { const p = document.querySelector('.join-card .join-problem'); return !!p && p.textContent === `+jsStr(L("teacher.joinLoopback"))+` && p.getClientRects().length > 0; })()`, "the console saying the link is unreachable")
+
+	// A wrong code is reported as soon as it is typed, before any nickname; the right one
+	// is not; a join link with a wrong code says so at once.
+	student := newTab(t, root, srv.url, "student", nil)
+	student.open("/join")
+	student.typeInto(`.code-input`, "WRNGWRNG")
+	noRoom := func(c string) string { return strings.ReplaceAll(L("join.noSuchRoom"), "{code}", c) }
+	student.waitJS(fmt.Sprintf(`document.querySelector('#code-status').textContent === %s && document.querySelector('.code-input').getAttribute('aria-invalid') === 'true' && !document.querySelector('input[name=nickname]')`, jsStr(noRoom("WRNGWRNG"))), "the wrong code reported as typed")
+	eval[bool](student, `(() => { const i = document.querySelector('.code-input'); i.value = ''; i.dispatchEvent(new Event('input')); return true; })()`)
+	student.typeInto(`.code-input`, strings.ToLower(code))
+	student.waitJS(`document.querySelector('.code-input').getAttribute('aria-invalid') === 'false' && document.querySelector('#code-status').textContent === ''`, "the right code accepted")
+	student.axe("join by code")
+	student.open("/join/QQQQQQQQ")
+	student.waitJS(fmt.Sprintf(`document.querySelector('form [role=alert]').textContent.startsWith(%s)`, jsStr(noRoom("QQQQQQQQ"))), "a join link with a wrong code reported at once")
 
 	// Thirty students join.
 	eval[bool](teacher, fmt.Sprintf(`Promise.all([...Array(30).keys()].map((i) => fetch('/api/rooms/%s/join', {method: 'POST', headers: {'Content-Type': 'application/json'},
@@ -102,4 +117,7 @@ func TestConsoleOnTheProjectorLaptop(t *testing.T) {
 	teacher.waitJS(fmt.Sprintf(`document.querySelector('#live').textContent === %s`, jsStr(strings.ReplaceAll(L("ctl.jumped"), "{year}", "1932"))), "the jump announced")
 	teacher.waitJS(fmt.Sprintf(`document.querySelector('#t-results .outcome h3').textContent === %s`, jsStr(strings.ReplaceAll(L("results.stepped"), "{year}", "1931"))), "1931 shown as stepped with history's choices")
 	inView("1932 briefing", L("ctl.pause"), L("ctl.advance"), L("ctl.end"))
+	if *updateShots {
+		copyFile(t, filepath.Join(shotDir, "teacher-class-1280.png"), filepath.Join("..", "docs", "screenshots", "teacher-class-1280.png"))
+	}
 }

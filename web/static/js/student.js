@@ -31,16 +31,44 @@ export async function render(main, [codeArg]) {
   return joinForm(main, code);
 }
 
+// A room code's length (engine.CodeLength): a typed code is checked once it is whole.
+const CODE_LENGTH = 8;
+
+// checkCode asks the server whether a room code names a room (GET .../exists, limited
+// like joins), so a mistyped code is reported before the student types a nickname. It
+// resolves to true, false, or null when the server could not say (the join then tells).
+async function checkCode(code) {
+  try {
+    const r = await request('GET', `/api/rooms/${encodeURIComponent(code)}/exists`);
+    return !!r.exists;
+  } catch {
+    return null;
+  }
+}
+
 function codeForm(main) {
-  const code = h('input', { autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', required: true, maxlength: 16, class: 'code-input' });
+  const code = h('input', { autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', required: true, maxlength: 16, class: 'code-input', 'aria-describedby': 'code-status' });
   const rj = h('input', { autocomplete: 'off', spellcheck: 'false', maxlength: 64 });
-  fill(main, h('form', { class: 'card narrow', onsubmit: (e) => {
+  const status = h('p', { id: 'code-status', role: 'alert', class: 'error' });
+  let checked = '';
+  const check = async () => {
+    const c = normCode(code.value);
+    if (c.length !== CODE_LENGTH || c === checked) return;
+    checked = c;
+    const ok = await checkCode(c);
+    if (normCode(code.value) !== c) return;
+    code.setAttribute('aria-invalid', ok === false ? 'true' : 'false');
+    fill(status, ok === false ? t('join.noSuchRoom', { code: c }) : null);
+  };
+  code.addEventListener('input', () => { if (normCode(code.value).length !== CODE_LENGTH) { fill(status); code.removeAttribute('aria-invalid'); } check(); });
+  fill(main, h('form', { class: 'card narrow', onsubmit: async (e) => {
     e.preventDefault();
     const c = normCode(code.value);
     if (!c) return;
-    if (rj.value.trim()) rejoinWith(main, c, rj.value.trim());
-    else location.href = `/join/${encodeURIComponent(c)}`;
-  } }, h('h1', null, t('join.title')), field(t('join.code'), code, t('join.codeHint')),
+    if (rj.value.trim()) { rejoinWith(main, c, rj.value.trim()); return; }
+    if (await checkCode(c) === false) { fill(status, t('join.noSuchRoom', { code: c })); code.focus(); return; }
+    location.href = `/join/${encodeURIComponent(c)}`;
+  } }, h('h1', null, t('join.title')), field(t('join.code'), code, t('join.codeHint')), status,
   h('details', null, h('summary', null, t('join.haveRejoin')), field(t('join.rejoinCode'), rj, t('join.rejoinHint'))),
   h('button', { type: 'submit', class: 'primary big' }, t('join.next'))));
 }
@@ -75,6 +103,10 @@ function joinForm(main, code) {
   h('button', { type: 'submit', class: 'primary big' }, t('join.submit')),
   h('details', null, h('summary', null, t('join.haveRejoin')), field(t('join.rejoinCode'), rj, t('join.rejoinHint')))));
   nick.focus();
+  // A link or QR code with a wrong code is reported at once, not after the nickname.
+  checkCode(code).then((ok) => {
+    if (ok === false && !status.textContent) fill(status, h('span', null, t('join.noSuchRoom', { code }), ' ', h('a', { href: '/join' }, t('join.otherCode'))));
+  });
 }
 
 // rejoinWith trades a printed or QR rejoin code for a fresh token.
