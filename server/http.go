@@ -166,7 +166,7 @@ func (s *Server) codeExists(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]bool{"exists": exists})
 }
 
-var errNoSuchCode = fault.T(fault.NotFound, "fault.engine.noRoomWithCode")
+var errNoSuchCode = fault.T(fault.NotFound, "fault.server.noRoomWithCode")
 
 // countWrongCode passes err on, first counting it against addr when it says the room
 // code (or a rejoin code) was wrong; past the budget the address is blocked and gets

@@ -398,14 +398,14 @@ async function consolePage(main, code) {
       buttons.push(b(t('ctl.suspend'), 'suspend'));
     }
     if (v.suspended) buttons.push(b(t('ctl.unsuspend'), 'unsuspend', null, { cls: 'primary' }));
+    if (v.phase !== 'lobby' && !v.derole) buttons.push(b(t('ctl.end'), 'endLesson', null, { cls: 'danger', confirm: t('ctl.endConfirm') }));
+    if (v.phase !== 'debrief' && v.phase !== 'lobby') buttons.push(b(t('ctl.endGame'), 'end', null, { confirm: t('ctl.endGameConfirm') }));
     // The wall's slides (arguments, the year's report, the debrief), moved from here when
     // the projector window is open in this browser.
     if (v.phase !== 'lobby' && wall) {
       buttons.push(h('button', { type: 'button', 'data-k': 'wall-prev', onclick: () => wall.postMessage('prev') }, t('ctl.wallPrev')),
         h('button', { type: 'button', 'data-k': 'wall-next', onclick: () => wall.postMessage('next') }, t('ctl.wallNext')));
     }
-    if (v.phase !== 'lobby' && !v.derole) buttons.push(b(t('ctl.end'), 'endLesson', null, { cls: 'danger', confirm: t('ctl.endConfirm') }));
-    if (v.phase !== 'debrief' && v.phase !== 'lobby') buttons.push(b(t('ctl.endGame'), 'end', null, { confirm: t('ctl.endGameConfirm') }));
     // One step to a later year with history's choices for the years between (a preview,
     // or a class that played the earlier years elsewhere).
     const later = ALL_YEARS.filter((y) => (v.phase === 'lobby' ? true : y > v.year));
