@@ -684,7 +684,7 @@ func TestClassroom(t *testing.T) {
 		wallText(t, projector, fmt.Sprintf("debrief slide %d of %d", i, s.Of))
 		if i < first.Of {
 			teacher.clickText("#t-controls", L("ctl.wallNext"))
-			projector.waitJS(fmt.Sprintf(`/\b%d\b/.test((document.querySelector('.slide-n') || {}).textContent)`, i+1), fmt.Sprintf("the wall's slide %d", i+1))
+			projector.waitJS(fmt.Sprintf(`Number(((document.querySelector('.slide-n') || {}).textContent || '').match(/\d+/)) === %d`, i+1), fmt.Sprintf("the wall's slide %d", i+1))
 		}
 	}
 	all := eval[[]string](projector, `[...document.querySelectorAll('.debrief h3, .debrief tbody[data-quantity], .debrief .divergences ol > li')].map((e) => e.dataset.quantity || e.textContent.slice(0, 40))`)
@@ -699,7 +699,7 @@ func TestClassroom(t *testing.T) {
 	for i := first.Of; i > 1; i-- {
 		teacher.clickText("#t-controls", L("ctl.wallPrev"))
 	}
-	projector.waitJS(`/^\D*1\b/.test(document.querySelector('.slide-n').textContent)`, "the wall back on its first slide")
+	projector.waitJS(`Number(document.querySelector('.slide-n').textContent.match(/\d+/)) === 1`, "the wall back on its first slide")
 	projector.shot("projector-debrief-1280.png", 1280, 720, "")
 	projector.axe("projector debrief")
 
