@@ -111,6 +111,17 @@ func (j joinLinks) allowedBase(c echo.Context, base string) bool {
 			return true
 		}
 	}
+	// Any of this machine's own LAN addresses: a projector that reaches the server on one
+	// address still draws the room's link on the other the teacher picked.
+	if j.public == "" {
+		if ip, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil {
+			for _, own := range j.lanAddrs() {
+				if own == ip.Unmap() {
+					return true
+				}
+			}
+		}
+	}
 	return false
 }
 

@@ -28,7 +28,7 @@ func TestJoinBases(t *testing.T) {
 	}{
 		{"public URL wins", joinLinks{public: "https://debate.school.example", lan: lan("192.168.1.20")}, "localhost:8080",
 			[]string{"https://debate.school.example"}, true},
-		{"a LAN host is used as it is", joinLinks{lan: lan("192.168.1.20")}, "192.168.1.20:8080",
+		{"a LAN host is used as it is", joinLinks{lan: lan("192.168.1.20", "10.0.0.7")}, "192.168.1.20:8080",
 			[]string{"http://192.168.1.20:8080"}, true},
 		{"localhost: the LAN addresses, IPv4 first, loopback and link-local left out", joinLinks{lan: lan("fd00::5", "127.0.0.1", "fe80::1", "10.0.0.7", "::ffff:192.168.1.20", "10.0.0.7")}, "localhost:8080",
 			[]string{"http://10.0.0.7:8080", "http://192.168.1.20:8080", "http://[fd00::5]:8080"}, true},
@@ -52,6 +52,16 @@ func TestJoinBases(t *testing.T) {
 			for _, b := range got {
 				if !tt.links.allowedBase(c, b) {
 					t.Errorf("offered base %q is not allowed for its QR code", b)
+				}
+			}
+			if tt.links.public == "" && len(tt.links.lanAddrs()) > 0 {
+				// Reached on one LAN address, the server still draws the room's link on another.
+				other := "http://" + tt.links.lanAddrs()[len(tt.links.lanAddrs())-1].String() + ":8080"
+				if tt.links.lanAddrs()[len(tt.links.lanAddrs())-1].Is6() {
+					other = "http://[" + tt.links.lanAddrs()[len(tt.links.lanAddrs())-1].String() + "]:8080"
+				}
+				if !tt.links.allowedBase(c, other) {
+					t.Errorf("this machine's own address %q is not allowed", other)
 				}
 			}
 			for _, b := range []string{"http://evil.example", "http://10.0.0.7:8080/x", "javascript:alert(1)", "http://u:p@10.0.0.7:8080"} {
