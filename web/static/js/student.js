@@ -247,7 +247,9 @@ function play(main, code, me) {
     box.classList.toggle('folded', folded);
     const btn = box.querySelector(':scope > .unfold');
     btn.setAttribute('aria-expanded', folded ? 'false' : 'true');
-    btn.textContent = t(folded ? 'student.unfold' : 'student.fold', { what: t(`student.nav.${k}`) });
+    // Short on the screen, whole for a screen reader ("Show Vote").
+    btn.textContent = t(folded ? 'student.unfoldShort' : 'student.foldShort');
+    btn.setAttribute('aria-label', t(folded ? 'student.unfold' : 'student.fold', { what: t(`student.nav.${k}`) }));
   };
   for (const k of ['card', 'wall', 'vote', 'outcome', 'score', 'exit']) {
     tasks[k] = h('div', { class: 'task', 'data-task': k },
