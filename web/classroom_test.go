@@ -48,6 +48,14 @@ func TestClassroom(t *testing.T) {
 	teacher.axe("home")
 	teacher.open("/teacher")
 	teacher.axe("create room")
+	// The lesson-plan menu shows each plan whole, none cut off.
+	if cut := eval[[]string](teacher, `(() => { const s = document.querySelector('select[name=plan]'); const cs = getComputedStyle(s); const probe = document.createElement('span');
+	  probe.style.font = cs.font; probe.style.position = 'absolute'; probe.style.whiteSpace = 'nowrap'; document.body.appendChild(probe);
+	  const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+	  const out = [...s.options].filter((o) => { probe.textContent = o.textContent; return probe.getBoundingClientRect().width > room; }).map((o) => o.textContent);
+	  probe.remove(); return out; })()`); len(cut) > 0 {
+		t.Errorf("the lesson-plan menu cuts off %q", cut)
+	}
 	if got := eval[string](teacher, `document.querySelector('input[name=maxPlayers]').value`); got != "60" {
 		t.Fatalf("the largest class defaults to %q, not the room's 60", got)
 	}
