@@ -464,6 +464,16 @@ func (h *Hub) playerInRoom(ctx context.Context, roomID, playerID string) (bool, 
 	return in, nil
 }
 
+// RoomExists reports whether code names a room, for the join page's check as the code is
+// typed. It tells as much as a join does: the caller limits it as it limits joins.
+func (h *Hub) RoomExists(ctx context.Context, code string) (bool, error) {
+	_, err := h.lookup(ctx, code)
+	if fault.CodeOf(err) == fault.NotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func (h *Hub) lookup(ctx context.Context, code string) (RoomInfo, error) {
 	code = NormalizeCode(code)
 	if len(code) != CodeLength {

@@ -43,6 +43,8 @@ type View struct {
 	Results       []YearResult   `json:"results"`
 	Announcements []Announcement `json:"announcements"`
 	Injected      []InjectedData `json:"injected"` // shock events brought in, every year so far
+	// VoteProgress is how many have voted, while the vote is open (votecount.go).
+	VoteProgress *VotersData `json:"voteProgress,omitempty"`
 
 	// Lessons, de-roling, moderation (classroom_view.go).
 	ClassroomView
@@ -249,6 +251,10 @@ func (s *State) View(p Principal) View {
 			v.Actions[pid] = act
 		}
 		s.assessView(&v)
+	}
+	if c.Phase == Vote {
+		vp := s.voteProgress()
+		v.VoteProgress = &vp
 	}
 	v.Arguments = s.arguments(a)
 	s.classroomView(&v, a)

@@ -81,6 +81,9 @@ type Config struct {
 	// PublicURL is the server's address as students reach it, for join links. Empty:
 	// taken from each create request.
 	PublicURL string
+	// LANAddrs is this machine's LAN addresses, for join links when the teacher's page
+	// is on a loopback address and PublicURL is empty. Nil: SystemLANAddrs.
+	LANAddrs LANAddrs
 	// TrustedProxies are the networks whose X-Forwarded-For is believed. Empty: the
 	// client address is the TCP peer.
 	TrustedProxies []*net.IPNet
@@ -116,6 +119,7 @@ type Server struct {
 
 	draining atomic.Bool
 
+	links  joinLinks  // the join links of rooms and their QR codes
 	models readModels // scores, year reports and debrief, memoised per room by last seq
 
 	writeRoutes map[string]bool // "POST /api/rooms": the routes guardWrites guards
@@ -158,7 +162,7 @@ func New(cfg Config) *Server {
 		cfg.ReplyQueue = 64
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	s := &Server{cfg: cfg, hub: cfg.Hub, log: cfg.Logger}
+	s := &Server{cfg: cfg, hub: cfg.Hub, log: cfg.Logger, links: joinLinks{public: cfg.PublicURL, lan: cfg.LANAddrs}}
 	s.echo = s.routes()
 	return s
 }
@@ -243,6 +247,7 @@ func (s *Server) routes() *echo.Echo {
 	api := e.Group("/api", s.refuseWhileDraining)
 	api.POST("/rooms", s.createRoom)
 	api.POST("/rooms/:code/join", s.join)
+	api.GET("/rooms/:code/exists", s.codeExists)
 	api.POST("/rooms/:code/rejoin", s.rejoin)
 	api.POST("/rooms/:code/players/:playerId/rejoin-code", s.rejoinCode)
 	api.POST("/rooms/:code/tickets", s.ticket)
@@ -260,7 +265,7 @@ func (s *Server) routes() *echo.Echo {
 		admin.GET("/rooms", s.adminRooms)
 		admin.DELETE("/rooms/:roomId", s.adminDeleteRoom)
 	}
-	RegisterWeb(e, WebConfig{Hub: s.hub, PublicURL: s.cfg.PublicURL})
+	RegisterWeb(e, WebConfig{Hub: s.hub, PublicURL: s.cfg.PublicURL, LANAddrs: s.cfg.LANAddrs})
 	s.writeRoutes = stateChanging(e)
 	return e
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +27,7 @@ type WebConfig struct {
 	Hub       *engine.Hub
 	Scenario  *economy.Scenario // nil: economy.Default()
 	PublicURL string            // the address students use; empty: each request's host
+	LANAddrs  LANAddrs          // this machine's LAN addresses (nil: SystemLANAddrs)
 	// Catalogue, when set, replaces i18n.Catalogue (for tests).
 	Catalogue func(lang string) map[string]string
 }
@@ -43,7 +43,7 @@ func RegisterWeb(e *echo.Echo, cfg WebConfig) {
 	if cfg.Scenario == nil {
 		cfg.Scenario = economy.Default()
 	}
-	w := &webRoutes{cfg: cfg}
+	w := &webRoutes{cfg: cfg, links: joinLinks{public: strings.TrimRight(cfg.PublicURL, "/"), lan: cfg.LANAddrs}}
 	api := e.Group("/api")
 	api.GET("/content/scenario", w.scenario)
 	api.GET("/content/reference", w.reference)
@@ -64,7 +64,8 @@ func RegisterWeb(e *echo.Echo, cfg WebConfig) {
 }
 
 type webRoutes struct {
-	cfg WebConfig
+	cfg   WebConfig
+	links joinLinks
 
 	once     sync.Once
 	content  []byte // the scenario as the preview reads it, encoded once
@@ -484,13 +485,17 @@ func (w *webRoutes) view(c echo.Context) error {
 // dependencies, widely used) so the client needs no QR library and works offline.
 const qrSize = 512 // px: sharp when projected and printed; the PNG is a few KB
 
-// joinURL is the address a room's QR code opens.
-func (w *webRoutes) joinURL(c echo.Context, code string) string {
-	base := strings.TrimRight(w.cfg.PublicURL, "/")
+// joinURL is the address a room's QR code opens: on the base the client names (the
+// room's join link, ?base=) when it is one the server offers, else the default one.
+func (w *webRoutes) joinURL(c echo.Context, code string) (string, error) {
+	base := c.QueryParam("base")
 	if base == "" {
-		base = c.Scheme() + "://" + c.Request().Host
+		bases, _ := w.links.joinBases(c)
+		base = bases[0]
+	} else if !w.links.allowedBase(c, base) {
+		return "", fault.T(fault.Invalid, "fault.server.joinBaseNotOurs")
 	}
-	return base + "/join/" + url.PathEscape(code)
+	return joinURL(base, code), nil
 }
 
 func validCode(code string) bool {
@@ -521,7 +526,11 @@ func (w *webRoutes) joinQR(c echo.Context) error {
 	if !validCode(code) {
 		return fault.T(fault.Invalid, "fault.server.notARoomCode")
 	}
-	return writeQR(c, w.joinURL(c, strings.ToUpper(code)))
+	link, err := w.joinURL(c, strings.ToUpper(code))
+	if err != nil {
+		return err
+	}
+	return writeQR(c, link)
 }
 
 type fragmentRequest struct {
@@ -550,5 +559,9 @@ func (w *webRoutes) fragmentQR(c echo.Context) error {
 	if len(req.Fragment) > 200 || bytes.ContainsAny([]byte(req.Fragment), " \t\r\n#") {
 		return fault.T(fault.Invalid, "fault.server.fragmentInvalid")
 	}
-	return writeQR(c, w.joinURL(c, sess.Code)+"#"+req.Fragment)
+	link, err := w.joinURL(c, sess.Code)
+	if err != nil {
+		return err
+	}
+	return writeQR(c, link+"#"+req.Fragment)
 }

@@ -56,7 +56,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	addr := fs.String("addr", env("DEBATE_ADDR", ":8080"), "address to listen on (DEBATE_ADDR)")
 	dataDir := fs.String("data-dir", env("DEBATE_DATA_DIR", "./data"), "directory for the embedded database (DEBATE_DATA_DIR)")
 	origins := fs.String("allowed-origins", env("DEBATE_ALLOWED_ORIGINS", ""), "comma-separated browser origins allowed to open sockets; empty: this host only; * for any (DEBATE_ALLOWED_ORIGINS)")
-	publicURL := fs.String("public-url", env("DEBATE_PUBLIC_URL", ""), "the URL students use, for join links; empty: the request's host (DEBATE_PUBLIC_URL)")
+	publicURL := fs.String("public-url", env("DEBATE_PUBLIC_URL", ""), "the URL students use, for join links; empty: the teacher's page's host, or this machine's LAN address when that is localhost (DEBATE_PUBLIC_URL)")
 	proxies := fs.String("trusted-proxies", env("DEBATE_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (DEBATE_TRUSTED_PROXIES)")
 	retention := fs.String("retention", env("DEBATE_RETENTION", "720h"), "delete rooms this long after their last activity (DEBATE_RETENTION)")
 	teacherCode := fs.String("teacher-code", env("DEBATE_TEACHER_CODE", ""), "if set, creating a room needs this code (DEBATE_TEACHER_CODE)")

@@ -6,7 +6,7 @@
 // faction with their breakdowns, and, for the teacher, the exit tickets.
 import { h } from './dom.js';
 import { t, has } from './i18n.js';
-import { chart, classPath, legend, fmt, LIVE } from './charts.js';
+import { chart, classPath, legend, fmt, LIVE, figure, rangeText as bandText, withUnit } from './charts.js';
 import { roleName } from './ui.js';
 import { breakdown, famine, pts, totalText } from './report.js';
 
@@ -91,7 +91,7 @@ function pathTable(rows, divs) {
     if (!groups.has(r.quantity)) groups.set(r.quantity, []);
     groups.get(r.quantity).push(r);
   }
-  const band = (b) => (b.low === b.high ? num(b.low) : `${num(b.low)}–${num(b.high)}`);
+  const band = (b, q) => bandText(q, b.low, b.high);
   // Each quantity is a group of rows under a heading row (scope rowgroup), so the table
   // keeps four narrow columns and reads on a phone.
   return h('div', { class: 'table-wrap' }, h('table', { class: 'path-table numbers' },
@@ -103,8 +103,8 @@ function pathTable(rows, divs) {
         const dir = where(r, divs);
         return h('tr', { 'data-year': r.year, class: `dir-${dir}` },
           h('th', { scope: 'row' }, r.span ? r.span.join('–') : String(r.year)),
-          h('td', null, r.classRange ? r.classRange.text : num(r.class)),
-          h('td', null, band(r.history)),
+          h('td', null, r.classRange ? r.classRange.text : (typeof r.class === 'number' ? figure(r.quantity, r.class) : '–')),
+          h('td', null, band(r.history, r.quantity)),
           h('td', { class: 'where' }, t(`debrief.where.${dir}`)));
       })))));
 }
@@ -129,11 +129,29 @@ function where(r, divs) {
   return (range.lowM + range.highM) / 2 > mid ? 'above' : 'below';
 }
 
+// divergenceTitle names a divergence once with its years: a total's label already says
+// its span ("Famine deaths in the USSR, 1930–33"), so the span is not said again.
+function divergenceTitle(x) {
+  if (!x.span) return `${x.label}, ${x.year}`;
+  const short = `${x.span[0]}–${String(x.span[1]).slice(2)}`;
+  const long = x.span.join('–');
+  return x.label.includes(short) || x.label.includes(long) ? x.label : `${x.label}, ${long}`;
+}
+
+// divergenceLine sets the class's figure beside history's: a famine range is already in
+// words and carries its unit; history's range collapses to one figure when the sources
+// give one.
+function divergenceLine(x) {
+  const unit = has(`unit.${x.quantity}`) ? t(`unit.${x.quantity}`) : (x.unit || '').replace(/^\(|\)$/g, '');
+  const ours = typeof x.class === 'number' ? withUnit(x.quantity, x.class, unit) : (x.classRange ? x.classRange.text : '–');
+  const theirs = x.history.low === x.history.high ? withUnit(x.quantity, x.history.low, unit) : `${bandText(x.quantity, x.history.low, x.history.high)}${unit === '%' ? '%' : ` ${unit}`}`;
+  return t(x.history.low === x.history.high ? 'debrief.divergenceOne' : 'debrief.divergenceRange', { ours, theirs });
+}
+
 function divergences(list) {
   return h('div', { class: 'divergences' }, h('h3', null, t('debrief.divergences')),
     list.length ? h('ol', null, list.map((x) => h('li', { 'data-quantity': x.quantity },
-      h('p', null, h('strong', null, `${x.label}, ${x.span ? x.span.join('–') : x.year}`), ': ',
-        t('debrief.divergenceLine', { ours: x.class !== undefined ? num(x.class) : (x.classRange ? x.classRange.text : '–'), unit: x.unit, low: num(x.history.low), high: num(x.history.high) }),
+      h('p', null, h('strong', null, divergenceTitle(x)), ': ', divergenceLine(x),
         ` (${t(`debrief.dir.${x.direction}`)})`),
       h('p', { class: 'explanation' }, x.explanation),
       (x.choices || []).length ? h('div', null, h('p', { class: 'hint' }, t('debrief.choicesDiffered')),
