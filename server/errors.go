@@ -27,7 +27,7 @@ func StatusOf(code fault.Code) int {
 		return http.StatusConflict
 	case fault.RateLimited:
 		return http.StatusTooManyRequests
-	case fault.Unavailable:
+	case fault.Unavailable, fault.AtCapacity:
 		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
@@ -81,7 +81,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if fe.Code == fault.Internal {
 		logger(c).Error("internal error", "route", c.Path(), "err", err)
 	}
-	if status == http.StatusTooManyRequests {
+	if status == http.StatusTooManyRequests || fe.Code == fault.AtCapacity {
 		c.Response().Header().Set("Retry-After", "10")
 	}
 	if c.Request().Method == http.MethodHead {

@@ -81,6 +81,7 @@ func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 		Clock:  clk,
 		Limits: server.Limits{
 			Joins:      embedded.NewLimiter(server.JoinRate, server.JoinBurst, embedded.WithClock(clk.Now)),
+			RoomJoins:  embedded.NewLimiter(server.RoomJoinRate, server.RoomJoinBurst, embedded.WithClock(clk.Now)),
 			WrongCodes: embedded.NewLimiter(server.WrongCodeRate, server.WrongCodeBurst, embedded.WithClock(clk.Now)),
 			Creates:    embedded.NewLimiter(server.CreateRate, server.CreateBurst, embedded.WithClock(clk.Now)),
 			Commands:   embedded.NewLimiter(server.CommandRate, server.CommandBurst, embedded.WithClock(clk.Now)),

@@ -51,6 +51,9 @@ func (s *Server) createRoom(c echo.Context) error {
 	if err := s.allow(ctx, s.cfg.Limits.Creates, "create:"+clientKey(c)); err != nil {
 		return err
 	}
+	if err := s.roomCapacity(); err != nil {
+		return err
+	}
 	var req createRequest
 	if err := readJSON(c, maxCreateBody, &req, true); err != nil {
 		return err
@@ -61,6 +64,12 @@ func (s *Server) createRoom(c echo.Context) error {
 	created, err := s.hub.Create(ctx, engine.CreateOptions{Mode: req.Mode, VoteMode: req.VoteMode, Settings: req.Settings})
 	if err != nil {
 		return err
+	}
+	if s.cfg.MaxRooms > 0 {
+		// Count the room against the cap now, not when its teacher connects.
+		if err := s.hub.Warm(ctx, created.RoomID); err != nil {
+			logger(c).Warn("new room not loaded", "room", created.RoomID, "err", err)
+		}
 	}
 	logger(c).Info("room created", "room", created.RoomID)
 	return c.JSON(http.StatusCreated, createResponse{
@@ -105,6 +114,9 @@ func (s *Server) join(c echo.Context) error {
 	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr); err != nil {
 		return err
 	}
+	if err := s.allowRoomJoin(ctx, c.Param("code")); err != nil {
+		return err
+	}
 	var req joinRequest
 	if err := readJSON(c, maxJoinBody, &req, false); err != nil {
 		return err
@@ -147,6 +159,9 @@ func (s *Server) rejoin(c echo.Context) error {
 		return errTooManyJoins
 	}
 	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr); err != nil {
+		return err
+	}
+	if err := s.allowRoomJoin(ctx, c.Param("code")); err != nil {
 		return err
 	}
 	var req rejoinRequest

@@ -39,6 +39,10 @@ type Limits struct {
 	WrongCodes engine.Limiter
 	// Creates counts room creations per address.
 	Creates engine.Limiter
+	// RoomJoins counts join attempts per room code, from every address: it bounds how
+	// fast one room fills, so the per-address budget can be large enough for a whole
+	// school behind one address. Nil: no per-room limit.
+	RoomJoins engine.Limiter
 	// Commands counts commands sent by HTTP POST (the SSE fallback), per session.
 	// WebSocket connections have their own per-connection limiter (CommandRate).
 	Commands engine.Limiter
@@ -51,9 +55,16 @@ type Limits struct {
 // (Commands): a rate per second and a burst. Joins let two classes behind one school NAT
 // join at once; wrong codes allow a class's typos, not a search of the code space
 // (29^8 codes). cmd/debate builds its limiters from these.
+//
+// Joins per address allow 1,000 students behind one school address to join in under
+// 30 s (a burst of 300, then 30/s); each room takes a whole class at once (200, the
+// largest room) and then 5/s. Wrong codes are counted on their own, so the large join
+// budget buys no guesses.
 const (
-	JoinRate       = 5
-	JoinBurst      = 150
+	JoinRate       = 30
+	JoinBurst      = 300
+	RoomJoinRate   = 5
+	RoomJoinBurst  = 200
 	WrongCodeRate  = 1.0 / 3
 	WrongCodeBurst = 30
 	CreateRate     = 0.2
@@ -93,6 +104,12 @@ type Config struct {
 	FloodRefusals int           // 200: refused messages in a row that close a socket
 	BlockFor      time.Duration // 1 min: how long an address that guessed codes is blocked
 	ReplyQueue    int           // 64: acks and errors a socket may have waiting to be written
+
+	// Caps of this instance; 0: no cap. Past one, the request is refused with
+	// at_capacity (503, Retry-After), never queued.
+	MaxRooms                 int // live rooms: past it, creating a room is refused
+	MaxConnections           int // open WebSockets and SSE streams
+	MaxConnectionsPerAddress int // open WebSockets and SSE streams from one client address
 }
 
 // Server serves the HTTP API, WebSockets and SSE streams for one Hub.
@@ -107,8 +124,9 @@ type Server struct {
 	models readModels // scores, year reports and debrief, memoised per room by last seq
 
 	streamMu sync.Mutex
-	streams  int           // live WebSocket and SSE connections
-	idle     chan struct{} // closed when streams drops to 0 during Shutdown
+	streams  int            // live WebSocket and SSE connections
+	perAddr  map[string]int // live connections per client address (clientKey), when capped
+	idle     chan struct{}  // closed when streams drops to 0 during Shutdown
 
 }
 
@@ -174,17 +192,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// beginStream counts a new socket or stream; it refuses once shutdown has begun.
-func (s *Server) beginStream() bool {
-	s.streamMu.Lock()
-	defer s.streamMu.Unlock()
-	if s.draining.Load() {
-		return false
-	}
-	s.streams++
-	return true
 }
 
 func (s *Server) endStream() {

@@ -69,10 +69,11 @@ func (s *Server) checkOrigin(r *http.Request) bool {
 // websocket: GET /api/rooms/:code/ws. The URL carries no credential: the first message
 // must be a hello with a key, token or ticket.
 func (s *Server) websocket(c echo.Context) error {
-	if !s.beginStream() {
-		return errDraining
+	release, err := s.admitStream(c, "ws")
+	if err != nil {
+		return err
 	}
-	defer s.endStream()
+	defer release()
 	ws, err := s.upgrader().Upgrade(c.Response(), c.Request(), nil)
 	if err != nil {
 		return nil // the upgrader has answered

@@ -37,6 +37,7 @@ type serveConfig struct {
 	logFormat       string
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
+	limits          limitConfig // rate limits and caps (limits.go)
 }
 
 // parseServe reads flags, each with an environment fallback (DEBATE_<FLAG>); a flag wins
@@ -61,6 +62,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	logFormat := fs.String("log-format", env("DEBATE_LOG_FORMAT", "text"), "text or json (DEBATE_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("DEBATE_LOG_LEVEL", "info"), "debug, info, warn or error (DEBATE_LOG_LEVEL)")
 	shutdown := fs.String("shutdown-timeout", env("DEBATE_SHUTDOWN_TIMEOUT", "15s"), "how long a graceful shutdown may take (DEBATE_SHUTDOWN_TIMEOUT)")
+	readLimits := limitFlags(fs, env)
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
@@ -120,6 +122,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		return cfg, fmt.Errorf("--log-level: %q is not debug, info, warn or error", *logLevel)
 	}
+	if cfg.limits, err = readLimits(); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
 }
 
@@ -151,17 +156,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// limits are the in-process rate limiters, at the server's default rates.
-func limits() server.Limits {
-	return server.Limits{
-		Joins:      embedded.NewLimiter(server.JoinRate, server.JoinBurst),
-		WrongCodes: embedded.NewLimiter(server.WrongCodeRate, server.WrongCodeBurst),
-		Creates:    embedded.NewLimiter(server.CreateRate, server.CreateBurst),
-		Commands:   embedded.NewLimiter(server.CommandRate, server.CommandBurst),
-		Blocks:     embedded.NewBlocklist(nil),
-	}
 }
 
 func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error {
@@ -199,9 +193,8 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	if err := hub.Start(ctx); err != nil {
 		return err
 	}
-	srv := server.New(server.Config{
+	srvCfg := server.Config{
 		Hub:            hub,
-		Limits:         limits(),
 		AllowedOrigins: cfg.allowedOrigins,
 		PublicURL:      cfg.publicURL,
 		TrustedProxies: cfg.trustedProxies,
@@ -209,7 +202,9 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 		AdminToken:     cfg.adminToken,
 		Logger:         log,
 		Instance:       instance,
-	})
+	}
+	cfg.limits.apply(&srvCfg)
+	srv := server.New(srvCfg)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

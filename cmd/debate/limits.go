@@ -1,0 +1,132 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/classroom-debate/debate/server"
+	"github.com/classroom-debate/debate/store/embedded"
+)
+
+// limitConfig is every rate limit and cap of `debate serve`, each a flag with a DEBATE_
+// variable. The defaults are the server's documented ones (README, "Limits").
+type limitConfig struct {
+	joinRate       float64 // join and rejoin attempts per client address, per second
+	joinBurst      int
+	roomJoinRate   float64 // join and rejoin attempts per room, from every address
+	roomJoinBurst  int
+	wrongCodeRate  float64 // joins with a code that names no room, per address
+	wrongCodeBurst int
+	blockFor       time.Duration // how long an address past the wrong-code budget is refused
+	createRate     float64       // rooms created per address
+	createBurst    int
+	commandRate    float64 // commands per WebSocket, and per session over HTTP POST
+	commandBurst   int
+	floodRefusals  int // refused messages in a row that close a socket
+	maxRooms       int // live rooms on this instance; 0: no cap
+	maxConns       int // open sockets and streams on this instance; 0: no cap
+	maxConnsPerIP  int // open sockets and streams from one address; 0: no cap
+}
+
+// Instance caps by default: far above one class, well below what exhausts a small
+// server (docs/BENCHMARKS.md measures 10,000 sockets on 2 cores).
+const (
+	defaultMaxRooms      = 2000
+	defaultMaxConns      = 20000
+	defaultMaxConnsPerIP = 2000
+)
+
+// limitFlags declares the limit flags on fs; the returned func reads and checks them
+// after fs.Parse.
+func limitFlags(fs *flag.FlagSet, env func(name, def string) string) func() (limitConfig, error) {
+	type rateFlag struct {
+		name, envName, usage string
+		def                  float64
+		dst                  *float64
+		s                    *string
+	}
+	type intFlag struct {
+		name, envName, usage string
+		def                  int
+		min                  int
+		dst                  *int
+		s                    *string
+	}
+	var lc limitConfig
+	f64 := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	rates := []*rateFlag{
+		{name: "join-rate", envName: "DEBATE_JOIN_RATE", def: server.JoinRate, dst: &lc.joinRate, usage: "join attempts per second per client address, after the burst"},
+		{name: "room-join-rate", envName: "DEBATE_ROOM_JOIN_RATE", def: server.RoomJoinRate, dst: &lc.roomJoinRate, usage: "join attempts per second into one room, from all addresses, after the burst"},
+		{name: "wrong-code-rate", envName: "DEBATE_WRONG_CODE_RATE", def: server.WrongCodeRate, dst: &lc.wrongCodeRate, usage: "joins with a wrong room code per second per address, after the burst; past it the address is blocked"},
+		{name: "create-rate", envName: "DEBATE_CREATE_RATE", def: server.CreateRate, dst: &lc.createRate, usage: "rooms created per second per address, after the burst"},
+		{name: "command-rate", envName: "DEBATE_COMMAND_RATE", def: server.CommandRate, dst: &lc.commandRate, usage: "commands per second per WebSocket (and per session over HTTP), after the burst"},
+	}
+	ints := []*intFlag{
+		{name: "join-burst", envName: "DEBATE_JOIN_BURST", def: server.JoinBurst, min: 1, dst: &lc.joinBurst, usage: "join attempts one address may make at once"},
+		{name: "room-join-burst", envName: "DEBATE_ROOM_JOIN_BURST", def: server.RoomJoinBurst, min: 1, dst: &lc.roomJoinBurst, usage: "join attempts one room takes at once"},
+		{name: "wrong-code-burst", envName: "DEBATE_WRONG_CODE_BURST", def: server.WrongCodeBurst, min: 1, dst: &lc.wrongCodeBurst, usage: "wrong room codes one address may try at once"},
+		{name: "create-burst", envName: "DEBATE_CREATE_BURST", def: server.CreateBurst, min: 1, dst: &lc.createBurst, usage: "rooms one address may create at once"},
+		{name: "command-burst", envName: "DEBATE_COMMAND_BURST", def: server.CommandBurst, min: 1, dst: &lc.commandBurst, usage: "commands one socket may send at once"},
+		{name: "flood-refusals", envName: "DEBATE_FLOOD_REFUSALS", def: 200, min: 1, dst: &lc.floodRefusals, usage: "rate-limited messages in a row that close a socket"},
+		{name: "max-rooms", envName: "DEBATE_MAX_ROOMS", def: defaultMaxRooms, dst: &lc.maxRooms, usage: "live rooms on this instance; past it new rooms are refused (0: no cap)"},
+		{name: "max-connections", envName: "DEBATE_MAX_CONNECTIONS", def: defaultMaxConns, dst: &lc.maxConns, usage: "open WebSockets and SSE streams on this instance (0: no cap)"},
+		{name: "max-connections-per-address", envName: "DEBATE_MAX_CONNECTIONS_PER_ADDRESS", def: defaultMaxConnsPerIP, dst: &lc.maxConnsPerIP, usage: "open WebSockets and SSE streams from one client address (0: no cap)"},
+	}
+	for _, r := range rates {
+		r.s = fs.String(r.name, env(r.envName, f64(r.def)), fmt.Sprintf("%s (%s)", r.usage, r.envName))
+	}
+	for _, i := range ints {
+		i.s = fs.String(i.name, env(i.envName, strconv.Itoa(i.def)), fmt.Sprintf("%s (%s)", i.usage, i.envName))
+	}
+	blockFor := fs.String("block-for", env("DEBATE_BLOCK_FOR", "1m"), "how long an address that tried too many wrong codes is refused (DEBATE_BLOCK_FOR)")
+	return func() (limitConfig, error) {
+		for _, r := range rates {
+			v, err := strconv.ParseFloat(*r.s, 64)
+			if err != nil || v <= 0 || v > 1e6 {
+				return lc, fmt.Errorf("--%s: %q is not a positive rate per second like %s", r.name, *r.s, f64(r.def))
+			}
+			*r.dst = v
+		}
+		for _, i := range ints {
+			v, err := strconv.Atoi(*i.s)
+			if err != nil || v < i.min {
+				return lc, fmt.Errorf("--%s: %q is not a whole number of at least %d", i.name, *i.s, i.min)
+			}
+			*i.dst = v
+		}
+		d, err := time.ParseDuration(*blockFor)
+		if err != nil || d <= 0 {
+			return lc, fmt.Errorf("--block-for: %q is not a positive duration like 1m", *blockFor)
+		}
+		lc.blockFor = d
+		return lc, nil
+	}
+}
+
+// rateLimits builds the in-process limiters from lc.
+func (lc limitConfig) rateLimits() server.Limits {
+	return server.Limits{
+		Joins:      embedded.NewLimiter(rate.Limit(lc.joinRate), lc.joinBurst),
+		RoomJoins:  embedded.NewLimiter(rate.Limit(lc.roomJoinRate), lc.roomJoinBurst),
+		WrongCodes: embedded.NewLimiter(rate.Limit(lc.wrongCodeRate), lc.wrongCodeBurst),
+		Creates:    embedded.NewLimiter(rate.Limit(lc.createRate), lc.createBurst),
+		Commands:   embedded.NewLimiter(rate.Limit(lc.commandRate), lc.commandBurst),
+		Blocks:     embedded.NewBlocklist(nil),
+	}
+}
+
+// apply sets the server's per-socket limits and caps from lc.
+func (lc limitConfig) apply(cfg *server.Config) {
+	cfg.Limits = lc.rateLimits()
+	cfg.CommandRate = rate.Limit(lc.commandRate)
+	cfg.CommandBurst = lc.commandBurst
+	cfg.FloodRefusals = lc.floodRefusals
+	cfg.BlockFor = lc.blockFor
+	cfg.MaxRooms = lc.maxRooms
+	cfg.MaxConnections = lc.maxConns
+	cfg.MaxConnectionsPerAddress = lc.maxConnsPerIP
+}
