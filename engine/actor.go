@@ -263,7 +263,9 @@ func (a *actor) flush(batch []submitReq) {
 		}
 		err := encErr
 		if err == nil {
+			start := time.Now()
 			err = a.hub.cfg.Log.Append(ctx, a.roomID, expected, entries)
+			a.hub.observer().Appended(len(entries), time.Since(start), err)
 		}
 		if err == nil {
 			stored = events
@@ -530,6 +532,9 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 			// Start over with a snapshot on a fresh feed.
 			f = newFeed(a, p, a.hub.cfg.FeedBuffer)
 		}
+	}
+	if after != nil {
+		a.hub.observer().Resumed(len(f.frames), !caughtUp)
 	}
 	if !caughtUp {
 		frame, err := protocol.SnapshotFrame(a.state.Seq(), a.state.View(p))

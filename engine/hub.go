@@ -55,6 +55,9 @@ type Config struct {
 	// WarmWindow: at Start, rooms active within this window are loaded so that their
 	// timers fire even before anyone reconnects.
 	WarmWindow time.Duration
+	// Observer is told about commands, appends, slow viewers and resumes (metrics).
+	// Nil: nobody is told.
+	Observer Observer
 }
 
 // Hub runs the rooms of this instance.
@@ -510,7 +513,14 @@ func (h *Hub) Submit(ctx context.Context, s Session, cmd room.Command) (uint64, 
 		return 0, fault.T(fault.Forbidden, "fault.engine.commandReservedForServer")
 	}
 	cmd.By = s.Principal
-	return h.submit(ctx, s.RoomID, cmd)
+	start := time.Now()
+	seq, err := h.submit(ctx, s.RoomID, cmd)
+	code := fault.Code("")
+	if err != nil {
+		code = fault.CodeOf(err)
+	}
+	h.observer().Command(code, time.Since(start))
+	return seq, err
 }
 
 func (h *Hub) submit(ctx context.Context, roomID string, cmd room.Command) (uint64, error) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,6 +25,7 @@ var (
 func (s *Server) roomCapacity() error {
 	if s.cfg.MaxRooms > 0 && s.hub.LiveRooms() >= s.cfg.MaxRooms {
 		s.log.Warn("room refused: the instance is at its room cap", "max", s.cfg.MaxRooms)
+		s.cfg.Metrics.refused("rooms")
 		return errTooManyRooms
 	}
 	return nil
@@ -44,6 +46,7 @@ func (s *Server) allowRoomJoin(ctx context.Context, code string) error {
 		return nil
 	}
 	if !ok {
+		s.cfg.Metrics.refused("room_joins")
 		return errTooManyJoinsToRoom
 	}
 	return nil
@@ -68,6 +71,9 @@ func (s *Server) admitStream(c echo.Context, transport string) (release func(), 
 	}
 	if err != nil {
 		s.streamMu.Unlock()
+		if err != errDraining {
+			s.cfg.Metrics.refused("connections")
+		}
 		return nil, err
 	}
 	s.streams++
@@ -78,7 +84,9 @@ func (s *Server) admitStream(c echo.Context, transport string) (release func(), 
 		s.perAddr[addr]++
 	}
 	s.streamMu.Unlock()
+	s.cfg.Metrics.connOpened(transport)
 	return func() {
+		s.cfg.Metrics.connClosed(transport)
 		s.streamMu.Lock()
 		if addr != "" {
 			if s.perAddr[addr]--; s.perAddr[addr] <= 0 {
@@ -88,4 +96,27 @@ func (s *Server) admitStream(c echo.Context, transport string) (release func(), 
 		s.streamMu.Unlock()
 		s.endStream()
 	}, nil
+}
+
+// adminIfSet guards a route with the admin token when one is configured (metrics may
+// be scraped openly on a server without one: they count, they name nobody).
+func (s *Server) adminIfSet(next echo.HandlerFunc) echo.HandlerFunc {
+	if s.cfg.AdminToken == "" {
+		return next
+	}
+	return s.requireAdmin(next)
+}
+
+// limitName is the refusals metric's label for a limiter key's prefix.
+func limitName(key string) string {
+	prefix, _, _ := strings.Cut(key, ":")
+	switch prefix {
+	case "join":
+		return "joins"
+	case "create":
+		return "creates"
+	case "cmd":
+		return "commands"
+	}
+	return prefix
 }

@@ -68,17 +68,19 @@ func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	metrics := server.NewMetrics()
 	hub, err := engine.New(engine.Config{
 		Log: st.Log(), Notifier: embedded.NewNotifier(), Directory: st.Directory(), Credentials: st.Credentials(),
-		Presence: embedded.NewPresence(), Scenario: economy.Default(), Clock: clk, Logger: log,
+		Presence: embedded.NewPresence(), Scenario: economy.Default(), Clock: clk, Logger: log, Observer: metrics,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := server.Config{
-		Hub:    hub,
-		Logger: log,
-		Clock:  clk,
+		Hub:     hub,
+		Logger:  log,
+		Clock:   clk,
+		Metrics: metrics,
 		Limits: server.Limits{
 			Joins:      embedded.NewLimiter(server.JoinRate, server.JoinBurst, embedded.WithClock(clk.Now)),
 			RoomJoins:  embedded.NewLimiter(server.RoomJoinRate, server.RoomJoinBurst, embedded.WithClock(clk.Now)),

@@ -139,6 +139,7 @@ func (s *Server) countWrongCode(c echo.Context, addr string, err error) error {
 	}
 	ok, lerr := s.cfg.Limits.WrongCodes.Allow(c.Request().Context(), "wrongcode:"+addr)
 	if lerr == nil && !ok {
+		s.cfg.Metrics.refused("wrong_codes")
 		s.block(c.Request().Context(), addr)
 		logger(c).Info("joins blocked: too many wrong codes from one address")
 		return errTooManyJoins
@@ -219,6 +220,9 @@ func (s *Server) isBlocked(ctx context.Context, addr string) bool {
 		s.log.Warn("blocklist failed; allowing", "err", err)
 		return false
 	}
+	if blocked {
+		s.cfg.Metrics.refused("blocked")
+	}
 	return blocked
 }
 
@@ -243,6 +247,7 @@ func (s *Server) allow(ctx context.Context, l engine.Limiter, key string) error 
 		return nil
 	}
 	if !ok {
+		s.cfg.Metrics.refused(limitName(key))
 		return fault.T(fault.RateLimited, "fault.server.tooManyRequests")
 	}
 	return nil

@@ -110,6 +110,10 @@ type Config struct {
 	MaxRooms                 int // live rooms: past it, creating a room is refused
 	MaxConnections           int // open WebSockets and SSE streams
 	MaxConnectionsPerAddress int // open WebSockets and SSE streams from one client address
+
+	// Metrics, when set, are served at /metrics (behind AdminToken when one is set) and
+	// count connections and refusals; the same value is the engine's Observer.
+	Metrics *Metrics
 }
 
 // Server serves the HTTP API, WebSockets and SSE streams for one Hub.
@@ -223,6 +227,10 @@ func (s *Server) routes() *echo.Echo {
 		}))
 	}
 
+	if s.cfg.Metrics != nil {
+		s.cfg.Metrics.WatchRooms(s.hub)
+		e.GET("/metrics", s.cfg.Metrics.handler(), s.adminIfSet)
+	}
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 

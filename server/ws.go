@@ -305,6 +305,7 @@ func (c *wsConn) handle(data []byte) {
 			c.requestClose(protocol.CloseFlood, "too many messages; wait a few seconds, then reconnect")
 			return
 		}
+		c.s.cfg.Metrics.refused("socket_messages")
 		in, _ := protocol.Decode(data)
 		c.reply(c.errorFrame(in.ID, fault.T(fault.RateLimited, "fault.server.tooManyMessages")))
 		return

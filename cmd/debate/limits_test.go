@@ -19,8 +19,11 @@ func TestLimitFlags(t *testing.T) {
 	lc := cfg.limits
 	if lc.joinRate != server.JoinRate || lc.joinBurst != server.JoinBurst || lc.roomJoinBurst != server.RoomJoinBurst ||
 		lc.maxRooms != defaultMaxRooms || lc.maxConns != defaultMaxConns || lc.maxConnsPerIP != defaultMaxConnsPerIP ||
-		lc.blockFor != time.Minute || lc.floodRefusals != 200 {
-		t.Fatalf("defaults: %+v", lc)
+		lc.blockFor != time.Minute || lc.floodRefusals != 200 || !cfg.metrics {
+		t.Fatalf("defaults: %+v, metrics %v", lc, cfg.metrics)
+	}
+	if cfg, err := parseServe([]string{"--metrics=false"}, io.Discard); err != nil || cfg.metrics {
+		t.Fatalf("--metrics=false: %v %v", cfg.metrics, err)
 	}
 	t.Setenv("DEBATE_JOIN_BURST", "1000")
 	t.Setenv("DEBATE_MAX_ROOMS", "0")

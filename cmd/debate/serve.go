@@ -38,6 +38,7 @@ type serveConfig struct {
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
 	limits          limitConfig // rate limits and caps (limits.go)
+	metrics         bool        // serve /metrics
 }
 
 // parseServe reads flags, each with an environment fallback (DEBATE_<FLAG>); a flag wins
@@ -63,6 +64,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	logLevel := fs.String("log-level", env("DEBATE_LOG_LEVEL", "info"), "debug, info, warn or error (DEBATE_LOG_LEVEL)")
 	shutdown := fs.String("shutdown-timeout", env("DEBATE_SHUTDOWN_TIMEOUT", "15s"), "how long a graceful shutdown may take (DEBATE_SHUTDOWN_TIMEOUT)")
 	readLimits := limitFlags(fs, env)
+	metrics := fs.Bool("metrics", env("DEBATE_METRICS", "true") == "true", "serve Prometheus metrics at /metrics, behind the admin token when one is set (DEBATE_METRICS)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
@@ -122,6 +124,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		return cfg, fmt.Errorf("--log-level: %q is not debug, info, warn or error", *logLevel)
 	}
+	cfg.metrics = *metrics
 	if cfg.limits, err = readLimits(); err != nil {
 		return cfg, err
 	}
@@ -175,8 +178,15 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	}
 	defer store.Close()
 
+	var metrics *server.Metrics
+	var observer engine.Observer
+	if cfg.metrics {
+		metrics = server.NewMetrics()
+		observer = metrics
+	}
 	instance, _ := os.Hostname()
 	hub, err := engine.New(engine.Config{
+		Observer:    observer,
 		Log:         store.Log(),
 		Notifier:    embedded.NewNotifier(),
 		Directory:   store.Directory(),
@@ -202,6 +212,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 		AdminToken:     cfg.adminToken,
 		Logger:         log,
 		Instance:       instance,
+		Metrics:        metrics,
 	}
 	cfg.limits.apply(&srvCfg)
 	srv := server.New(srvCfg)
