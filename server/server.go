@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -114,6 +115,10 @@ type Config struct {
 	// Metrics, when set, are served at /metrics (behind AdminToken when one is set) and
 	// count connections and refusals; the same value is the engine's Observer.
 	Metrics *Metrics
+	// Backup, when set, writes a consistent copy of the store while it serves, for
+	// GET /api/admin/backup (the embedded store's Store.Backup); it calls size with
+	// the copy's length before writing.
+	Backup func(ctx context.Context, w io.Writer, size func(int64)) (int64, error)
 }
 
 // Server serves the HTTP API, WebSockets and SSE streams for one Hub.
@@ -253,6 +258,7 @@ func (s *Server) routes() *echo.Echo {
 		admin := api.Group("/admin", s.requireAdmin)
 		admin.GET("/rooms", s.adminRooms)
 		admin.DELETE("/rooms/:roomId", s.adminDeleteRoom)
+		s.adminRoutes(e, admin)
 	}
 	RegisterWeb(e, WebConfig{Hub: s.hub, PublicURL: s.cfg.PublicURL})
 	return e

@@ -213,6 +213,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 		Logger:         log,
 		Instance:       instance,
 		Metrics:        metrics,
+		Backup:         store.Backup,
 	}
 	cfg.limits.apply(&srvCfg)
 	srv := server.New(srvCfg)
