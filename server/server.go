@@ -119,6 +119,9 @@ type Config struct {
 	// GET /api/admin/backup (the embedded store's Store.Backup); it calls size with
 	// the copy's length before writing.
 	Backup func(ctx context.Context, w io.Writer, size func(int64)) (int64, error)
+	// MaxBotsPerRoom is how many student bots a teacher may add to their room to try
+	// the game (POST /api/rooms/:code/bots); 0: the route refuses.
+	MaxBotsPerRoom int
 }
 
 // Server serves the HTTP API, WebSockets and SSE streams for one Hub.
@@ -131,6 +134,7 @@ type Server struct {
 	draining atomic.Bool
 
 	models readModels // scores, year reports and debrief, memoised per room by last seq
+	bots   botRuns    // rooms playing with bots (bots.go)
 
 	streamMu sync.Mutex
 	streams  int            // live WebSocket and SSE connections
@@ -194,6 +198,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	idle := s.idle
 	s.streamMu.Unlock()
+	s.bots.stop()
 	herr := s.hub.Shutdown(ctx)
 	select {
 	case <-idle:
@@ -245,6 +250,7 @@ func (s *Server) routes() *echo.Echo {
 	api.POST("/rooms/:code/rejoin", s.rejoin)
 	api.POST("/rooms/:code/players/:playerId/rejoin-code", s.rejoinCode)
 	api.POST("/rooms/:code/tickets", s.ticket)
+	api.POST("/rooms/:code/bots", s.addBots)
 	api.GET("/rooms/:code/ws", s.websocket)
 	api.GET("/rooms/:code/events", s.events)
 	api.POST("/rooms/:code/commands", s.command)

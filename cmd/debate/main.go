@@ -6,6 +6,7 @@
 //	debate probe                  check a running server's /healthz
 //	debate admin COMMAND          list rooms, close one, drain an instance (admin token)
 //	debate backup / restore       copy the embedded store while serving; restore it
+//	debate bots [flags]           play classes of bots against a running server
 //
 // Each subcommand lives in its own file and returns a process exit code.
 package main
@@ -40,6 +41,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runBackup(args, stdout, stderr)
 	case "restore":
 		return runRestore(args, stdout, stderr)
+	case "bots":
+		return runBots(args, stdout, stderr)
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -56,4 +59,5 @@ const usage = `usage:
   debate probe [--url URL]   check a running server's health (for container health checks)
   debate admin COMMAND       rooms, close CODE, drain: talk to a running server (--help)
   debate backup --out FILE   copy the embedded store of a running server (--help)
-  debate restore --data-dir DIR FILE   restore a backup into a fresh data directory`
+  debate restore --data-dir DIR FILE   restore a backup into a fresh data directory
+  debate bots [flags]        play classes of bots against a running server (--help)`

@@ -370,6 +370,13 @@ async function consolePage(main, code) {
     if (v.phase !== 'lobby' && !v.derole) buttons.push(b(t('ctl.end'), 'endLesson', null, { cls: 'danger', confirm: t('ctl.endConfirm') }));
     if (v.phase !== 'debrief' && v.phase !== 'lobby') buttons.push(b(t('ctl.endGame'), 'end', null, { confirm: t('ctl.endGameConfirm') }));
     buttons.push(b(t('ctl.showNote'), 'showContentNote', null, {}));
+    // Before a lesson, a teacher can watch bots play the room (POST /api/rooms/:code/bots).
+    if (v.phase === 'lobby') {
+      buttons.push(h('button', { type: 'button', 'data-k': 'ctl-bots', onclick: async (e) => {
+        e.target.disabled = true;
+        try { const r = await request('POST', `/api/rooms/${encodeURIComponent(code)}/bots`, { secret: key, body: { students: 6 } }); announce(t('ctl.botsAdded', { n: r.students })); } catch (err) { toast(errorText(err), 'error'); e.target.disabled = false; }
+      } }, t('ctl.bots')));
+    }
     const toggle = (key, type, on) => {
       const id = `tg-${type}`;
       return h('div', { class: 'field check' }, h('input', { type: 'checkbox', id, 'data-k': id, checked: switchOn(id, on),
