@@ -62,13 +62,13 @@ var start = time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 	t.Helper()
 	clk := clock.NewFake(start)
-	st, err := embedded.Open(filepath.Join(t.TempDir(), "debate.db"), embedded.Options{Now: clk.Now})
+	metrics := server.NewMetrics()
+	st, err := embedded.Open(filepath.Join(t.TempDir(), "debate.db"), embedded.Options{Now: clk.Now, OnCommit: metrics.StoreCommit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	metrics := server.NewMetrics()
 	hub, err := engine.New(engine.Config{
 		Log: st.Log(), Notifier: embedded.NewNotifier(), Directory: st.Directory(), Credentials: st.Credentials(),
 		Presence: embedded.NewPresence(), Scenario: economy.Default(), Clock: clk, Logger: log, Observer: metrics,

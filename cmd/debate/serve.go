@@ -172,18 +172,19 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
-	store, err := embedded.Open(filepath.Join(cfg.dataDir, "debate.db"), embedded.Options{})
+	var metrics *server.Metrics
+	var observer engine.Observer
+	var onCommit func(int)
+	if cfg.metrics {
+		metrics = server.NewMetrics()
+		observer, onCommit = metrics, metrics.StoreCommit
+	}
+	store, err := embedded.Open(filepath.Join(cfg.dataDir, "debate.db"), embedded.Options{OnCommit: onCommit})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 
-	var metrics *server.Metrics
-	var observer engine.Observer
-	if cfg.metrics {
-		metrics = server.NewMetrics()
-		observer = metrics
-	}
 	instance, _ := os.Hostname()
 	hub, err := engine.New(engine.Config{
 		Observer:    observer,

@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,8 +29,8 @@ func lastSeq(room *bolt.Bucket) uint64 {
 }
 
 // Append implements engine.Log. The expected-seq check and the writes happen in one
-// transaction, which is fsynced (possibly shared with other rooms' appends) before
-// Append returns.
+// transaction, shared with the other rooms' appends waiting at that moment (group
+// commit, commit.go) and fsynced before Append returns.
 func (l *Log) Append(ctx context.Context, roomID string, expectedLast uint64, entries []engine.Entry) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -42,35 +43,12 @@ func (l *Log) Append(ctx context.Context, roomID string, expectedLast uint64, en
 			return fmt.Errorf("embedded: append to %s: entry %d has seq %d, want %d", roomID, i, e.Seq, want)
 		}
 	}
-	var conflict bool
-	err := l.s.write(func(tx *bolt.Tx) error {
-		conflict = false
-		logs := tx.Bucket(bucketLog)
-		if lastSeq(logs.Bucket([]byte(roomID))) != expectedLast {
-			conflict = true
-			return nil
-		}
-		if len(entries) == 0 {
-			return nil
-		}
-		room, err := logs.CreateBucketIfNotExists([]byte(roomID))
-		if err != nil {
-			return err
-		}
-		// Keys only ever grow within a room, so pages fill completely.
-		room.FillPercent = 1.0
-		for _, e := range entries {
-			if err := room.Put(seqKey(e.Seq), e.Data); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := l.s.enqueue(ctx, appendReq{roomID: []byte(roomID), expected: expectedLast, entries: entries})
+	if errors.Is(err, engine.ErrSeqConflict) {
+		return engine.ErrSeqConflict
+	}
 	if err != nil {
 		return fmt.Errorf("embedded: append to %s: %w", roomID, err)
-	}
-	if conflict {
-		return engine.ErrSeqConflict
 	}
 	return nil
 }

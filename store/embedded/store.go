@@ -22,6 +22,7 @@ package embedded
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -44,21 +45,25 @@ var (
 	bucketGrantIndex = []byte("grantIndex")
 )
 
-// DefaultMaxBatchDelay is how long a write waits for others to share its fsync. bbolt's
-// own default (10ms) caps a lone sequential writer at ~100 writes/s; 2ms keeps a single
-// room's latency low while concurrent rooms still coalesce (see BenchmarkAppend*).
+// DefaultMaxBatchDelay is how long a directory or credential write waits for others to
+// share its fsync (room log appends have their own group commit, commit.go, with no
+// delay). bbolt's own default (10ms) caps a lone sequential writer at ~100 writes/s.
 const DefaultMaxBatchDelay = 2 * time.Millisecond
 
 // Options tune Open. The zero value is ready to use.
 type Options struct {
 	// Now is the clock used to decide whether a credential has expired. Nil: time.Now.
 	Now func() time.Time
-	// MaxBatchDelay is the longest a write waits to be batched with concurrent writes
-	// into one transaction and one fsync. Zero: DefaultMaxBatchDelay.
+	// MaxBatchDelay is the longest a directory or credential write waits to be batched
+	// with concurrent ones into one transaction and one fsync. Zero:
+	// DefaultMaxBatchDelay. Appends do not wait: they are group-committed (commit.go).
 	MaxBatchDelay time.Duration
 	// LockTimeout is how long Open waits for another process to release the file.
 	// Zero: 1 second (bbolt would otherwise wait forever).
 	LockTimeout time.Duration
+	// OnCommit, when set, is told how many appends each group commit made durable
+	// (for the metrics). It runs on the committer and must be quick.
+	OnCommit func(appends int)
 }
 
 // Store is a bbolt file holding room logs, the room directory and credentials. Every
@@ -70,6 +75,12 @@ type Options struct {
 type Store struct {
 	db  *bolt.DB
 	now func() time.Time
+
+	appends   chan appendReq // to the committer (commit.go); unbuffered
+	quit      chan struct{}  // closed by Close
+	committed chan struct{}  // closed when the committer has stopped
+	onCommit  func(appends int)
+	closeOnce sync.Once
 }
 
 // Log is the Store seen as an engine.Log.
@@ -121,11 +132,20 @@ func Open(path string, opts Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, now: now}, nil
+	st := &Store{db: db, now: now, appends: make(chan appendReq), quit: make(chan struct{}),
+		committed: make(chan struct{}), onCommit: opts.OnCommit}
+	go st.committer()
+	return st, nil
 }
 
-// Close closes the file. Writes in flight finish first.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the file. Writes in flight finish first; appends after Close fail.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.committed
+	})
+	return s.db.Close()
+}
 
 // write runs fn in a write transaction shared with concurrent writers (db.Batch), so
 // many rooms' appends cost one fsync. Two rules follow from how Batch works:
