@@ -524,34 +524,11 @@ func (h *Hub) Submit(ctx context.Context, s Session, cmd room.Command) (uint64, 
 }
 
 func (h *Hub) submit(ctx context.Context, roomID string, cmd room.Command) (uint64, error) {
-	if h.isClosing() {
-		return 0, fault.T(fault.Unavailable, "fault.engine.restartingCommandNotTaken")
-	}
-	a, err := h.actor(ctx, roomID)
+	p, err := h.enqueue(ctx, roomID, cmd)
 	if err != nil {
 		return 0, err
 	}
-	req := submitReq{cmd: cmd, reply: make(chan submitResult, 1)}
-	select {
-	case a.submits <- req:
-	case <-a.done:
-		return 0, fault.T(fault.Unavailable, "fault.engine.roomRestartingSendAgain")
-	case <-ctx.Done():
-		return 0, fault.T(fault.Unavailable, "fault.engine.roomBusySendAgain")
-	}
-	// Once queued, the command is decided and stored even if the caller gives up; wait
-	// for the answer so that an ack is never lost while the actor is alive.
-	select {
-	case r := <-req.reply:
-		return r.seq, r.err
-	case <-a.done:
-		select {
-		case r := <-req.reply:
-			return r.seq, r.err
-		default:
-			return 0, fault.T(fault.Unavailable, "fault.engine.roomRestartingSendAgain")
-		}
-	}
+	return p.wait()
 }
 
 // Watch starts a viewer's feed. With after set, the viewer resumes: it gets the events

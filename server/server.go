@@ -105,6 +105,9 @@ type Config struct {
 	FloodRefusals int           // 200: refused messages in a row that close a socket
 	BlockFor      time.Duration // 1 min: how long an address that guessed codes is blocked
 	ReplyQueue    int           // 64: acks and errors a socket may have waiting to be written
+	// CommandsInFlight is how many messages a WebSocket may have waiting for their
+	// answer (8); answers come in the order the messages were sent.
+	CommandsInFlight int
 
 	// Caps of this instance; 0: no cap. Past one, the request is refused with
 	// at_capacity (503, Retry-After), never queued.
@@ -167,6 +170,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.ReplyQueue <= 0 {
 		cfg.ReplyQueue = 64
+	}
+	if cfg.CommandsInFlight <= 0 {
+		cfg.CommandsInFlight = 8
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	s := &Server{cfg: cfg, hub: cfg.Hub, log: cfg.Logger}

@@ -31,6 +31,7 @@ type limitConfig struct {
 	maxConns       int // open sockets and streams on this instance; 0: no cap
 	maxConnsPerIP  int // open sockets and streams from one address; 0: no cap
 	botsPerRoom    int // student bots a teacher may add to try the game; 0: none
+	inFlight       int // messages a WebSocket may have waiting for answers
 }
 
 // Instance caps by default: far above one class, well below what exhausts a small
@@ -75,6 +76,7 @@ func limitFlags(fs *flag.FlagSet, env func(name, def string) string) func() (lim
 		{name: "flood-refusals", envName: "DEBATE_FLOOD_REFUSALS", def: 200, min: 1, dst: &lc.floodRefusals, usage: "rate-limited messages in a row that close a socket"},
 		{name: "max-rooms", envName: "DEBATE_MAX_ROOMS", def: defaultMaxRooms, dst: &lc.maxRooms, usage: "live rooms on this instance; past it new rooms are refused (0: no cap)"},
 		{name: "max-connections", envName: "DEBATE_MAX_CONNECTIONS", def: defaultMaxConns, dst: &lc.maxConns, usage: "open WebSockets and SSE streams on this instance (0: no cap)"},
+		{name: "commands-in-flight", envName: "DEBATE_COMMANDS_IN_FLIGHT", def: 8, min: 1, dst: &lc.inFlight, usage: "messages a WebSocket may send before their answers; answers come in order"},
 		{name: "bots-per-room", envName: "DEBATE_BOTS_PER_ROOM", def: 30, dst: &lc.botsPerRoom, usage: "student bots a teacher may add to their room to try the game (0: none)"},
 		{name: "max-connections-per-address", envName: "DEBATE_MAX_CONNECTIONS_PER_ADDRESS", def: defaultMaxConnsPerIP, dst: &lc.maxConnsPerIP, usage: "open WebSockets and SSE streams from one client address (0: no cap)"},
 	}
@@ -132,4 +134,5 @@ func (lc limitConfig) apply(cfg *server.Config) {
 	cfg.MaxConnections = lc.maxConns
 	cfg.MaxConnectionsPerAddress = lc.maxConnsPerIP
 	cfg.MaxBotsPerRoom = lc.botsPerRoom
+	cfg.CommandsInFlight = lc.inFlight
 }

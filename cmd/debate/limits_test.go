@@ -47,7 +47,7 @@ func TestLimitFlags(t *testing.T) {
 	parseServe([]string{"--help"}, &help)
 	for _, name := range []string{"join-rate", "join-burst", "room-join-rate", "room-join-burst", "wrong-code-rate", "wrong-code-burst",
 		"block-for", "create-rate", "create-burst", "command-rate", "command-burst", "flood-refusals", "max-rooms",
-		"max-connections", "max-connections-per-address", "bots-per-room"} {
+		"max-connections", "max-connections-per-address", "bots-per-room", "commands-in-flight"} {
 		env := "DEBATE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 		if !strings.Contains(help.String(), "-"+name+" ") || !strings.Contains(help.String(), env) {
 			t.Errorf("--help does not show --%s with %s", name, env)
