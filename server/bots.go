@@ -104,6 +104,11 @@ func (s *Server) addBots(c echo.Context) error {
 		URL: scheme + "://" + local.String(), Join: sess.Code, Students: req.Students,
 		Speed: 1, Seed: binary.LittleEndian.Uint64(seed[:]), Transport: "ws",
 	}
+	// On a server that allows only listed origins, the bots present the first one, as
+	// the teacher's own page does.
+	if o := s.cfg.AllowedOrigins; len(o) > 0 && o[0] != "*" {
+		cfg.Origin = o[0]
+	}
 	log := logger(c).With("room", sess.RoomID)
 	go func() {
 		defer func() {

@@ -14,9 +14,16 @@ import (
 // "Try the game with bots": the teacher's request seats bots in the room, as players
 // connected like any other.
 func TestTeacherAddsBots(t *testing.T) {
-	ts := newServer(t, func(c *server.Config) { c.MaxBotsPerRoom = 5 })
+	ts := newServer(t, func(c *server.Config) {
+		c.MaxBotsPerRoom = 5
+		c.AllowedOrigins = []string{"https://debate.school.example"} // the bots' sockets must still be let in
+	})
 	r := ts.room("")
-	teacher := ts.dial(r.Code, r.TeacherKey)
+	teacher, err := ts.client.Dial(ctxT(t), r.Code, r.TeacherKey, &client.Options{Origin: "https://debate.school.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer teacher.Close()
 	path := "/api/rooms/" + r.Code + "/bots"
 
 	p := ts.join(r.Code, "Anna")
@@ -36,7 +43,7 @@ func TestTeacherAddsBots(t *testing.T) {
 
 	// Three bots join and connect: the teacher sees them arrive and come online.
 	bots := map[string]bool{}
-	_, err := teacher.WaitFor(ctxT(t), func(f client.Frame) bool {
+	_, err = teacher.WaitFor(ctxT(t), func(f client.Frame) bool {
 		if f.Type == "event" && f.Event.Type == room.EvPlayerJoined {
 			var d room.PlayerData
 			if json.Unmarshal(f.Event.Data, &d) == nil && d.PlayerID != p.PlayerID {

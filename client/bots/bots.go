@@ -46,6 +46,9 @@ type Config struct {
 	Join string
 	// GateCode is the server's teacher code, if it has one.
 	GateCode string
+	// Origin is the Origin the bots' WebSockets send ("": the server's own address), for
+	// a server that allows only its listed origins.
+	Origin string
 	// DropChance is the chance a student drops off in a phase and resumes (0.1 if 0;
 	// negative: never).
 	DropChance float64
@@ -222,10 +225,11 @@ func (r *run) logf(format string, args ...any) {
 }
 
 func (r *run) dial(ctx context.Context, code, secret string) (*client.Conn, error) {
+	opts := &client.Options{Origin: r.cfg.Origin}
 	if r.cfg.Transport == "sse" {
-		return r.api.DialSSE(ctx, code, secret, nil)
+		return r.api.DialSSE(ctx, code, secret, opts)
 	}
-	return r.api.Dial(ctx, code, secret, nil)
+	return r.api.Dial(ctx, code, secret, opts)
 }
 
 // class is one room being played: its observer (the teacher bot, or the first student
