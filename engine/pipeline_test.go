@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -61,25 +62,7 @@ func TestQueuedCommandsAreBatchedAndAnsweredInOrder(t *testing.T) {
 		return room.Apply(s, e)
 	})
 	t.Cleanup(restore)
-	clk := clock.NewFake(time.Date(1930, 3, 2, 9, 0, 0, 0, time.UTC))
-	st, err := embedded.Open(filepath.Join(t.TempDir(), "debate.db"), embedded.Options{Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs := &countingObserver{}
-	hub, err := engine.New(engine.Config{
-		Log: st.Log(), Directory: st.Directory(), Credentials: st.Credentials(),
-		Notifier: embedded.NewNotifier(), Presence: embedded.NewPresence(), Scenario: economy.Default(),
-		Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Observer: obs,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = hub.Shutdown(ctx(t)); st.Close() })
-	c, err := hub.Create(ctx(t), engine.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	hub, obs, st, c := observedHub(t)
 	teacher := staff(c)
 	held := make(chan error, 1)
 	go func() {
@@ -135,5 +118,73 @@ func TestQueuedCommandsAreBatchedAndAnsweredInOrder(t *testing.T) {
 		if !strings.Contains(string(entries[i].Data), want) {
 			t.Fatalf("entry %d is %s, want %q", i, entries[i].Data, want)
 		}
+	}
+}
+
+// observedHub is a hub on a real store with a counting observer, and a room in it.
+func observedHub(t testing.TB) (*engine.Hub, *countingObserver, *embedded.Store, engine.Created) {
+	t.Helper()
+	clk := clock.NewFake(time.Date(1930, 3, 2, 9, 0, 0, 0, time.UTC))
+	st, err := embedded.Open(filepath.Join(t.TempDir(), "debate.db"), embedded.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := &countingObserver{}
+	hub, err := engine.New(engine.Config{
+		Log: st.Log(), Directory: st.Directory(), Credentials: st.Credentials(),
+		Notifier: embedded.NewNotifier(), Presence: embedded.NewPresence(), Scenario: economy.Default(),
+		Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Observer: obs,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hub.Shutdown(c)
+		st.Close()
+	})
+	c, err := hub.Create(context.Background(), engine.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hub, obs, st, c
+}
+
+// BenchmarkOneSocketInFlight is one connection sending commands as fast as its answers
+// allow, with 1 (before pipelining) or 8 commands in flight: with 8, the room's actor
+// decides a window together and stores it with one append.
+func BenchmarkOneSocketInFlight(b *testing.B) {
+	for _, window := range []int{1, 8} {
+		b.Run(fmt.Sprint("window=", window), func(b *testing.B) {
+			hub, obs, _, c := observedHub(b)
+			teacher := staff(c)
+			ctx := context.Background()
+			appends0, _, _ := obs.counts()
+			var queue []*engine.Pending
+			b.ResetTimer()
+			for i := range b.N {
+				p, err := hub.SubmitQueued(ctx, teacher, cmd(fmt.Sprint("a", i), "announce", map[string]string{"text": "Listen."}))
+				if err != nil {
+					b.Fatal(err)
+				}
+				queue = append(queue, p)
+				if len(queue) == window {
+					if _, err := queue[0].Wait(); err != nil {
+						b.Fatal(err)
+					}
+					queue = queue[1:]
+				}
+			}
+			for _, p := range queue {
+				if _, err := p.Wait(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			appends, _, _ := obs.counts()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commands/s")
+			b.ReportMetric(float64(appends-appends0)/float64(b.N), "appends/command")
+		})
 	}
 }
