@@ -188,3 +188,51 @@ func BenchmarkOneSocketInFlight(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFoldRoom loads a room of 2,000 stored events on a fresh hub: the log read
+// and every event applied (room.Apply), what a restart or another instance pays to
+// take a room over.
+func BenchmarkFoldRoom(b *testing.B) {
+	hub, _, st, c := observedHub(b)
+	ctx := context.Background()
+	teacher := staff(c)
+	var queue []*engine.Pending
+	for i := 0; i < 2000; i++ {
+		p, err := hub.SubmitQueued(ctx, teacher, cmd(fmt.Sprint("f", i), "announce", map[string]string{"text": "The quota for the district has been raised again."}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if queue = append(queue, p); len(queue) == 32 {
+			for _, p := range queue {
+				if _, err := p.Wait(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			queue = queue[:0]
+		}
+	}
+	for _, p := range queue {
+		if _, err := p.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	last, _ := st.Log().Last(ctx, c.RoomID)
+	b.ResetTimer()
+	for range b.N {
+		fresh, err := engine.New(engine.Config{
+			Log: st.Log(), Directory: st.Directory(), Credentials: st.Credentials(),
+			Notifier: embedded.NewNotifier(), Presence: embedded.NewPresence(), Scenario: economy.Default(),
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := fresh.Warm(ctx, c.RoomID); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		_ = fresh.Shutdown(ctx)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(last), "events")
+}
