@@ -87,7 +87,7 @@ func NewMetrics() *Metrics {
 			Name: "debate_store_errors_total", Help: "Errors from a shared store (backend redis), by operation.",
 		}, []string{"backend", "op"}),
 		storeCommit: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "debate_store_commit_appends", Help: "Appends made durable by one fsync of the embedded store (group commit).",
+			Name: "debate_store_commit_writes", Help: "Writes (room log appends, directory and credential changes) made durable by one commit of the embedded store (group commit).",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 11),
 		}),
 	}
@@ -165,10 +165,10 @@ func (m *Metrics) StoreError(backend, op string) {
 	}
 }
 
-// StoreCommit records how many appends one fsync of the embedded store made durable.
-func (m *Metrics) StoreCommit(appends int) {
+// StoreCommit records how many writes one commit of the embedded store made durable.
+func (m *Metrics) StoreCommit(writes int) {
 	if m != nil {
-		m.storeCommit.Observe(float64(appends))
+		m.storeCommit.Observe(float64(writes))
 	}
 }
 

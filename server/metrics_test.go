@@ -126,8 +126,8 @@ func TestMetricsAfterAShortGame(t *testing.T) {
 	moved(`debate_resumes_total{how="events"}`, 1)
 	moved(`debate_catchup_events_total`, 1)
 	moved(`debate_rate_limit_refusals_total{limit="creates"}`, 1)
-	moved(`debate_store_commit_appends_count`, 1)
-	moved(`debate_store_commit_appends_sum`, 7)
+	moved(`debate_store_commit_writes_count`, 1)
+	moved(`debate_store_commit_writes_sum`, 7)
 	if after[`debate_command_seconds_sum`] <= 0 || after[`go_goroutines`] <= 0 {
 		t.Errorf("latency sum %v, goroutines %v", after[`debate_command_seconds_sum`], after[`go_goroutines`])
 	}

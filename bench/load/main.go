@@ -57,6 +57,7 @@ func run(url string, nRooms, nStudents int, rate float64, duration, warmup time.
 	g := &gen{url: url, sent: map[string]sending{}}
 	start := time.Now()
 	rooms := make([]*loadRoom, nRooms)
+	var joinTime atomic.Int64 // summed over the 16 setup workers
 	var wg sync.WaitGroup
 	var setupErr atomic.Value
 	sem := make(chan struct{}, 16)
@@ -66,7 +67,7 @@ func run(url string, nRooms, nStudents int, rate float64, duration, warmup time.
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			lr, err := g.openRoom(ctx, api, settings, nStudents)
+			lr, err := g.openRoom(ctx, api, settings, nStudents, &joinTime)
 			if err != nil {
 				setupErr.Store(err)
 				return
@@ -142,7 +143,8 @@ func run(url string, nRooms, nStudents int, rate float64, duration, warmup time.
 	conns := nRooms * nStudents
 	fmt.Printf("run %s: %d rooms × %d students = %d WebSockets, %.1f arguments/room/s, measured %s after %s warm-up\n",
 		label, nRooms, nStudents, conns, rate, duration, warmup)
-	fmt.Printf("  connected in %s\n", connected.Round(time.Millisecond))
+	fmt.Printf("  created, joined and connected in %s; the %d joins took %s of it (16 rooms at a time)\n",
+		connected.Round(time.Millisecond), nRooms*(nStudents-1), (time.Duration(joinTime.Load()) / 16).Round(time.Millisecond))
 	fmt.Printf("  commands %d (%.0f/s), acked (whole run) %d, refused or failed %d, deliveries to other members %d (%.0f/s), gaps %d\n",
 		g.commands.Load(), float64(g.commands.Load())/duration.Seconds(), g.acks.Load(), g.failures.Load()+g.refusals.Load(),
 		len(all), float64(len(all))/duration.Seconds(), gaps)
@@ -251,11 +253,12 @@ type loadRoom struct {
 
 // openRoom creates a room, joins its students, starts the game and moves it to the
 // debate (the floor hub just relays those commands), then connects every member.
-func (g *gen) openRoom(ctx context.Context, api *client.Client, settings []byte, n int) (*loadRoom, error) {
+func (g *gen) openRoom(ctx context.Context, api *client.Client, settings []byte, n int, joinTime *atomic.Int64) (*loadRoom, error) {
 	r, err := api.CreateRoom(ctx, client.CreateRequest{Settings: settings})
 	if err != nil {
 		return nil, fmt.Errorf("create: %w", err)
 	}
+	joinStart := time.Now()
 	secrets := []string{r.TeacherKey}
 	for i := 1; i < n; i++ {
 		p, err := api.Join(ctx, r.Code, fmt.Sprintf("Student %02d", i))
@@ -264,6 +267,7 @@ func (g *gen) openRoom(ctx context.Context, api *client.Client, settings []byte,
 		}
 		secrets = append(secrets, p.Token)
 	}
+	joinTime.Add(int64(time.Since(joinStart)))
 	teacher, err := api.Dial(ctx, r.Code, r.TeacherKey, nil)
 	if err != nil {
 		return nil, fmt.Errorf("teacher: %w", err)

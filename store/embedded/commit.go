@@ -9,9 +9,10 @@ import (
 	"github.com/classroom-debate/debate/engine"
 )
 
-// Group commit of room log appends. One goroutine (the committer) owns every append:
-// it takes the appends waiting at that moment, of every room, writes them in one bbolt
-// transaction and commits it (bbolt's fsyncs), then answers them all. There is no
+// Group commit of every write (room log appends, directory and credential changes).
+// One goroutine (the committer) owns them: it takes the writes waiting at that moment,
+// of every room, runs them in one bbolt transaction and commits it (bbolt's fsyncs),
+// then answers them all. There is no
 // fixed delay: a lone append is committed at once, and appends that arrive during a
 // commit wait only for it to end, then share the next one. Under load the batch grows
 // by itself to whatever arrived during the last commit, so the fsyncs per second stay
@@ -25,26 +26,24 @@ import (
 // commits rather than one very large transaction.
 const maxGroup = 2048
 
-// appendReq is one room's append, waiting for the committer.
-type appendReq struct {
-	roomID   []byte
-	expected uint64
-	entries  []engine.Entry
-	done     chan error // buffered: the committer never blocks on it
+// writeReq is one write waiting for the committer: fn runs in the group's transaction
+// and may run twice (alone, if the group's transaction fails), so it reports expected
+// outcomes through its own variables, set afresh on each run, and returns an error only
+// for a real failure.
+type writeReq struct {
+	fn   func(tx *bolt.Tx) error
+	done chan error // buffered: the committer never blocks on it
 }
 
 var errClosed = errors.New("embedded: the store is closed")
 
-// errSeqConflict marks a request whose room log did not end at its expected seq.
-var errSeqConflict = engine.ErrSeqConflict
-
-// enqueue hands an append to the committer and waits for its outcome. If ctx ends
-// first Append returns ctx's error; the append may still be committed, which the
-// engine handles as any failed append (it rereads the log).
-func (s *Store) enqueue(ctx context.Context, r appendReq) error {
-	r.done = make(chan error, 1)
+// enqueue hands a write to the committer and waits for its outcome. If ctx ends first
+// it returns ctx's error; the write may still be committed, which callers treat as
+// any failed write (the engine rereads the log).
+func (s *Store) enqueue(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	r := writeReq{fn: fn, done: make(chan error, 1)}
 	select {
-	case s.appends <- r:
+	case s.writes <- r:
 	case <-s.quit:
 		return errClosed
 	case <-ctx.Done():
@@ -58,14 +57,14 @@ func (s *Store) enqueue(ctx context.Context, r appendReq) error {
 	}
 }
 
-// committer runs until Close. s.appends is unbuffered: an append is in the committer's
+// committer runs until Close. s.writes is unbuffered: a write is in the committer's
 // hands only once it has been received, so none is lost at Close.
 func (s *Store) committer() {
 	defer close(s.committed)
-	batch := make([]appendReq, 0, 64)
+	batch := make([]writeReq, 0, 64)
 	for {
 		select {
-		case r := <-s.appends:
+		case r := <-s.writes:
 			batch = append(batch[:0], r)
 		case <-s.quit:
 			return
@@ -73,7 +72,7 @@ func (s *Store) committer() {
 	collect:
 		for len(batch) < maxGroup {
 			select {
-			case r := <-s.appends:
+			case r := <-s.writes:
 				batch = append(batch, r)
 			default:
 				break collect
@@ -81,60 +80,61 @@ func (s *Store) committer() {
 		}
 		s.commitGroup(batch)
 		for i := range batch {
-			batch[i] = appendReq{} // let the entries go
+			batch[i] = writeReq{} // let the closures go
 		}
 	}
 }
 
-// commitGroup stores a group in one transaction. Sequence conflicts are answered
-// without failing the others. If the transaction fails, each append is tried on its
-// own, so that one bad append (a value bbolt refuses) fails alone.
-func (s *Store) commitGroup(batch []appendReq) {
-	outcome := make([]error, len(batch))
+// commitGroup runs a group in one transaction. If it fails, each write is run on its
+// own, so that one failing write fails alone.
+func (s *Store) commitGroup(batch []writeReq) {
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		return applyAppends(tx, batch, outcome)
-	})
-	if err != nil && len(batch) > 1 {
-		for i := range batch {
-			one := outcome[i : i+1]
-			if err := s.db.Update(func(tx *bolt.Tx) error { return applyAppends(tx, batch[i:i+1], one) }); err != nil {
-				one[0] = err
-			}
-		}
-	} else if err != nil {
-		outcome[0] = err
-	}
-	if s.onCommit != nil && err == nil {
-		s.onCommit(len(batch))
-	}
-	for i, r := range batch {
-		r.done <- outcome[i]
-	}
-}
-
-// applyAppends writes the appends into tx in order; a later append of the same room in
-// the same group sees the earlier one. It sets outcome afresh on every call.
-func applyAppends(tx *bolt.Tx, batch []appendReq, outcome []error) error {
-	logs := tx.Bucket(bucketLog)
-	for i, r := range batch {
-		outcome[i] = nil
-		if lastSeq(logs.Bucket(r.roomID)) != r.expected {
-			outcome[i] = errSeqConflict
-			continue
-		}
-		if len(r.entries) == 0 {
-			continue
-		}
-		room, err := logs.CreateBucketIfNotExists(r.roomID)
-		if err != nil {
-			return err
-		}
-		// Keys only ever grow within a room, so pages fill completely.
-		room.FillPercent = 1.0
-		for _, e := range r.entries {
-			if err := room.Put(seqKey(e.Seq), e.Data); err != nil {
+		for _, r := range batch {
+			if err := r.fn(tx); err != nil {
 				return err
 			}
+		}
+		return nil
+	})
+	if err == nil {
+		if s.onCommit != nil {
+			s.onCommit(len(batch))
+		}
+		for _, r := range batch {
+			r.done <- nil
+		}
+		return
+	}
+	if len(batch) == 1 {
+		batch[0].done <- err
+		return
+	}
+	for _, r := range batch {
+		r.done <- s.db.Update(r.fn)
+	}
+}
+
+// appendTo writes one room's append into tx; conflict reports that the room's log did
+// not end at expected (set afresh on each run).
+func appendTo(tx *bolt.Tx, roomID []byte, expected uint64, entries []engine.Entry, conflict *bool) error {
+	*conflict = false
+	logs := tx.Bucket(bucketLog)
+	if lastSeq(logs.Bucket(roomID)) != expected {
+		*conflict = true
+		return nil
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	room, err := logs.CreateBucketIfNotExists(roomID)
+	if err != nil {
+		return err
+	}
+	// Keys only ever grow within a room, so pages fill completely.
+	room.FillPercent = 1.0
+	for _, e := range entries {
+		if err := room.Put(seqKey(e.Seq), e.Data); err != nil {
+			return err
 		}
 	}
 	return nil

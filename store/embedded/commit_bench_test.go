@@ -44,7 +44,8 @@ func BenchmarkAppendRooms(b *testing.B) {
 		b.ReportMetric(float64(lastTxID(b, s)-commits)/float64(b.N), "fsyncs/append")
 	})
 	b.Run("batch-2ms", func(b *testing.B) {
-		s := openStore(b, Options{MaxBatchDelay: 2 * time.Millisecond})
+		s := openStore(b, Options{})
+		s.db.MaxBatchDelay = 2 * time.Millisecond
 		commits := lastTxID(b, s)
 		runRooms(b, func(ctx context.Context, room string, seq uint64) error {
 			return batchAppend(s, room, seq-1, []engine.Entry{{Seq: seq, Data: event}})
@@ -95,14 +96,12 @@ func runRooms(b *testing.B, appendOne func(ctx context.Context, room string, seq
 
 // batchAppend is the previous Append: db.Batch, whose delay collects concurrent writers.
 func batchAppend(s *Store, roomID string, expectedLast uint64, entries []engine.Entry) error {
-	outcome := make([]error, 1)
-	err := s.write(func(tx *bolt.Tx) error {
-		return applyAppends(tx, []appendReq{{roomID: []byte(roomID), expected: expectedLast, entries: entries}}, outcome)
-	})
-	if err != nil {
-		return err
+	var conflict bool
+	err := s.db.Batch(func(tx *bolt.Tx) error { return appendTo(tx, []byte(roomID), expectedLast, entries, &conflict) })
+	if err == nil && conflict {
+		return engine.ErrSeqConflict
 	}
-	return outcome[0]
+	return err
 }
 
 // walFloor is the least a write-ahead log must do: append records, fdatasync, answer.

@@ -69,7 +69,7 @@ func TestGroupCommit(t *testing.T) {
 	}
 	total := int64(rooms*appends + racers)
 	if committed.Load() != total || commits.Load() >= total {
-		t.Fatalf("%d appends answered by %d commits; want %d in fewer commits", committed.Load(), commits.Load(), total)
+		t.Fatalf("%d writes answered by %d commits; want %d in fewer commits", committed.Load(), commits.Load(), total)
 	}
 	t.Logf("%d appends in %d commits", total, commits.Load())
 }

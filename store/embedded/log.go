@@ -3,7 +3,6 @@ package embedded
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -43,12 +42,14 @@ func (l *Log) Append(ctx context.Context, roomID string, expectedLast uint64, en
 			return fmt.Errorf("embedded: append to %s: entry %d has seq %d, want %d", roomID, i, e.Seq, want)
 		}
 	}
-	err := l.s.enqueue(ctx, appendReq{roomID: []byte(roomID), expected: expectedLast, entries: entries})
-	if errors.Is(err, engine.ErrSeqConflict) {
-		return engine.ErrSeqConflict
-	}
+	var conflict bool
+	key := []byte(roomID)
+	err := l.s.enqueue(ctx, func(tx *bolt.Tx) error { return appendTo(tx, key, expectedLast, entries, &conflict) })
 	if err != nil {
 		return fmt.Errorf("embedded: append to %s: %w", roomID, err)
+	}
+	if conflict {
+		return engine.ErrSeqConflict
 	}
 	return nil
 }

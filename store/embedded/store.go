@@ -20,6 +20,7 @@
 package embedded
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -45,25 +46,16 @@ var (
 	bucketGrantIndex = []byte("grantIndex")
 )
 
-// DefaultMaxBatchDelay is how long a directory or credential write waits for others to
-// share its fsync (room log appends have their own group commit, commit.go, with no
-// delay). bbolt's own default (10ms) caps a lone sequential writer at ~100 writes/s.
-const DefaultMaxBatchDelay = 2 * time.Millisecond
-
 // Options tune Open. The zero value is ready to use.
 type Options struct {
 	// Now is the clock used to decide whether a credential has expired. Nil: time.Now.
 	Now func() time.Time
-	// MaxBatchDelay is the longest a directory or credential write waits to be batched
-	// with concurrent ones into one transaction and one fsync. Zero:
-	// DefaultMaxBatchDelay. Appends do not wait: they are group-committed (commit.go).
-	MaxBatchDelay time.Duration
 	// LockTimeout is how long Open waits for another process to release the file.
 	// Zero: 1 second (bbolt would otherwise wait forever).
 	LockTimeout time.Duration
-	// OnCommit, when set, is told how many appends each group commit made durable
+	// OnCommit, when set, is told how many writes each group commit made durable
 	// (for the metrics). It runs on the committer and must be quick.
-	OnCommit func(appends int)
+	OnCommit func(writes int)
 }
 
 // Store is a bbolt file holding room logs, the room directory and credentials. Every
@@ -76,10 +68,10 @@ type Store struct {
 	db  *bolt.DB
 	now func() time.Time
 
-	appends   chan appendReq // to the committer (commit.go); unbuffered
-	quit      chan struct{}  // closed by Close
-	committed chan struct{}  // closed when the committer has stopped
-	onCommit  func(appends int)
+	writes    chan writeReq // to the committer (commit.go); unbuffered
+	quit      chan struct{} // closed by Close
+	committed chan struct{} // closed when the committer has stopped
+	onCommit  func(writes int)
 	closeOnce sync.Once
 }
 
@@ -112,10 +104,6 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded: open %s: %w", path, err)
 	}
-	db.MaxBatchDelay = DefaultMaxBatchDelay
-	if opts.MaxBatchDelay > 0 {
-		db.MaxBatchDelay = opts.MaxBatchDelay
-	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketLog, bucketRooms, bucketCodes, bucketGrants, bucketGrantIndex} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -132,7 +120,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	st := &Store{db: db, now: now, appends: make(chan appendReq), quit: make(chan struct{}),
+	st := &Store{db: db, now: now, writes: make(chan writeReq), quit: make(chan struct{}),
 		committed: make(chan struct{}), onCommit: opts.OnCommit}
 	go st.committer()
 	return st, nil
@@ -147,15 +135,16 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// write runs fn in a write transaction shared with concurrent writers (db.Batch), so
-// many rooms' appends cost one fsync. Two rules follow from how Batch works:
+// write runs fn in a write transaction shared with the other writes waiting at that
+// moment (group commit, commit.go), so many rooms' writes cost one commit. Two rules
+// follow:
 //   - fn may run more than once, so it must set its results afresh on every run;
-//   - an error from fn rolls back every call in the batch and reruns them one by one,
-//     so expected outcomes (a sequence conflict, a taken code, a missing grant) are
-//     reported through fn's captured variables and fn returns nil. Errors are for
+//   - an error from fn fails the whole group's transaction and reruns each write on its
+//     own, so expected outcomes (a sequence conflict, a taken code, a missing grant)
+//     are reported through fn's captured variables and fn returns nil. Errors are for
 //     real failures only.
 func (s *Store) write(fn func(tx *bolt.Tx) error) error {
-	return s.db.Batch(fn)
+	return s.enqueue(context.Background(), fn)
 }
 
 // errEmptyKey guards bbolt, which refuses empty keys with a less helpful message.
