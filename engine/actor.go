@@ -483,7 +483,9 @@ func (a *actor) flush(batch []submitReq) {
 		}
 		err := encErr
 		if err == nil {
+			start := time.Now()
 			err = a.hub.cfg.Log.Append(ctx, a.roomID, expected, entries)
+			a.hub.observer().Appended(len(entries), time.Since(start), err)
 		}
 		if err == nil {
 			if encErr == nil {
@@ -785,6 +787,9 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 		}
 	}
 	f, caughtUp := a.resume(ctx, p, after)
+	if after != nil {
+		a.hub.observer().Resumed(len(f.frames), !caughtUp)
+	}
 	if !caughtUp {
 		frame, err := protocol.SnapshotFrame(a.state.Seq(), a.state.View(p))
 		if err != nil {

@@ -65,7 +65,9 @@ func (f *Feed) push(frame []byte) bool {
 		return true
 	default:
 		f.mu.Unlock()
-		f.end(protocol.CloseSlow, "the connection fell too far behind; reconnect to catch up")
+		if f.end(protocol.CloseSlow, "the connection fell too far behind; reconnect to catch up") {
+			f.actor.hub.observer().ViewerDropped()
+		}
 		return false
 	}
 }

@@ -61,6 +61,9 @@ type Config struct {
 	// WarmWindow: at Start, rooms active within this window are loaded so that their
 	// timers fire even before anyone reconnects.
 	WarmWindow time.Duration
+	// Observer is told about commands, appends, slow viewers and resumes (metrics).
+	// Nil: nobody is told.
+	Observer Observer
 }
 
 // Hub runs the rooms of this instance.
@@ -579,38 +582,22 @@ func (h *Hub) Submit(ctx context.Context, s Session, cmd room.Command) (uint64, 
 		return 0, fault.T(fault.Forbidden, "fault.engine.commandReservedForServer")
 	}
 	cmd.By = s.Principal
-	return h.submit(ctx, s.RoomID, cmd)
+	start := time.Now()
+	seq, err := h.submit(ctx, s.RoomID, cmd)
+	code := fault.Code("")
+	if err != nil {
+		code = fault.CodeOf(err)
+	}
+	h.observer().Command(code, time.Since(start))
+	return seq, err
 }
 
 func (h *Hub) submit(ctx context.Context, roomID string, cmd room.Command) (uint64, error) {
-	if h.isClosing() {
-		return 0, fault.T(fault.Unavailable, "fault.engine.restartingCommandNotTaken")
-	}
-	a, err := h.actor(ctx, roomID)
+	p, err := h.enqueue(ctx, roomID, cmd)
 	if err != nil {
 		return 0, err
 	}
-	req := submitReq{cmd: cmd, reply: make(chan submitResult, 1)}
-	select {
-	case a.submits <- req:
-	case <-a.done:
-		return 0, fault.T(fault.Unavailable, "fault.engine.roomRestartingSendAgain")
-	case <-ctx.Done():
-		return 0, fault.T(fault.Unavailable, "fault.engine.roomBusySendAgain")
-	}
-	// Once queued, the command is decided and stored even if the caller gives up; wait
-	// for the answer so that an ack is never lost while the actor is alive.
-	select {
-	case r := <-req.reply:
-		return r.seq, r.err
-	case <-a.done:
-		select {
-		case r := <-req.reply:
-			return r.seq, r.err
-		default:
-			return 0, fault.T(fault.Unavailable, "fault.engine.roomRestartingSendAgain")
-		}
-	}
+	return p.wait()
 }
 
 // Watch starts a viewer's feed. With after set, the viewer resumes: it gets the events

@@ -58,6 +58,9 @@ func (s *Server) createRoom(c echo.Context) error {
 	if err := s.allow(ctx, s.cfg.Limits.Creates, "create:"+clientKey(c), CreateRate); err != nil {
 		return err
 	}
+	if err := s.roomCapacity(); err != nil {
+		return err
+	}
 	var req createRequest
 	if err := readJSON(c, maxCreateBody, &req, true); err != nil {
 		return err
@@ -77,6 +80,12 @@ func (s *Server) createRoom(c echo.Context) error {
 	urls := make([]string, len(bases))
 	for i, b := range bases {
 		urls[i] = joinURL(b, created.Code)
+	}
+	if s.cfg.MaxRooms > 0 {
+		// Count the room against the cap now, not when its teacher connects.
+		if err := s.hub.Warm(ctx, created.RoomID); err != nil {
+			logger(c).Warn("new room not loaded", "room", created.RoomID, "err", err)
+		}
 	}
 	logger(c).Info("room created", "room", created.RoomID)
 	return c.JSON(http.StatusCreated, createResponse{
@@ -127,6 +136,9 @@ func (s *Server) join(c echo.Context) error {
 		return s.blocked(ctx, addr)
 	}
 	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr, JoinRate); err != nil {
+		return err
+	}
+	if err := s.allowRoomJoin(ctx, c.Param("code")); err != nil {
 		return err
 	}
 	var req joinRequest
@@ -180,6 +192,7 @@ func (s *Server) countWrongCode(c echo.Context, addr string, err error) error {
 	ctx := c.Request().Context()
 	ok, lerr := s.cfg.Limits.WrongCodes.Allow(ctx, "wrongcode:"+addr)
 	if lerr == nil && !ok {
+		s.cfg.Metrics.refused("wrong_codes")
 		logger(c).Info("joins blocked: too many wrong codes from one address")
 		if s.cfg.Limits.Blocks == nil {
 			return s.limited(ctx, s.cfg.Limits.WrongCodes, "wrongcode:"+addr, WrongCodeRate, errTooManyJoins)
@@ -214,6 +227,9 @@ func (s *Server) rejoin(c echo.Context) error {
 		return s.blocked(ctx, addr)
 	}
 	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr, JoinRate); err != nil {
+		return err
+	}
+	if err := s.allowRoomJoin(ctx, c.Param("code")); err != nil {
 		return err
 	}
 	var req rejoinRequest
@@ -274,6 +290,9 @@ func (s *Server) isBlocked(ctx context.Context, addr string) bool {
 		s.log.Warn("blocklist failed; allowing", "err", err)
 		return false
 	}
+	if blocked {
+		s.cfg.Metrics.refused("blocked")
+	}
 	return blocked
 }
 
@@ -299,6 +318,7 @@ func (s *Server) allow(ctx context.Context, l engine.Limiter, key string, config
 		return nil
 	}
 	if !ok {
+		s.cfg.Metrics.refused(limitName(key))
 		return s.limited(ctx, l, key, configured, fault.T(fault.RateLimited, "fault.server.tooManyRequests"))
 	}
 	return nil

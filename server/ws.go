@@ -72,10 +72,11 @@ func (s *Server) websocket(c echo.Context) error {
 	if err := s.allowConnect(c); err != nil {
 		return err
 	}
-	if !s.beginStream() {
-		return errDraining
+	release, err := s.admitStream(c, "ws")
+	if err != nil {
+		return err
 	}
-	defer s.endStream()
+	defer release()
 	ws, err := s.upgrader().Upgrade(c.Response(), c.Request(), nil)
 	if err != nil {
 		return nil // the upgrader has answered
@@ -87,7 +88,8 @@ func (s *Server) websocket(c echo.Context) error {
 		log:       logger(c),
 		replies:   make(chan []byte, s.cfg.ReplyQueue),
 		kick:      make(chan closeReq, 1),
-		busy:      make(chan struct{}, 1),
+		inflight:  make(chan struct{}, s.cfg.CommandsInFlight),
+		answers:   make(chan answer, s.cfg.CommandsInFlight),
 		stopped:   make(chan struct{}),
 		readEnd:   make(chan struct{}),
 		finishing: make(chan struct{}),
@@ -116,10 +118,15 @@ type wsConn struct {
 
 	replies chan []byte   // acks, errors and pongs for the write pump
 	kick    chan closeReq // the read pump asks the write pump to close the socket
-	busy    chan struct{} // held while a command is with the hub
-	stopped chan struct{} // closed when the write pump has finished
-	readEnd chan struct{} // closed when the read pump has finished
-	closing atomic.Bool   // set once the socket is closing: no new commands
+	// Pipelining: a socket may have CommandsInFlight messages waiting for their answer.
+	// Each holds a slot of inflight until its answer is queued for writing; answers
+	// carries them, in the order the messages came, to the acker, which waits for each
+	// in turn. With every slot taken the read pump stops reading: back-pressure.
+	inflight chan struct{}
+	answers  chan answer
+	stopped  chan struct{} // closed when the write pump has finished
+	readEnd  chan struct{} // closed when the read pump has finished
+	closing  atomic.Bool   // set once the socket is closing: no new commands
 	// finishing is closed when the write pump starts to say goodbye: a reply waiting for
 	// room in the queue gives up then.
 	finishing chan struct{}
@@ -157,7 +164,9 @@ func (c *wsConn) serve(code string) {
 	}
 	c.log.Debug("socket opened")
 	go c.writePump()
+	go c.acker()
 	c.readPump()
+	close(c.answers) // the read pump was its only sender
 	<-c.stopped
 }
 
@@ -311,50 +320,99 @@ func (c *wsConn) handle(data []byte) {
 			c.requestClose(protocol.CloseFlood, "too many messages; wait a few seconds, then reconnect")
 			return
 		}
+		c.s.cfg.Metrics.refused("socket_messages")
 		in, _ := protocol.Decode(data)
-		c.reply(c.errorFrame(in.ID, fault.T(fault.RateLimited, "fault.server.tooManyMessages")))
+		c.answer(answer{frame: c.errorFrame(in.ID, fault.T(fault.RateLimited, "fault.server.tooManyMessages"))})
 		return
 	}
 	c.refusals = 0
 	in, err := protocol.Decode(data)
 	if err != nil {
-		c.reply(c.errorFrame(in.ID, err))
+		c.answer(answer{frame: c.errorFrame(in.ID, err)})
 		return
 	}
 	switch in.Type {
 	case protocol.TypePing:
-		c.reply(protocol.PongFrame())
+		c.answer(answer{frame: protocol.PongFrame()})
 		return
 	case protocol.TypeHello:
-		c.reply(c.errorFrame(in.ID, fault.T(fault.Conflict, "fault.server.helloTwice")))
+		c.answer(answer{frame: c.errorFrame(in.ID, fault.T(fault.Conflict, "fault.server.helloTwice"))})
 		return
 	}
 	c.submit(in)
 }
 
-// submit hands a command to the hub and queues its answer. busy is held meanwhile, so a
-// closing write pump can wait for the answer before it says goodbye.
-func (c *wsConn) submit(in protocol.Inbound) {
+// answer is one message's answer: a ready frame, or a command queued in its room.
+type answer struct {
+	id      string
+	typ     string
+	pending *engine.Pending
+	frame   []byte
+}
+
+// answer takes a slot and queues a for the acker, behind the answers before it. It
+// waits while every slot is taken (back-pressure on a client that sends faster than
+// its room answers) and gives up once the write pump has stopped or the socket is
+// closing.
+func (c *wsConn) answer(a answer) bool {
 	select {
-	case c.busy <- struct{}{}:
+	case c.inflight <- struct{}{}:
+	case <-c.stopped:
+		return false
+	}
+	if c.closing.Load() {
+		<-c.inflight
+		return false
+	}
+	c.answers <- a // never blocks: it has as many places as there are slots
+	return true
+}
+
+// submit queues a command in its room, in the order this socket sent it, and leaves
+// its answer to the acker: the read pump goes on to the next message at once, so a
+// student's burst reaches the room's actor together and is stored with one append.
+func (c *wsConn) submit(in protocol.Inbound) {
+	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	defer cancel()
+	// Take the slot before queueing, so that commands reach the room in order and at
+	// most CommandsInFlight are there at once.
+	select {
+	case c.inflight <- struct{}{}:
 	case <-c.stopped:
 		return
 	}
-	defer func() { <-c.busy }()
 	if c.closing.Load() {
+		<-c.inflight
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
-	defer cancel()
-	seq, err := c.s.hub.Submit(ctx, c.sess, in.Command(c.sess.Principal))
+	a := answer{id: in.ID, typ: in.Type}
+	p, err := c.s.hub.SubmitQueued(ctx, c.sess, in.Command(c.sess.Principal))
 	if err != nil {
-		if fault.CodeOf(err) == fault.Internal {
-			c.log.Error("command failed", "type", in.Type, "err", err)
-		}
-		c.reply(c.errorFrame(in.ID, err))
-		return
+		a.frame = c.errorFrame(in.ID, err)
+	} else {
+		a.pending = p
 	}
-	c.reply(protocol.AckFrame(in.ID, seq))
+	c.answers <- a
+}
+
+// acker writes the answers in the order their messages came: it waits for each queued
+// command in turn, queues its ack or error for the write pump, and frees its slot.
+func (c *wsConn) acker() {
+	for a := range c.answers {
+		if a.pending != nil {
+			seq, err := a.pending.Wait()
+			if err != nil {
+				if fault.CodeOf(err) == fault.Internal {
+					c.log.Error("command failed", "type", a.typ, "err", err)
+				}
+				a.frame = c.errorFrame(a.id, err)
+			} else {
+				a.frame = protocol.AckFrame(a.id, seq)
+			}
+		}
+		c.reply(a.frame)
+		<-c.inflight
+	}
 }
 
 // reply queues an answer for the write pump. Every message read gets one answer, and
@@ -440,16 +498,23 @@ func (c *wsConn) writePump() {
 	}
 }
 
-// finish says goodbye: it lets a command already with the hub get its answer written,
-// flushes queued replies, sends the close frame and waits briefly for the client's.
+// finish says goodbye: it lets the commands already with the hub get their answers
+// written, flushes queued replies, sends the close frame and waits briefly for the
+// client's.
 func (c *wsConn) finish(code int, text string) {
 	c.closing.Store(true)
 	close(c.finishing)
 	wait := time.NewTimer(c.s.cfg.WriteWait)
 	defer wait.Stop()
-	select {
-	case c.busy <- struct{}{}: // held from here on: no command starts
-	case <-wait.C:
+	// Take every slot: held from here on, so no command starts, and each taken slot is
+	// one answer already queued for writing.
+slots:
+	for range cap(c.inflight) {
+		select {
+		case c.inflight <- struct{}{}:
+		case <-wait.C:
+			break slots
+		}
 	}
 	for flushing := true; flushing; {
 		select {

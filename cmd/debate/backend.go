@@ -3,13 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/classroom-debate/debate/engine"
-	"github.com/classroom-debate/debate/server"
 	"github.com/classroom-debate/debate/store/embedded"
 	redisstore "github.com/classroom-debate/debate/store/redis"
 )
@@ -18,22 +20,29 @@ import (
 // limiters, and what the sweep and readiness need. The embedded store keeps one
 // instance's rooms in a bbolt file; Redis lets any number of instances share them.
 type backend struct {
-	name      string // "embedded" or "redis", for the log
-	ports     engine.Config
-	limits    server.Limits
-	sweepCred func(ctx context.Context, now time.Time) (int, error) // nil: credentials expire by themselves
+	name  string // "embedded" or "redis", for the log
+	ports engine.Config
+	// limiter makes one of the server's rate limiters (name tells them apart in a
+	// shared store); blocks is the wrong-code blocklist. On Redis both are shared by
+	// every instance, so a limit or a block holds whichever instance a client reaches.
+	limiter   func(name string, r rate.Limit, burst int) engine.Limiter
+	blocks    engine.Blocklist
+	backup    func(ctx context.Context, w io.Writer, size func(int64)) (int64, error) // nil: back up Redis itself
+	sweepCred func(ctx context.Context, now time.Time) (int, error)                   // nil: credentials expire by themselves
 	close     func() error
 }
 
 // openBackend opens Redis when --redis-url is set, the embedded store otherwise.
-func openBackend(ctx context.Context, cfg serveConfig, log *slog.Logger) (*backend, error) {
+// onCommit, when set, is told how many writes each commit of the embedded store carried
+// (for the metrics).
+func openBackend(ctx context.Context, cfg serveConfig, log *slog.Logger, onCommit func(int)) (*backend, error) {
 	if cfg.redisURL != "" {
 		return openRedis(ctx, cfg, log)
 	}
 	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	st, err := embedded.Open(filepath.Join(cfg.dataDir, "debate.db"), embedded.Options{})
+	st, err := embedded.Open(filepath.Join(cfg.dataDir, "debate.db"), embedded.Options{OnCommit: onCommit})
 	if err != nil {
 		return nil, err
 	}
@@ -46,14 +55,11 @@ func openBackend(ctx context.Context, cfg serveConfig, log *slog.Logger) (*backe
 			Credentials: st.Credentials(),
 			Presence:    embedded.NewPresence(),
 		},
-		limits: server.Limits{
-			Joins:      embedded.NewLimiter(server.JoinRate, server.JoinBurst),
-			WrongCodes: embedded.NewLimiter(server.WrongCodeRate, server.WrongCodeBurst),
-			Creates:    embedded.NewLimiter(server.CreateRate, server.CreateBurst),
-			Commands:   embedded.NewLimiter(server.CommandRate, server.CommandBurst),
-			Connects:   embedded.NewLimiter(server.ConnectRate, server.ConnectBurst),
-			Blocks:     embedded.NewBlocklist(nil),
+		limiter: func(_ string, r rate.Limit, burst int) engine.Limiter {
+			return embedded.NewLimiter(r, burst)
 		},
+		blocks:    embedded.NewBlocklist(nil),
+		backup:    st.Backup,
 		sweepCred: st.Credentials().Sweep,
 		close:     st.Close,
 	}, nil
@@ -90,14 +96,8 @@ func openRedis(ctx context.Context, cfg serveConfig, log *slog.Logger) (*backend
 			Epochs:       st,
 			CheckStorage: st.CheckDurability,
 		},
-		limits: server.Limits{
-			Joins:      st.Limiter("joins", server.JoinRate, server.JoinBurst),
-			WrongCodes: st.Limiter("wrong-codes", server.WrongCodeRate, server.WrongCodeBurst),
-			Creates:    st.Limiter("creates", server.CreateRate, server.CreateBurst),
-			Commands:   st.Limiter("commands", server.CommandRate, server.CommandBurst),
-			Connects:   st.Limiter("connects", server.ConnectRate, server.ConnectBurst),
-			Blocks:     st.Blocklist(),
-		},
-		close: st.Close,
+		limiter: st.Limiter,
+		blocks:  st.Blocklist(),
+		close:   st.Close,
 	}, nil
 }

@@ -40,6 +40,8 @@ type serveConfig struct {
 	redisURL        string
 	redisPrefix     string
 	redisAllowWeak  bool
+	limits          limitConfig // rate limits and caps (limits.go)
+	metrics         bool        // serve /metrics
 }
 
 // parseServe reads flags, each with an environment fallback (DEBATE_<FLAG>); a flag wins
@@ -72,6 +74,8 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	weakDefault, weakErr := strconv.ParseBool(weakEnv)
 	redisWeak := fs.Bool("redis-allow-weak-durability", weakDefault, "accept a Redis without appendonly yes, appendfsync always and maxmemory-policy noeviction, which can lose acknowledged commands (DEBATE_REDIS_ALLOW_WEAK_DURABILITY)")
+	readLimits := limitFlags(fs, env)
+	metrics := fs.Bool("metrics", env("DEBATE_METRICS", "true") == "true", "serve Prometheus metrics at /metrics, behind the admin token when one is set (DEBATE_METRICS)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
@@ -144,6 +148,10 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		return cfg, fmt.Errorf("--log-level: %q is not debug, info, warn or error", *logLevel)
 	}
+	cfg.metrics = *metrics
+	if cfg.limits, err = readLimits(); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
 }
 
@@ -192,7 +200,14 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	}
 	log := slog.New(handler)
 
-	store, err := openBackend(ctx, cfg, log)
+	var metrics *server.Metrics
+	var observer engine.Observer
+	var onCommit func(int)
+	if cfg.metrics {
+		metrics = server.NewMetrics()
+		observer, onCommit = metrics, metrics.StoreCommit
+	}
+	store, err := openBackend(ctx, cfg, log, onCommit)
 	if err != nil {
 		return err
 	}
@@ -200,6 +215,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 
 	instance, _ := os.Hostname()
 	ports := store.ports
+	ports.Observer = observer
 	ports.Scenario = economy.Default()
 	ports.Clock = clock.Real{}
 	ports.Logger = log
@@ -211,9 +227,8 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	if err := hub.Start(ctx); err != nil {
 		return err
 	}
-	srv := server.New(server.Config{
+	srvCfg := server.Config{
 		Hub:            hub,
-		Limits:         store.limits,
 		AllowedOrigins: cfg.allowedOrigins,
 		PublicURL:      cfg.publicURL,
 		TrustedProxies: cfg.trustedProxies,
@@ -221,7 +236,11 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 		AdminToken:     cfg.adminToken,
 		Logger:         log,
 		Instance:       instance,
-	})
+		Metrics:        metrics,
+		Backup:         store.backup,
+	}
+	cfg.limits.apply(&srvCfg, store)
+	srv := server.New(srvCfg)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -83,12 +83,12 @@ func TestServeRefusesBadFlags(t *testing.T) {
 
 // startServe runs serve in the background and returns its URL and a stop function
 // that waits for it to return.
-func startServe(t *testing.T, dataDir string) (string, func() error) {
+func startServe(t *testing.T, dataDir string, extra ...string) (string, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
 	done := make(chan error, 1)
-	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "warn"}, io.Discard)
+	cfg, err := parseServe(append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "warn"}, extra...), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

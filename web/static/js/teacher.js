@@ -415,6 +415,11 @@ async function consolePage(main, code) {
       const year = Number(jumpSel.value);
       if (window.confirm(t('ctl.jumpConfirm', { year }))) await send('jumpTo', { year }, t('ctl.jumped', { year }));
     } }, h('button', { type: 'submit', 'data-k': 'ctl-jump' }, t('ctl.jump')), ' ', jumpSel) : null;
+    // Before a lesson, a teacher can watch bots play the room (POST /api/rooms/:code/bots).
+    const bots = v.phase === 'lobby' ? h('button', { type: 'button', 'data-k': 'ctl-bots', onclick: async (e) => {
+      e.target.disabled = true;
+      try { const r = await request('POST', `/api/rooms/${encodeURIComponent(code)}/bots`, { secret: key, body: { students: 6 } }); announce(t('ctl.botsAdded', { n: r.students })); } catch (err) { toast(errorText(err), 'error'); e.target.disabled = false; }
+    } }, t('ctl.bots')) : null;
     const toggle = (key, type, on) => {
       const id = `tg-${type}`;
       return h('div', { class: 'field check' }, h('input', { type: 'checkbox', id, 'data-k': id, checked: switchOn(id, on),
@@ -441,7 +446,7 @@ async function consolePage(main, code) {
       h('h2', { id: 'set-h' }, t('ctl.roomTitle')),
       lp ? h('p', { class: 'hint' }, t('ctl.lesson', { n: v.lesson || 1, of: lp.of || '?', title: lp.title || '' })) : null,
       v.derole ? h('p', { class: 'notice' }, t('ctl.deroling', { n: (v.exitTickets || []).filter((x) => x.lesson === (v.exitTicket ? v.exitTicket.lesson : x.lesson)).length })) : null,
-      h('div', { class: 'buttons' }, b(t('ctl.showNote'), 'showContentNote', null, {})),
+      h('div', { class: 'buttons' }, b(t('ctl.showNote'), 'showContentNote', null, {}), bots),
       h('div', { class: 'toggles' }, toggle('ctl.lock', 'lock', v.locked), toggle('ctl.approveJoins', 'approveJoins', v.joinApproval), toggle('ctl.holdPosts', 'holdPosts', v.holdPosts), graphicToggle(v)),
       field(t('groups.label'), groupsSel, t('groups.hint')),
       announceForm, inject, dirs,
