@@ -830,6 +830,12 @@ func (a *actor) resume(ctx context.Context, p room.Principal, after *uint64) (*F
 		return f, false
 	}
 	want := int(a.state.Seq() - *after)
+	if want == 0 {
+		// Nothing missed. (A Read with limit 0 would read the whole rest of the log,
+		// which may already hold another instance's events: they follow with their
+		// notification, in order.)
+		return f, true
+	}
 	entries, err := a.hub.cfg.Log.Read(ctx, a.roomID, *after, want)
 	if err != nil {
 		a.log.Warn("read log for a resume; sending a snapshot", "err", err)

@@ -634,3 +634,43 @@ func TestResumeAheadOfTheInstanceCatchesUpFirst(t *testing.T) {
 		t.Fatalf("resuming on b after %d: %s at %d, want the event at %d", started, fr.Type, fr.Seq, advanced)
 	}
 }
+
+// A viewer resuming at exactly the instance's seq, while the log already holds another
+// instance's newer events (their notification is on its way), has missed nothing here:
+// it is resumed, not sent a snapshot. The newer events follow with their notification.
+func TestResumeAtTheInstancesSeqIsNotASnapshot(t *testing.T) {
+	c := newCluster(t)
+	a, _ := c.instance(t, nil)
+	rm := timedRoom(t, a) // seqs 1 to 5
+	teacher := staff(rm)
+	b, err := engine.New(engine.Config{
+		Log: c.store.Log(), Directory: c.store.Directory(), Credentials: c.store.Credentials(),
+		Notifier: embedded.NewNotifier(), Presence: embedded.NewPresence(), Epochs: c.epochs,
+		Scenario: economy.Default(), Clock: c.clock,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = b.Shutdown(sctx)
+	})
+	if f, err := b.Watch(ctx(t), teacher, nil); err != nil {
+		t.Fatal(err)
+	} else if snap, _ := next(t, f); snap.Type != "snapshot" || snap.Seq != 5 {
+		t.Fatalf("instance b's first view: %s at %d, want a snapshot at 5", snap.Type, snap.Seq)
+	}
+	if _, err := a.Submit(ctx(t), teacher, cmd("go", "start", nil)); err != nil {
+		t.Fatal(err)
+	}
+	after := uint64(5)
+	f, err := b.Watch(ctx(t), teacher, &after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr, _ := next(t, f); fr.Type == "snapshot" {
+		t.Fatalf("resuming on b after 5, b's own seq: a snapshot, want a resume")
+	}
+}
