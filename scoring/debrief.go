@@ -374,18 +374,28 @@ func classVoted(snap *yearSnap) bool {
 
 // notTheClass words a gap the class did not choose: nobody voted in the years behind it,
 // so history's choices stood and the gap is the model's. The explanation's first
-// sentence, which says what "your class" did, gives way to that; the rest, on what
-// happened in history, stays.
+// sentence, which says what "your class" did, gives way to that, and so does any other
+// sentence about the class; the rest, on what happened in history, stays.
 func notTheClass(explanation string, years []int) string {
 	rest := ""
 	if i := strings.Index(explanation, ". "); i >= 0 {
-		rest = " " + strings.TrimSpace(explanation[i+2:])
+		for _, sentence := range strings.SplitAfter(strings.TrimSpace(explanation[i+2:]), ". ") {
+			if sentence = strings.TrimSpace(sentence); sentence != "" && !mentionsTheClass(sentence) {
+				rest += " " + sentence
+			}
+		}
 	}
 	span := fmt.Sprint(years[0])
 	if len(years) > 1 {
 		span = fmt.Sprintf("%d–%d", years[0], years[len(years)-1])
 	}
 	return i18n.T(i18n.Default, "scoring.divergence.noVotes", span) + rest
+}
+
+// mentionsTheClass reports whether a sentence tells what the class did.
+func mentionsTheClass(sentence string) bool {
+	lower := strings.ToLower(sentence)
+	return strings.Contains(lower, "your class") || strings.Contains(lower, "the class's")
 }
 
 // choiceDiffs lists where a resolved year differed from history's choices: decisions,

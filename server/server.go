@@ -292,6 +292,7 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/rooms/:code/exports/:file", s.exportFile)
 	api.GET("/rooms/:code/years/:year/report", s.yearReport)
 	api.GET("/rooms/:code/debrief", s.debrief)
+	api.GET("/rooms/:code/experiments", s.experimentsRoute)
 	api.GET("/rooms/:code/briefing", s.roomBriefing)
 	api.GET("/rooms/:code/cards", s.roomCards)
 	if s.cfg.AdminToken != "" {

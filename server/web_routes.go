@@ -342,9 +342,11 @@ func (w *webRoutes) catalogue(c echo.Context) error {
 
 // simulateRequest: a teacher's what-if. Decisions maps year → decision → option; every
 // decision not named keeps history's choice, as do directives not named and every
-// faction's actions. Through, when set, stops the run after that year.
+// faction's actions. Through, when set, stops the run after that year. Weather
+// "ordinary" sets every yield factor to 1.0 (no noise): the policies alone.
 type simulateRequest struct {
 	Mode       economy.Mode                 `json:"mode"`
+	Weather    string                       `json:"weather"`
 	Seed       int64                        `json:"seed"`
 	Decisions  map[string]map[string]string `json:"decisions"`
 	Directives map[string]map[string]bool   `json:"directives"`
@@ -370,6 +372,9 @@ func (w *webRoutes) simulate(c echo.Context) error {
 	}
 	if req.Mode == economy.Historical && len(req.Directives) > 0 {
 		return fault.T(fault.Invalid, "fault.server.directivesOnlyCounterfactual")
+	}
+	if req.Weather != "" && req.Weather != economy.WeatherHistory && req.Weather != economy.WeatherOrdinary {
+		return fault.T(fault.Invalid, "fault.server.notAWeather", req.Weather)
 	}
 	hist := sc.HistoricalRecord()
 	rec := sc.HistoricalRecord()
@@ -403,7 +408,7 @@ func (w *webRoutes) simulate(c echo.Context) error {
 	if len(rec.Years) == 0 {
 		return fault.T(fault.Invalid, "fault.server.runNeedsAYear")
 	}
-	outcomes, err := sc.Run(rec)
+	outcomes, err := sc.RunWith(rec, economy.RunOptions{Weather: req.Weather})
 	if err != nil {
 		return asInvalid(err)
 	}

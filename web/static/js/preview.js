@@ -75,8 +75,11 @@ export async function render(main) {
   const switches = [];
   const modeSel = h('select', { id: 'whatif-mode', 'data-k': 'whatif-mode', onchange: () => { for (const c of switches) c.closest('.field').hidden = modeSel.value !== 'counterfactual'; } },
     ['historical', 'counterfactual'].map((m) => h('option', { value: m }, t(`whatif.mode.${m}`))));
+  const weatherSel = h('select', { id: 'whatif-weather', 'data-k': 'whatif-weather' },
+    ['history', 'ordinary'].map((w) => h('option', { value: w }, t(`whatif.weather.${w}`))));
   const whatIfForm = h('form', { class: 'whatif-form', onsubmit: (e) => { e.preventDefault(); run(); } },
     field(t('whatif.mode'), modeSel, t('whatif.modeHint')),
+    field(t('whatif.weather'), weatherSel, t('whatif.weatherHint')),
     scenario.years.map((y) => h('fieldset', null, h('legend', null, String(y.year)),
       y.decisions.map((d) => {
         const sel = h('select', { 'data-year': y.year, 'data-decision': d.id }, d.options.map((o) => h('option', { value: o.id, selected: o.id === d.historical }, o.label + (o.id === d.historical ? ` (${t('preview.historical')})` : ''))));
@@ -99,7 +102,7 @@ export async function render(main) {
     const directives = {};
     if (mode === 'counterfactual') for (const c of switches) (directives[c.dataset.year] = directives[c.dataset.year] || {})[c.dataset.directive] = c.checked;
     try {
-      const r = await api.simulate({ mode, decisions, directives });
+      const r = await api.simulate({ mode, weather: weatherSel.value, decisions, directives });
       const rows = ['grainHarvestMt', 'procurementMt', 'cattleM', 'collectivisedPct', 'industryIndex', 'ruralFoodPerHeadKg'];
       fill(whatIfOut,
         h('div', { class: 'charts' }, LIVE.map((q) => chart(q, { years, series: [{ name: t('whatif.yours'), values: outcomesPath(r.outcomes, q) }, { name: t('whatif.model'), values: outcomesPath(r.history, q) }], bands }))),

@@ -242,6 +242,7 @@ function play(main, code, me) {
   const tools = new Tools(send);
   const reports = new Loader(() => draw());
   const debriefs = new Loader(() => draw());
+  const experiments = new Loader(() => draw());
   function historianContext(v, working) {
     const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || (v.me && v.me.id === id ? v.me.nickname : t('hist.aHistorian'));
     return { nick, card: (id) => shownCards.find((c) => c.id === id), meId: v.me && v.me.id, send: working ? send : null, hideGraphic: v.hideGraphic };
@@ -468,7 +469,8 @@ function play(main, code, me) {
     fill(regions.outcome, h('section', { class: 'card', id: 'sec-outcome', 'aria-labelledby': 'out-h' }, parts));
     if (v.phase === 'debrief') {
       const d = debriefs.get(`${v.results.length}`, () => api.debrief(code, me.token));
-      fill(regions.score, debrief(v, d, { bands, audience: 'player', charts: LIVE, meId: v.me && v.me.id, error: debriefs.error }));
+      const ex = { value: experiments.get(`${v.results.length}`, () => api.experiments(code, me.token)), error: experiments.error };
+      fill(regions.score, debrief(v, d, { bands, audience: 'player', charts: LIVE, meId: v.me && v.me.id, error: debriefs.error, experiments: ex }));
     } else fill(regions.score);
   }
 

@@ -155,6 +155,7 @@ async function consolePage(main, code) {
   }
   const reports = new Loader(() => draw());
   const debriefs = new Loader(() => draw());
+  const experiments = new Loader(() => draw());
 
   const st = new RoomState({ code, secret: key, onChange: () => draw() });
   const conn = new Connection({
@@ -694,7 +695,8 @@ async function consolePage(main, code) {
     if (v.phase !== 'debrief') { fill(regions.debrief, ticketList); return; }
     // Fetched again when a result or an exit ticket arrives.
     const d = debriefs.get(`${v.results.length}|${tickets.length}|${tickets.map((x) => x.seq).join(',')}`, () => api.debrief(code, key));
-    fill(regions.debrief, debrief(v, d, { bands, audience: 'teacher', charts: DEBRIEF, error: debriefs.error }));
+    const ex = { value: experiments.get(`${v.results.length}`, () => api.experiments(code, key)), error: experiments.error };
+    fill(regions.debrief, debrief(v, d, { bands, audience: 'teacher', charts: DEBRIEF, error: debriefs.error, experiments: ex }));
   }
 
   // drawExports offers the room's records as the server writes them (fetched with the key
