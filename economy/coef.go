@@ -4,7 +4,7 @@ package economy
 // never touches a map.
 type coefs struct {
 	seedRate, feedRate, needKg, floorKg, plotKg                                                                                          float64
-	mortK, mortWidth, mortCenter, mouthsTrend, autumnShare, escapeMax, trapCarry                                                         float64
+	mortK, mouthsTrend, autumnShare, escapeMax, trapCarry                                                                                float64
 	reliefFoodShare, seedGapK, seedGapEffect                                                                                             float64
 	volBase, regainPace, retreatThreshold, retreatSpan, retreatMax, retreatCalm                                                          float64
 	pressDecay, pressPace, pressExtract, pressPrice, pressDeport, pressRepress, pressHunger                                              float64
@@ -17,6 +17,8 @@ type coefs struct {
 	indBase, indExport, indLabour, indSupply                                                                                             float64
 	pcColl, biDecay, biPC, biPressure                                                                                                    float64
 	finesInKind, reserveStart, reserveComfort, reserveSave, reserveMax, moraleDecay, moraleExtract, weatherNoise, capExhaust, capRecover float64
+	bioGap, bioDisorder, planAdjust, collectSharp, feedKg, fodderShare, labourElast                                                      float64
+	planNational, settleRate, planRatchet, frailShare, mortScale, mortShape, fleeK, stockKeep, stockStart, torgsinMt, weatherCommon      float64
 }
 
 type coefSpec struct {
@@ -32,9 +34,7 @@ var coefSpecs = []coefSpec{
 	{"needKg", 150, 400, "food a rural person needs a year, kg grain-equivalent", func(c *coefs) *float64 { return &c.needKg }},
 	{"floorKg", 0, 400, "grain per rural head procurers leave when nothing forces them lower, kg", func(c *coefs) *float64 { return &c.floorKg }},
 	{"plotKg", 0, 150, "food per head from private plots when plots are generous, kg grain-equivalent", func(c *coefs) *float64 { return &c.plotKg }},
-	{"mortK", 0, 0.8, "largest famine death rate in a year", func(c *coefs) *float64 { return &c.mortK }},
-	{"mortWidth", 0.005, 0.5, "spread of the death-rate curve, as a share of need", func(c *coefs) *float64 { return &c.mortWidth }},
-	{"mortCenter", 0.3, 1.2, "food, as a share of need, at which half the largest death rate is reached", func(c *coefs) *float64 { return &c.mortCenter }},
+	{"mortK", 0, 0.8, "largest yearly famine death hazard among the people at risk", func(c *coefs) *float64 { return &c.mortK }},
 	{"mouthsTrend", 0, 1, "share of famine deaths still counted among the mouths food is shared by", func(c *coefs) *float64 { return &c.mouthsTrend }},
 	{"autumnShare", 0, 0.6, "share of a harvest year's famine deaths falling before 1 January", func(c *coefs) *float64 { return &c.autumnShare }},
 	{"escapeMax", 0, 0.6, "share of famine deaths avoided by trade and flight for bread when nothing blocks them", func(c *coefs) *float64 { return &c.escapeMax }},
@@ -74,7 +74,7 @@ var coefSpecs = []coefSpec{
 	{"priceRef", 0.2, 1.2, "state grain price, as a share of the market price, in 1928: the harvest base assumes it", func(c *coefs) *float64 { return &c.priceRef }},
 	{"effExtract", 0, 2, "harvest effort lost per unit of last year's procurement share above the NEP level", func(c *coefs) *float64 { return &c.effExtract }},
 	{"extRef", 0, 0.5, "procurement share of the harvest under NEP", func(c *coefs) *float64 { return &c.extRef }},
-	{"effKolkhoz", 0, 0.5, "harvest effort lost per unit of households in kolkhozy", func(c *coefs) *float64 { return &c.effKolkhoz }},
+	{"effKolkhoz", 0, 0.5, "harvest effort lost per unit of households in kolkhozy, before the kolkhoz system is organised", func(c *coefs) *float64 { return &c.effKolkhoz }},
 	{"effMorale", 0, 0.5, "harvest effort gained per unit of morale above 50 (scaled to ±1)", func(c *coefs) *float64 { return &c.effMorale }},
 	{"effPlots", 0, 0.3, "kolkhoz effort lost when plots and markets are closed", func(c *coefs) *float64 { return &c.effPlots }},
 	{"disPace", 0, 1, "share of the harvest lost per unit of households driven into kolkhozy", func(c *coefs) *float64 { return &c.disPace }},
@@ -95,7 +95,7 @@ var coefSpecs = []coefSpec{
 	{"pcColl", 0, 2, "party control points per point of households collectivised", func(c *coefs) *float64 { return &c.pcColl }},
 	{"biDecay", 0, 1, "share of Bukharin-faction influence kept from one year to the next", func(c *coefs) *float64 { return &c.biDecay }},
 	{"biPC", 0, 2, "Bukharin-faction influence lost per point party control gains", func(c *coefs) *float64 { return &c.biPC }},
-	{"biPressure", 0, 1, "Bukharin-faction influence gained per point of village pressure above 50", func(c *coefs) *float64 { return &c.biPressure }},
+	{"biPressure", 0, 1, "Bukharin-faction influence gained per point of the collectivisation drive's village pressure above 50", func(c *coefs) *float64 { return &c.biPressure }},
 	{"moraleDecay", 0, 1, "share of peasant morale carried into the next year", func(c *coefs) *float64 { return &c.moraleDecay }},
 	{"moraleExtract", 0, 300, "morale points lost per unit of procurement share above NEP's", func(c *coefs) *float64 { return &c.moraleExtract }},
 	{"capExhaust", 0, 10, "share of the villages' strength to protest spent per 100 points of pressure above the retreat threshold", func(c *coefs) *float64 { return &c.capExhaust }},
@@ -106,6 +106,24 @@ var coefSpecs = []coefSpec{
 	{"reserveSave", 0, 1, "share of a surplus above comfort put into reserve", func(c *coefs) *float64 { return &c.reserveSave }},
 	{"reserveMax", 0, 2, "largest reserve, in years of need", func(c *coefs) *float64 { return &c.reserveMax }},
 	{"weatherNoise", 0, 0.1, "standard deviation of the counterfactual weather noise", func(c *coefs) *float64 { return &c.weatherNoise }},
+	{"weatherCommon", 0, 1, "share of the weather noise's variance common to every region", func(c *coefs) *float64 { return &c.weatherCommon }},
+	{"bioGap", 0, 0.6, "share by which the official (biological) harvest estimate exceeds the grain threshed in an orderly year", func(c *coefs) *float64 { return &c.bioGap }},
+	{"bioDisorder", 0, 3, "extra overestimate per unit of the harvest lost to disorder", func(c *coefs) *float64 { return &c.bioDisorder }},
+	{"planAdjust", 0, 1, "elasticity of a region's plan in its official harvest estimate: how far Moscow cut the plan as its estimates fell", func(c *coefs) *float64 { return &c.planAdjust }},
+	{"planNational", 0, 1, "weight of the all-Union official estimate, against the region's own, in cutting a region's plan", func(c *coefs) *float64 { return &c.planNational }},
+	{"settleRate", 0, 1, "share of collectivisation's productivity loss the organising of the kolkhoz system makes up each year from 1930", func(c *coefs) *float64 { return &c.settleRate }},
+	{"planRatchet", 0, 1, "share of last year's collection below which a region's plan is not cut", func(c *coefs) *float64 { return &c.planRatchet }},
+	{"collectSharp", 1, 20, "how sharply collection turns from the plan to the grain really there (smooth minimum)", func(c *coefs) *float64 { return &c.collectSharp }},
+	{"feedKg", 0, 300, "grain fed a year per head of cattle and horses, kg", func(c *coefs) *float64 { return &c.feedKg }},
+	{"fodderShare", 0, 1, "largest share of the grain left after procurement and seed that goes to fodder", func(c *coefs) *float64 { return &c.fodderShare }},
+	{"labourElast", 0, 1, "elasticity of the sown area in the rural labour left, against the no-famine trend", func(c *coefs) *float64 { return &c.labourElast }},
+	{"frailShare", 0.1, 0.4, "share of a region's 1927 rural population at risk of dying in famine: the cap on famine deaths", func(c *coefs) *float64 { return &c.frailShare }},
+	{"mortScale", 0.05, 1, "food shortfall, as a share of need, at which the yearly death hazard reaches 63% of its largest", func(c *coefs) *float64 { return &c.mortScale }},
+	{"mortShape", 1, 4, "shape of the death hazard in the food shortfall (Weibull): 1 rises at once, above 1 starts gently", func(c *coefs) *float64 { return &c.mortShape }},
+	{"fleeK", 0, 1, "share of the people at risk who flee per unit of the death hazard, in a fully mobile population", func(c *coefs) *float64 { return &c.fleeK }},
+	{"stockKeep", 0, 0.5, "share of the state's grain (stock and procurement, after exports) carried over as the state stock", func(c *coefs) *float64 { return &c.stockKeep }},
+	{"stockStart", 0, 10, "state grain stock at the end of 1927, Mt", func(c *coefs) *float64 { return &c.stockStart }},
+	{"torgsinMt", 0, 1, "grain and flour bought at Torgsin with valuables in a year of famine, Mt", func(c *coefs) *float64 { return &c.torgsinMt }},
 }
 
 var coefIndex = func() map[string]int {

@@ -40,6 +40,8 @@ type Scenario struct {
 	Catalogue []ActionSpec `json:"actions"`
 	// Years are 1928..1934 in order.
 	Years []Year `json:"years"`
+	// ExperimentList holds the historians' claims a class can run on its own path.
+	ExperimentList []ExperimentSpec `json:"experiments"`
 
 	raw  []byte
 	name string
@@ -53,6 +55,9 @@ type Scenario struct {
 type Coefficient struct {
 	Value float64 `json:"value"`
 	Note  string  `json:"note"`
+	// Range, when given, is the stated range of an estimated coefficient [low, high]:
+	// the experiments' ensembles draw it from there.
+	Range []float64 `json:"range,omitempty"`
 }
 
 // RegionSpec is a region's starting state (end of 1927) and its fixed traits.
@@ -68,7 +73,9 @@ type RegionSpec struct {
 	HerdFoodKg   float64 `json:"herdFoodKg"`   // food per head of sheep/goats/camels, kg grain-equivalent a year
 	CattleFoodKg float64 `json:"cattleFoodKg"` // food per head of cattle, kg grain-equivalent a year
 	OtherFoodKg  float64 `json:"otherFoodKg"`  // food per rural person from potatoes, fish, crafts and trade, kg grain-equivalent
-	Note         string  `json:"note"`
+	// Mobility is how readily the hungry leave: 1 for a wholly mobile (nomadic) people.
+	Mobility float64 `json:"mobility"`
+	Note     string  `json:"note"`
 }
 
 // StartSpec is the USSR-wide state at the end of 1927. Indices are on 0–100 scales.
@@ -505,7 +512,7 @@ func (sc *Scenario) validate(v *validator) {
 		}{
 			{"ruralPopM", spec.RuralPopM, 0.5, 200}, {"grainBaseMt", spec.GrainBaseMt, 0.1, 100},
 			{"cattleM", spec.CattleM, 0, 100}, {"horsesM", spec.HorsesM, 0, 60}, {"herdsM", spec.HerdsM, 0, 200},
-			{"planShare", spec.PlanShare, 0, 1}, {"paceWeight", spec.PaceWeight, 0, 2},
+			{"planShare", spec.PlanShare, 0, 1}, {"paceWeight", spec.PaceWeight, 0, 2}, {"mobility", spec.Mobility, 0, 1},
 			{"herdFoodKg", spec.HerdFoodKg, 0, 200}, {"cattleFoodKg", spec.CattleFoodKg, 0, 400}, {"otherFoodKg", spec.OtherFoodKg, 0, 300},
 		} {
 			if c.val < c.lo || c.val > c.hi {
@@ -535,6 +542,9 @@ func (sc *Scenario) validate(v *validator) {
 		}
 		if strings.TrimSpace(c.Note) == "" {
 			v.fail(p+".note", "coefficient %q needs a note saying where its number comes from", spec.name)
+		}
+		if c.Range != nil && (len(c.Range) != 2 || c.Range[0] > c.Value || c.Range[1] < c.Value || c.Range[0] < spec.min || c.Range[1] > spec.max) {
+			v.fail(p+".range", "coefficient %q has range %v: a range is [low, high] around its value %v, inside [%v, %v]", spec.name, c.Range, c.Value, spec.min, spec.max)
 		}
 	}
 	for _, name := range sortedKeys(sc.Coefficients) {

@@ -89,6 +89,8 @@ const (
 	chSedentarise
 	chWeather
 	chSettlerCare
+	chFines
+	chSeedSeize
 	numRegional
 	// national
 	chPartyControl = iota - 1
@@ -125,6 +127,8 @@ var channelSpecs = [numChannels]channelSpec{
 	chSedentarise:  {"sedentarise", 0, 0.8, false, "share of the herds lost to forced settlement of nomads and livestock seizure"},
 	chWeather:      {"weather", -0.15, 0.15, false, "change to the harvest-yield factor (shock events only)"},
 	chSettlerCare:  {"settlerCare", 0, 0.5, false, "share by which special settlers' deaths fall (reports, petitions)"},
+	chFines:        {"fines", 0, 1, false, "share of the households' other food (meat, potatoes, animals) taken as fines in kind"},
+	chSeedSeize:    {"seedSeize", 0, 1, false, "share of the seed set aside for next year that procurement may take"},
 	chPartyControl: {"partyControl", -20, 20, true, "party control, points on a 0–100 scale"},
 	chBukharin:     {"bukharin", -30, 20, true, "Bukharin-faction influence, points on a 0–100 scale"},
 	chIndustry:     {"industry", -20, 20, true, "industrial growth this year, percentage points"},

@@ -26,6 +26,9 @@ type RegionState struct {
 	Trap          float64 `json:"trap"`          // last year's blockades, 0..1
 	ReserveMt     float64 `json:"reserveMt"`     // grain households hold in reserve, Mt
 	Capacity      float64 `json:"capacity"`      // the villages' remaining strength to protest, 0..1
+	DeadM         float64 `json:"deadM"`         // famine deaths so far, million
+	LastPlanMt    float64 `json:"lastPlanMt"`    // what last year's plan asked of the region before cuts, Mt
+	FledM         float64 `json:"fledM"`         // people who fled hunger so far, million
 }
 
 // State is the model's state at the end of a year. It is a plain value: Step never
@@ -43,6 +46,7 @@ type State struct {
 	ExportsMt         float64                 `json:"exportsMt"` // last year's, which buys this year's imported tractors
 	SettlersK         float64                 `json:"settlersK"` // special settlers alive, thousand persons
 	DeportedK         float64                 `json:"deportedK"` // households deported so far, thousand
+	StockMt           float64                 `json:"stockMt"`   // the state's grain stock carried over, Mt
 	// LeverFactor is, per lever, the class's last vote on it over history's choice; a
 	// year without a vote on a lever scales history's setting by it (1 = as history).
 	LeverFactor [numLevers]float64 `json:"leverFactor"`
@@ -65,6 +69,14 @@ type Outcome struct {
 	Year                   int                        `json:"year"`
 	GrainHarvestMt         float64                    `json:"grainHarvestMt"`
 	ProcurementMt          float64                    `json:"procurementMt"`
+	PlanMt                 float64                    `json:"planMt"`            // the procurement plan after Moscow's cuts, set on the official estimate
+	OfficialHarvestMt      float64                    `json:"officialHarvestMt"` // the official (biological) harvest estimate
+	StateStockMt           float64                    `json:"stateStockMt"`      // the state's grain stock carried into next year
+	ReliefMt               float64                    `json:"reliefMt"`          // food relief and seed loans sent in the spring, out of the state stock
+	TorgsinMt              float64                    `json:"torgsinMt"`         // grain bought at Torgsin with valuables
+	SeedMt                 float64                    `json:"seedMt"`            // seed kept for next year's sowing
+	FodderMt               float64                    `json:"fodderMt"`          // grain fed to cattle and horses
+	RefugeesM              float64                    `json:"refugeesM"`         // people who fled hunger this year
 	ExportsMt              float64                    `json:"exportsMt"`
 	CattleM                float64                    `json:"cattleM"`
 	HorsesM                float64                    `json:"horsesM"`
@@ -94,6 +106,10 @@ type Outcome struct {
 type RegionOutcome struct {
 	GrainHarvestMt      float64 `json:"grainHarvestMt"`
 	ProcurementMt       float64 `json:"procurementMt"`
+	PlanMt              float64 `json:"planMt"`
+	OfficialHarvestMt   float64 `json:"officialHarvestMt"`
+	ReliefMt            float64 `json:"reliefMt"`
+	RefugeesM           float64 `json:"refugeesM"`
 	RuralFoodPerHeadKg  float64 `json:"ruralFoodPerHeadKg"`
 	CattleM             float64 `json:"cattleM"`
 	HorsesM             float64 `json:"horsesM"`

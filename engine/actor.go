@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"time"
 
 	"github.com/classroom-debate/debate/clock"
@@ -36,6 +37,26 @@ type actor struct {
 	lastTouch   time.Time
 	stopping    bool
 	cancelNotes func()
+
+	// stale says the state may hold events the store never took (an append failed and
+	// the store did not answer the reload): nothing is decided or shown from it until a
+	// resync succeeds. staleShown is the last seq the viewers were sent.
+	stale      bool
+	staleShown uint64
+	retry      clock.Timer
+	retryDelay time.Duration
+	// epoch is the store's epoch of the room's log when it was last loaded ("" for a
+	// store without epochs). diverged and divergedAt: the store lost events this instance
+	// had served, so a viewer resuming after divergedAt may hold events that are not in
+	// the log any more and gets a snapshot instead of a catch-up.
+	epoch      string
+	diverged   bool
+	divergedAt uint64
+	// verifiedAt and verifyTimer pace the checks for lost data (verify) that a lagging
+	// notification prompts: at most one per verifyEvery, and a prompt inside the window
+	// is checked at its end rather than dropped.
+	verifiedAt  time.Time
+	verifyTimer clock.Timer
 }
 
 type op func(a *actor)
@@ -81,6 +102,12 @@ func (a *actor) run() {
 		}
 		if a.timer != nil {
 			a.timer.Stop()
+		}
+		if a.retry != nil {
+			a.retry.Stop()
+		}
+		if a.verifyTimer != nil {
+			a.verifyTimer.Stop()
 		}
 	}()
 	for {
@@ -174,25 +201,194 @@ var errActorStopped = errors.New("room actor stopped")
 
 // load folds the room's whole log into a fresh state.
 func (a *actor) load(ctx context.Context) error {
+	_, err := a.loadEvents(ctx)
+	return err
+}
+
+// loadEvents is load, returning the events it folded.
+func (a *actor) loadEvents(ctx context.Context) ([]room.Event, error) {
 	entries, err := a.hub.cfg.Log.Read(ctx, a.roomID, 0, 0)
 	if err != nil {
-		return fmt.Errorf("read log of room %s: %w", a.roomID, err)
+		return nil, fmt.Errorf("read log of room %s: %w", a.roomID, err)
 	}
 	if len(entries) == 0 {
-		return ErrNotFound
+		return nil, ErrNotFound
 	}
 	st := room.NewState()
+	events := make([]room.Event, 0, len(entries))
 	for _, en := range entries {
 		var e room.Event
 		if err := json.Unmarshal(en.Data, &e); err != nil {
-			return fmt.Errorf("room %s event %d: %w", a.roomID, en.Seq, err)
+			return nil, fmt.Errorf("room %s event %d: %w", a.roomID, en.Seq, err)
 		}
 		if err := room.Apply(st, e); err != nil {
-			return fmt.Errorf("room %s event %d: %w", a.roomID, en.Seq, err)
+			return nil, fmt.Errorf("room %s event %d: %w", a.roomID, en.Seq, err)
 		}
+		events = append(events, e)
 	}
-	a.state = st
+	epoch, err := a.readEpoch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.state, a.epoch = st, epoch
+	return events, nil
+}
+
+// readEpoch returns the store's epoch of the room's log ("" without Config.Epochs).
+func (a *actor) readEpoch(ctx context.Context) (string, error) {
+	if a.hub.cfg.Epochs == nil {
+		return "", nil
+	}
+	epoch, err := a.hub.cfg.Epochs.Epoch(ctx, a.roomID)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read epoch of room %s: %w", a.roomID, err)
+	}
+	return epoch, nil
+}
+
+// Retrying a store that does not answer: from retryFirst, doubling up to retryMax.
+const (
+	retryFirst = 250 * time.Millisecond
+	retryMax   = 5 * time.Second
+)
+
+// resync rebuilds the state from the stored log, after an append failed, a conflict, or
+// a sign that the store lost data; shown is the last seq the viewers were sent. Viewers
+// get the events they missed. If the store holds less than was shown, or its log has
+// another epoch, the store lost data: the room is served as the store holds it, the
+// loss is logged at warn level, and every viewer is told to reconnect, so that each gets
+// a snapshot of what is stored instead of a history that no longer exists. If the store
+// does not answer, the actor goes stale (commands are answered unavailable) and retries
+// with backoff.
+func (a *actor) resync(ctx context.Context, shown uint64) error {
+	oldEpoch := a.epoch
+	events, err := a.loadEvents(ctx)
+	if errors.Is(err, ErrNotFound) {
+		// The store holds nothing of the room any more.
+		a.log.Warn("this room's log is gone from the store (deleted through another instance, or lost); closing it here", "shown", shown)
+		a.stale = false
+		a.endAll(protocol.CloseDeleted, "this room's storage lost it")
+		a.hub.forget(a)
+		a.stopping = true
+		return err
+	}
+	if err != nil {
+		if !a.stale {
+			a.log.Warn("the store does not answer; refusing commands until it does", "err", err)
+		}
+		a.stale, a.staleShown = true, shown
+		a.scheduleRetry()
+		return err
+	}
+	if a.stale {
+		a.log.Info("the store answers again; caught up", "seq", a.state.Seq())
+	}
+	a.stale, a.retryDelay = false, 0
+	if a.retry != nil {
+		a.retry.Stop()
+		a.retry = nil
+	}
+	switch {
+	case a.state.Seq() < shown || oldEpoch != "" && a.epoch != oldEpoch:
+		a.log.Warn("the store lost events of this room; serving what it holds and resyncing every viewer",
+			"shown", shown, "stored", a.state.Seq(), "epoch", a.epoch, "previousEpoch", oldEpoch)
+		a.diverged = true
+		a.divergedAt = min(a.state.Seq(), shown)
+		if a.epoch != oldEpoch {
+			a.divergedAt = 0
+		}
+		a.endAll(protocol.CloseRestart, "the room's storage lost recent events; reconnect to get the room as it is now")
+	case a.state.Seq() > shown:
+		// Exactly the events folded: the log may have grown since, and those events
+		// come with their notification.
+		i := sort.Search(len(events), func(i int) bool { return events[i].Seq > shown })
+		a.fanOut(events[i:])
+	}
+	a.afterChange()
 	return nil
+}
+
+// scheduleRetry arms one resync attempt after a backoff.
+func (a *actor) scheduleRetry() {
+	if a.retry != nil || a.stopping {
+		return
+	}
+	if a.retryDelay == 0 {
+		a.retryDelay = retryFirst
+	} else {
+		a.retryDelay = min(2*a.retryDelay, retryMax)
+	}
+	a.retry = a.hub.cfg.Clock.AfterFunc(a.retryDelay, func() {
+		a.post(func(a *actor) {
+			a.retry = nil
+			if !a.stale {
+				return
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), a.hub.cfg.WriteTimeout)
+			defer cancel()
+			_ = a.resync(ctx, a.staleShown)
+		})
+	})
+}
+
+// verifyEvery is the least time between two checks for lost data. Under load an
+// instance's own notifications often arrive after it has appended more (a seq below its
+// own): almost always lag, rarely loss, so checking each would cost two round trips per
+// append.
+const verifyEvery = time.Second
+
+// suspectLoss runs verify now, or at the end of the current window.
+//
+// Only a store that reports epochs can lose acknowledged data (Redis after a restart
+// without its AOF, or a failover); the embedded store's fsynced file cannot, and there a
+// late notification is only lag, which must not arm a timer.
+func (a *actor) suspectLoss(ctx context.Context) {
+	if a.hub.cfg.Epochs == nil {
+		return
+	}
+	now := a.hub.cfg.Clock.Now()
+	if wait := verifyEvery - now.Sub(a.verifiedAt); wait > 0 {
+		if a.verifyTimer == nil {
+			a.verifyTimer = a.hub.cfg.Clock.AfterFunc(wait, func() {
+				a.post(func(a *actor) {
+					a.verifyTimer = nil
+					ctx, cancel := context.WithTimeout(context.Background(), a.hub.cfg.WriteTimeout)
+					defer cancel()
+					a.suspectLoss(ctx)
+				})
+			})
+		}
+		return
+	}
+	a.verifiedAt = now
+	a.verify(ctx)
+}
+
+// verify checks, on a sign that the store may have lost data (a notification of a seq
+// below ours, a notification of a seq the log does not hold), whether it did.
+func (a *actor) verify(ctx context.Context) {
+	if a.stale {
+		// The state may hold events the store never took; the viewers were shown only
+		// up to staleShown, and a resync must start from there.
+		_ = a.resync(ctx, a.staleShown)
+		return
+	}
+	last, err := a.hub.cfg.Log.Last(ctx, a.roomID)
+	if err != nil {
+		a.log.Warn("read last seq of room log", "err", err)
+		return
+	}
+	epoch, err := a.readEpoch(ctx)
+	if err != nil {
+		a.log.Warn("read epoch of room log", "err", err)
+		return
+	}
+	if last < a.state.Seq() || epoch != a.epoch || last > a.state.Seq() {
+		_ = a.resync(ctx, a.state.Seq())
+	}
 }
 
 // catchUp applies events other instances stored after ours. It returns the new events.
@@ -225,6 +421,15 @@ func (a *actor) flush(batch []submitReq) {
 	results := make([]submitResult, len(batch))
 	broken := make([]bool, len(batch)) // commands refused for a rule bug: not decided again
 	var stored []room.Event
+	if a.stale {
+		if err := a.resync(ctx, a.staleShown); err != nil {
+			a.fail(results, err)
+			for i, req := range batch {
+				req.reply <- results[i]
+			}
+			return
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		if a.state.Deleted() {
 			for i := range results {
@@ -249,15 +454,22 @@ func (a *actor) flush(batch []submitReq) {
 		if rebuild {
 			// Part of a command's events reached the tentative state: rebuild it from what
 			// is stored and decide the others again, so one bad command costs only itself.
-			if lerr := a.load(ctx); lerr != nil {
+			if lerr := a.resync(ctx, expected); lerr != nil {
 				a.log.Error("reload after a refused event", "err", lerr)
 				a.fail(results, lerr)
-				a.stopping = true
 				break
 			}
 			continue
 		}
 		if len(events) == 0 {
+			// Nothing to store, so no append would reveal that another instance stored
+			// something first: before refusing a command, make sure it was decided
+			// against the whole log. A refusal is rare; one round trip is cheap.
+			if refused(results) && attempt < 8 && a.behind(ctx, expected) {
+				if a.resync(ctx, expected) == nil {
+					continue
+				}
+			}
 			break
 		}
 		entries := make([]Entry, len(events))
@@ -272,7 +484,9 @@ func (a *actor) flush(batch []submitReq) {
 		}
 		err := encErr
 		if err == nil {
+			start := time.Now()
 			err = a.hub.cfg.Log.Append(ctx, a.roomID, expected, entries)
+			a.hub.observer().Appended(len(entries), time.Since(start), err)
 		}
 		if err == nil {
 			if encErr == nil {
@@ -284,15 +498,14 @@ func (a *actor) flush(batch []submitReq) {
 		if encErr == nil && !errors.Is(err, ErrSeqConflict) {
 			a.hub.noteWrite(err)
 		}
-		// The tentative state is wrong now: rebuild it from what is stored.
-		if lerr := a.load(ctx); lerr != nil {
-			a.log.Error("reload after failed append", "err", lerr)
+		// The tentative state is wrong now: rebuild it from what is stored (and tell the
+		// viewers what another instance stored meanwhile).
+		if lerr := a.resync(ctx, expected); lerr != nil {
+			a.log.Error("reload after failed append", "append", err, "err", lerr)
 			a.fail(results, lerr)
-			a.stopping = true
 			break
 		}
 		if errors.Is(err, ErrSeqConflict) && attempt < 8 {
-			a.fanOut(a.eventsAfter(ctx, expected))
 			continue
 		}
 		if encErr != nil {
@@ -311,30 +524,33 @@ func (a *actor) flush(batch []submitReq) {
 	}
 }
 
+// refused reports whether any command of a batch was refused by the rules.
+func refused(results []submitResult) bool {
+	for _, r := range results {
+		if r.err != nil && !r.broken {
+			return true
+		}
+	}
+	return false
+}
+
+// behind reports whether the stored log has moved past seq (another instance stored
+// events this one has not heard of yet). A store that does not answer is not behind: the
+// refusal stands as decided.
+func (a *actor) behind(ctx context.Context, seq uint64) bool {
+	last, err := a.hub.cfg.Log.Last(ctx, a.roomID)
+	return err == nil && last != seq
+}
+
 func (a *actor) fail(results []submitResult, err error) {
 	for i := range results {
-		if results[i].err == nil {
+		switch {
+		case errors.Is(err, ErrNotFound):
+			results[i] = submitResult{err: fault.T(fault.NotFound, "fault.engine.roomGone")}
+		case results[i].err == nil:
 			results[i] = submitResult{err: fault.T(fault.Unavailable, "fault.engine.roomCouldNotSave")}
 		}
 	}
-}
-
-// eventsAfter reads stored events after seq (used after a conflict to tell viewers what
-// the other instance wrote). Errors are logged; viewers then resync by snapshot later.
-func (a *actor) eventsAfter(ctx context.Context, seq uint64) []room.Event {
-	entries, err := a.hub.cfg.Log.Read(ctx, a.roomID, seq, 0)
-	if err != nil {
-		a.log.Warn("read log after conflict", "err", err)
-		return nil
-	}
-	out := make([]room.Event, 0, len(entries))
-	for _, en := range entries {
-		var e room.Event
-		if json.Unmarshal(en.Data, &e) == nil {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // decideOne decides one command against the tentative state and applies its events.
@@ -486,35 +702,83 @@ func (a *actor) tick() {
 	a.rearm()
 }
 
-// note handles a notification that the log grew, possibly from another instance.
+// note handles a notification that the log grew, possibly from another instance. The
+// store may also re-announce a room's last seq after its notification connection came
+// back, so a stale actor takes any note as a cue to resync.
 func (a *actor) note(seq uint64) {
-	if seq <= a.state.Seq() {
+	if seq == a.state.Seq() && !a.stale {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), a.hub.cfg.WriteTimeout)
 	defer cancel()
+	if a.stale {
+		_ = a.resync(ctx, a.staleShown)
+		return
+	}
+	if seq < a.state.Seq() {
+		// Usually a late announcement (this instance's own, or another's); possibly a
+		// store that lost data.
+		a.suspectLoss(ctx)
+		return
+	}
+	shown := a.state.Seq()
 	events, err := a.catchUp(ctx)
+	if err != nil {
+		// The state may hold part of what was read: rebuild it.
+		a.log.Warn("catch up with room log", "err", err)
+		_ = a.resync(ctx, shown)
+		return
+	}
+	if len(events) > 0 && events[0].Seq != shown+1 {
+		_ = a.resync(ctx, shown)
+		return
+	}
 	if len(events) > 0 {
 		a.fanOut(events)
 		a.afterChange()
+		return
 	}
-	if err != nil {
-		a.log.Error("catch up with room log", "err", err)
-		if lerr := a.load(ctx); lerr != nil {
-			a.log.Error("reload room", "err", lerr)
-		}
-	}
+	// Announced, but not in the log: see whether the store lost it.
+	a.suspectLoss(ctx)
 }
 
 // watch starts a feed for a viewer: the missed events or a snapshot, then live events.
 func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Feed, error) {
+	if a.stale {
+		if err := a.resync(ctx, a.staleShown); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return nil, fault.T(fault.NotFound, "fault.engine.roomGone")
+			}
+			return nil, fault.T(fault.Unavailable, "fault.engine.storageUnreachable")
+		}
+	}
 	if a.state.Deleted() {
 		return nil, fault.T(fault.NotFound, "fault.engine.roomDeleted")
+	}
+	if p.Kind == room.Player && !a.state.PlayerActive(p.PlayerID) && a.behind(ctx, a.state.Seq()) {
+		// A player who joined through another instance a moment ago: this one has not
+		// heard of the join yet.
+		if err := a.resync(ctx, a.state.Seq()); err != nil {
+			return nil, fault.T(fault.Unavailable, "fault.engine.storageUnreachable")
+		}
 	}
 	if p.Kind == room.Player && !a.state.PlayerActive(p.PlayerID) {
 		return nil, fault.T(fault.Unauthorized, "fault.engine.noLongerInRoom")
 	}
+	if after != nil && *after > a.state.Seq() && a.behind(ctx, a.state.Seq()) {
+		// The viewer has seen events that another instance stored a moment ago and this
+		// one has not heard of yet: catch up first, so the viewer gets what it missed
+		// rather than a snapshot.
+		if err := a.resync(ctx, a.state.Seq()); errors.Is(err, ErrNotFound) {
+			return nil, fault.T(fault.NotFound, "fault.engine.roomGone")
+		} else if err != nil {
+			return nil, fault.T(fault.Unavailable, "fault.engine.storageUnreachable")
+		}
+	}
 	f, caughtUp := a.resume(ctx, p, after)
+	if after != nil {
+		a.hub.observer().Resumed(f.waiting(), !caughtUp)
+	}
 	if !caughtUp {
 		frame, err := protocol.SnapshotFrame(a.state.Seq(), a.state.View(p))
 		if err != nil {
@@ -548,7 +812,17 @@ func (a *actor) resume(ctx context.Context, p room.Principal, after *uint64) (*F
 	if after == nil || *after > a.state.Seq() || a.state.Seq()-*after > a.catchUpLimit() {
 		return f, false
 	}
+	if a.diverged && *after > a.divergedAt {
+		// The viewer may hold events the store lost: only a snapshot is true now.
+		return f, false
+	}
 	want := int(a.state.Seq() - *after)
+	if want == 0 {
+		// Nothing missed. (A Read with limit 0 would read the whole rest of the log,
+		// which may already hold another instance's events: they follow with their
+		// notification, in order.)
+		return f, true
+	}
 	entries, err := a.hub.cfg.Log.Read(ctx, a.roomID, *after, want)
 	if err != nil {
 		a.log.Warn("read log for a resume; sending a snapshot", "err", err)

@@ -88,7 +88,9 @@ func (r *ring) publish(events []room.Event, feeds map[*Feed]struct{}, encode fun
 	}
 	r.mu.Unlock()
 	for _, f := range slow {
-		f.end(protocol.CloseSlow, slowReason)
+		if f.end(protocol.CloseSlow, slowReason) {
+			f.actor.hub.observer().ViewerDropped()
+		}
 	}
 	r.mu.Lock()
 	r.release(low)
@@ -258,6 +260,13 @@ func (f *Feed) backlog() int {
 	return int(f.ring.head-f.cursor) + len(f.private)
 }
 
+// waiting is how many frames the viewer has yet to take.
+func (f *Feed) waiting() int {
+	f.ring.mu.Lock()
+	defer f.ring.mu.Unlock()
+	return f.backlog()
+}
+
 // push queues a frame for this viewer alone, without blocking. It reports false when
 // the feed has ended or has fallen too far behind (then the feed ends as slow).
 func (f *Feed) push(frame []byte) bool {
@@ -269,7 +278,9 @@ func (f *Feed) push(frame []byte) bool {
 	}
 	if f.backlog()+1 > r.limit {
 		r.mu.Unlock()
-		f.end(protocol.CloseSlow, slowReason)
+		if f.end(protocol.CloseSlow, slowReason) {
+			f.actor.hub.observer().ViewerDropped()
+		}
 		return false
 	}
 	f.private = append(f.private, privateFrame{pos: r.head, frame: frame})

@@ -40,6 +40,12 @@ type Config struct {
 	Directory   Directory
 	Credentials Credentials
 	Presence    Presence
+	// Epochs, when set, lets the room actors notice that the store lost a room's data.
+	Epochs Epochs
+	// CheckStorage, when set, is asked by Ready after the store answered: an error (a
+	// Redis without the settings that keep acknowledged commands) makes the instance not
+	// ready, with the error's text as the reason.
+	CheckStorage func(ctx context.Context) error
 	// Scenario is what new rooms start with; a room keeps its own copy for life.
 	Scenario *economy.Scenario
 	Clock    clock.Clock
@@ -55,6 +61,9 @@ type Config struct {
 	// WarmWindow: at Start, rooms active within this window are loaded so that their
 	// timers fire even before anyone reconnects.
 	WarmWindow time.Duration
+	// Observer is told about commands, appends, slow viewers and resumes (metrics).
+	// Nil: nobody is told.
+	Observer Observer
 }
 
 // Hub runs the rooms of this instance.
@@ -188,6 +197,11 @@ func (h *Hub) Ready(ctx context.Context) error {
 		h.noteWrite(h.probeWrite(ctx))
 		if h.writeFailure() != nil {
 			return fault.T(fault.Unavailable, "fault.engine.storageCannotWrite")
+		}
+	}
+	if h.cfg.CheckStorage != nil {
+		if err := h.cfg.CheckStorage(ctx); err != nil {
+			return fault.T(fault.Unavailable, "fault.engine.storageNotSafe", err.Error())
 		}
 	}
 	return nil
@@ -453,6 +467,16 @@ func (h *Hub) playerInRoom(ctx context.Context, roomID, playerID string) (bool, 
 	return in, nil
 }
 
+// RoomExists reports whether code names a room, for the join page's check as the code is
+// typed. It tells as much as a join does: the caller limits it as it limits joins.
+func (h *Hub) RoomExists(ctx context.Context, code string) (bool, error) {
+	_, err := h.lookup(ctx, code)
+	if fault.CodeOf(err) == fault.NotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func (h *Hub) lookup(ctx context.Context, code string) (RoomInfo, error) {
 	code = NormalizeCode(code)
 	if len(code) != CodeLength {
@@ -558,38 +582,22 @@ func (h *Hub) Submit(ctx context.Context, s Session, cmd room.Command) (uint64, 
 		return 0, fault.T(fault.Forbidden, "fault.engine.commandReservedForServer")
 	}
 	cmd.By = s.Principal
-	return h.submit(ctx, s.RoomID, cmd)
+	start := time.Now()
+	seq, err := h.submit(ctx, s.RoomID, cmd)
+	code := fault.Code("")
+	if err != nil {
+		code = fault.CodeOf(err)
+	}
+	h.observer().Command(code, time.Since(start))
+	return seq, err
 }
 
 func (h *Hub) submit(ctx context.Context, roomID string, cmd room.Command) (uint64, error) {
-	if h.isClosing() {
-		return 0, fault.T(fault.Unavailable, "fault.engine.restartingCommandNotTaken")
-	}
-	a, err := h.actor(ctx, roomID)
+	p, err := h.enqueue(ctx, roomID, cmd)
 	if err != nil {
 		return 0, err
 	}
-	req := submitReq{cmd: cmd, reply: make(chan submitResult, 1)}
-	select {
-	case a.submits <- req:
-	case <-a.done:
-		return 0, fault.T(fault.Unavailable, "fault.engine.roomRestartingSendAgain")
-	case <-ctx.Done():
-		return 0, fault.T(fault.Unavailable, "fault.engine.roomBusySendAgain")
-	}
-	// Once queued, the command is decided and stored even if the caller gives up; wait
-	// for the answer so that an ack is never lost while the actor is alive.
-	select {
-	case r := <-req.reply:
-		return r.seq, r.err
-	case <-a.done:
-		select {
-		case r := <-req.reply:
-			return r.seq, r.err
-		default:
-			return 0, fault.T(fault.Unavailable, "fault.engine.roomRestartingSendAgain")
-		}
-	}
+	return p.wait()
 }
 
 // Watch starts a viewer's feed. With after set, the viewer resumes: it gets the events
@@ -733,6 +741,11 @@ func (h *Hub) purge(roomID string) {
 	}
 	if err := h.cfg.Log.Delete(ctx, roomID); err != nil {
 		h.log.Error("purge room log", "room", roomID, "err", err)
+	}
+	// Other instances holding the room (an operator's delete, a retention sweep on one
+	// instance) hear that its log is gone and close their viewers.
+	if err := h.cfg.Notifier.Publish(ctx, roomID, 0); err != nil {
+		h.log.Warn("announce deleted room", "room", roomID, "err", err)
 	}
 	h.log.Info("room deleted", "room", roomID)
 }

@@ -134,6 +134,17 @@ type Blocklist interface {
 	Blocked(ctx context.Context, key string) (bool, error)
 }
 
+// Epochs tells a room log's epoch: a value the store sets when the room's log is
+// created and never changes after. A store that lost data (a Redis restarted without its
+// append-only file, a failover to a replica that missed writes) and then created the log
+// anew reports another epoch, so an instance holding the room notices instead of
+// diverging. Optional: a store that cannot lose acknowledged writes (the embedded one)
+// has none.
+type Epochs interface {
+	// Epoch returns the epoch of roomID's log; "" or ErrNotFound when there is no log.
+	Epoch(ctx context.Context, roomID string) (string, error)
+}
+
 // Presence records which players are connected, across instances.
 type Presence interface {
 	// Connect marks a connection of player in room as open; the returned func closes it.

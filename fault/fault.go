@@ -35,6 +35,7 @@ const (
 	RoomLocked    Code = "room_locked"  // the teacher has locked the room to new players
 	RateLimited   Code = "rate_limited" // too many requests; slow down
 	Unavailable   Code = "unavailable"  // the server is shutting down or a dependency is down; retry
+	AtCapacity    Code = "at_capacity"  // the server holds as many rooms or connections as its operator allows; retry later
 	Internal      Code = "internal"     // a bug or storage failure; nothing was changed
 	VersionNeeded Code = "version"      // the client speaks a protocol version the server does not
 	// UnsupportedMedia: a request body not declared application/json.

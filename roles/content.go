@@ -51,7 +51,48 @@ var Provenances = []string{
 	"historian's account", "demographers' estimate", "advocacy group's figures",
 	"parliamentary resolution", "historians' debate", "regime's claim",
 	"official figure and later estimates", "official statistics via a partisan writer",
-	"composite of testimony",
+	"composite of testimony", "memoir",
+}
+
+// Badges are the kinds of evidence a card's badge tells apart at a glance, each with its
+// own look and its own message key ("prov." + badge) in the browser catalogue: a student
+// must see that a regime's claim, a composite or an advocate's figure is not a record.
+var Badges = []string{BadgeRecord, BadgeRegimeClaim, BadgePropaganda, BadgeComposite, BadgeEstimate, BadgeAdvocacy, BadgeMemoir}
+
+// The badge ids.
+const (
+	BadgeRecord      = "record"      // a document, a statistic, a law or a report of the time
+	BadgeRegimeClaim = "regimeClaim" // the regime's own figures, which later research rejects
+	BadgePropaganda  = "propaganda"  // a text made to persuade, marked propaganda on the card
+	BadgeComposite   = "composite"   // a story put together from several testimonies
+	BadgeEstimate    = "estimate"    // historians' or demographers' estimates, accounts and debates
+	BadgeAdvocacy    = "advocacy"    // figures that come to us through a group or writer with a cause
+	BadgeMemoir      = "memoir"      // one person's recollection, written later
+)
+
+// provenanceBadge is the badge of each provenance (every provenance has one; a test
+// checks that). A card marked propaganda is badged so whatever its provenance.
+var provenanceBadge = map[string]string{
+	"official statistics": BadgeRecord, "census": BadgeRecord, "party resolution": BadgeRecord,
+	"law or decree": BadgeRecord, "speech": BadgeRecord, "archival document": BadgeRecord,
+	"eyewitness report": BadgeRecord, "press report": BadgeRecord, "parliamentary resolution": BadgeRecord,
+	"historian's estimate": BadgeEstimate, "historian's account": BadgeEstimate,
+	"demographers' estimate": BadgeEstimate, "historians' debate": BadgeEstimate,
+	"official figure and later estimates":       BadgeEstimate,
+	"regime's claim":                            BadgeRegimeClaim,
+	"advocacy group's figures":                  BadgeAdvocacy,
+	"official statistics via a partisan writer": BadgeAdvocacy,
+	"composite of testimony":                    BadgeComposite,
+	"memoir":                                    BadgeMemoir,
+}
+
+// BadgeOf returns the badge a card with this provenance carries ("" for an unknown
+// provenance, which Load refuses).
+func BadgeOf(provenance string, propaganda bool) string {
+	if propaganda {
+		return BadgePropaganda
+	}
+	return provenanceBadge[provenance]
 }
 
 // Provenance labels that carry a warning the card's text must repeat (see the tests).
@@ -96,8 +137,11 @@ type Card struct {
 	Cites      []string `json:"cites"`
 	Provenance string   `json:"provenance"`
 	Propaganda bool     `json:"propaganda,omitempty"`
-	Graphic    bool     `json:"graphic,omitempty"`
-	Alt        string   `json:"alt,omitempty"`
+	// Badge is derived from Provenance and Propaganda at load (BadgeOf); the file never
+	// sets it.
+	Badge   string `json:"badge"`
+	Graphic bool   `json:"graphic,omitempty"`
+	Alt     string `json:"alt,omitempty"`
 }
 
 // Term is a glossary entry. Text marks a term as [[id]] or [[id|shown words]]; Aliases
@@ -196,12 +240,14 @@ type cardsFile struct {
 // Content is the loaded, validated role content. It is never changed after Load; share
 // it freely between goroutines.
 type Content struct {
-	sc       *economy.Scenario
-	roles    map[string]*roleFile
-	cards    map[string]*Card
-	order    []string // card ids in file order
-	terms    map[string]*Term
-	termList []string // term ids in file order
+	sc        *economy.Scenario
+	roles     map[string]*roleFile
+	cards     map[string]*Card
+	order     []string // card ids in file order
+	terms     map[string]*Term
+	termList  []string         // term ids in file order
+	years     map[int]yearText // years.json
+	materials *Materials       // materials.json
 }
 
 // ContentError says what is wrong with a content file: the file, the JSON path inside it
@@ -270,6 +316,20 @@ func Load(fsys fs.FS, sc *economy.Scenario) (*Content, error) {
 			return nil, err
 		}
 		c.roles[id] = rf
+	}
+	var yf yearsFile
+	if err := decodeFile(fsys, YearsFile, &yf); err != nil {
+		return nil, err
+	}
+	if err := c.checkYears(yf); err != nil {
+		return nil, err
+	}
+	var m Materials
+	if err := decodeFile(fsys, MaterialsFile, &m); err != nil {
+		return nil, err
+	}
+	if err := c.checkMaterials(&m); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -467,6 +527,10 @@ func (c *Content) addCards(cf cardsFile) error {
 		if !provenanceSet[card.Provenance] {
 			return fail(p+".provenance", "unknown provenance %q; use one of: %s", card.Provenance, strings.Join(Provenances, "; "))
 		}
+		if card.Badge != "" {
+			return fail(p+".badge", "card %q sets its badge; the badge is derived from its provenance", card.ID)
+		}
+		card.Badge = BadgeOf(card.Provenance, card.Propaganda)
 		if card.Graphic && strings.TrimSpace(card.Alt) == "" {
 			return fail(p+".alt", "graphic card %q needs a non-graphic alt text", card.ID)
 		}

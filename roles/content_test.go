@@ -367,3 +367,94 @@ func TestFatesCoverTheRules(t *testing.T) {
 		}
 	}
 }
+
+// TestCardBadgesFollowProvenance: a card's badge says what kind of evidence it is, read
+// from its provenance, so that no regime's claim, composite, estimate or advocate's
+// figure is shown to students as a record.
+func TestCardBadgesFollowProvenance(t *testing.T) {
+	c := mustContent(t)
+	// What a history teacher would call each kind of source.
+	want := map[string]string{
+		"official statistics": "record", "census": "record", "party resolution": "record",
+		"law or decree": "record", "speech": "record", "archival document": "record",
+		"eyewitness report": "record", "press report": "record", "parliamentary resolution": "record",
+		"historian's estimate": "estimate", "historian's account": "estimate", "demographers' estimate": "estimate",
+		"historians' debate": "estimate", "official figure and later estimates": "estimate",
+		"regime's claim": "regimeClaim", "advocacy group's figures": "advocacy",
+		"official statistics via a partisan writer": "advocacy", "composite of testimony": "composite",
+		"memoir": "memoir",
+	}
+	for _, p := range Provenances {
+		b := BadgeOf(p, false)
+		if b == "" || b != want[p] {
+			t.Errorf("provenance %q has badge %q, want %q", p, b, want[p])
+		}
+		if !slices.Contains(Badges, b) {
+			t.Errorf("provenance %q: badge %q is not one of %v", p, b, Badges)
+		}
+	}
+	seen := map[string]bool{}
+	for _, card := range c.Cards() {
+		w := want[card.Provenance]
+		if card.Propaganda {
+			w = "propaganda"
+		}
+		if card.Badge != w {
+			t.Errorf("card %s (%q, propaganda %v) is badged %q, want %q", card.ID, card.Provenance, card.Propaganda, card.Badge, w)
+		}
+		seen[card.Badge] = true
+	}
+	// The cards a reader found mislabelled "Record".
+	for id, w := range map[string]string{
+		"famine-village-1933": "composite", "five-year-plan-results": "regimeClaim", "harvest-1933": "regimeClaim",
+		"collectivised-1931": "advocacy", "ukraine-procurement": "advocacy", "dizzy-with-success": "propaganda",
+		"ukraine-deaths": "estimate", "gareth-jones-1933": "record",
+	} {
+		if card, ok := c.Card(id); !ok || card.Badge != w {
+			t.Errorf("card %s is badged %q, want %q", id, card.Badge, w)
+		}
+	}
+	for _, b := range Badges {
+		if !seen[b] {
+			t.Errorf("no card carries the %q badge; a badge no card uses cannot be checked to render", b)
+		}
+	}
+}
+
+// TestNoVoteToSendNothing: the content note promises that students never vote to starve
+// anyone. Sending no relief is Moscow's announced line (a directive, which a
+// counterfactual teacher may switch off), never an option of the class's vote; every
+// relief option sends something; and the question does not speak of starving villages,
+// since on a mild path there are none.
+func TestNoVoteToSendNothing(t *testing.T) {
+	sc := economy.Default()
+	relief, line := 0, false
+	for _, yr := range sc.Years {
+		for _, d := range yr.Directives {
+			if d.ID == "no-relief-line" {
+				line = yr.Year <= 1932
+			}
+		}
+		for _, d := range yr.Decisions {
+			if !strings.HasPrefix(d.ID, "relief-") {
+				continue
+			}
+			relief++
+			if q := strings.ToLower(d.Question); strings.Contains(q, "starv") || strings.Contains(q, "hungry") || strings.Contains(q, "famine") {
+				t.Errorf("%s asks %q: the question assumes hunger the class's path may not have", d.ID, d.Question)
+			}
+			for _, o := range d.Options {
+				words := strings.ToLower(o.Label + " " + o.Summary)
+				if o.Set["relief"] <= 0 || strings.Contains(words, "nothing") || strings.Contains(words, "none") {
+					t.Errorf("%s offers %q (%q, relief %v): a vote to send nothing", d.ID, o.Label, o.Summary, o.Set["relief"])
+				}
+			}
+		}
+	}
+	if relief < 2 {
+		t.Errorf("found %d relief decisions, want those of 1932 and 1933", relief)
+	}
+	if !line {
+		t.Error("no directive no-relief-line by 1932: sending nothing must be Moscow's announced line")
+	}
+}

@@ -33,7 +33,9 @@ func (b *batch) closePhase() error {
 		}
 		// The lesson plan's boundary: the lesson ends here, and the next one starts
 		// with the next played year's briefing.
-		if sch, ok := w.c.Settings.schedule(); ok && sch.endsLesson(year) && !b.lessonEnding && w.c.Phase != Debrief {
+		// A plan with a debrief lesson ends the last played lesson on the way into the
+		// debrief, which opens the next lesson.
+		if sch, ok := w.c.Settings.schedule(); ok && sch.endsLesson(year) && !b.lessonEnding && (w.c.Phase != Debrief || sch.debriefLesson()) {
 			return b.endLesson(true)
 		}
 	default:

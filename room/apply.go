@@ -74,6 +74,7 @@ func init() {
 		EvMarkAdded:       on(func(s *State, _ Event, d MarkData) error { return foldMark(s, d, true) }),
 		EvMarkRemoved:     on(func(s *State, _ Event, d MarkData) error { return foldMark(s, d, false) }),
 		EvVoteCast:        on(foldVote),
+		EvVotersCounted:   func(*State, Event) error { return nil }, // a count the view derives from the votes
 		EvActionTaken:     on(foldAction),
 		EvVotesClosed:     on(func(s *State, _ Event, d VotesClosedData) error { s.c.Tallies = d.Tallies; return nil }),
 		EvYearResolved:    on(foldYearResolved),

@@ -324,7 +324,12 @@ func (b *batch) endLesson(auto bool) error {
 			return err
 		}
 	}
+	// The debrief ends the game's last lesson, unless the plan gives the debrief a lesson
+	// of its own and this is the lesson before it.
 	final := w.c.Phase == Debrief
+	if sch, ok := w.c.Settings.schedule(); ok && final && sch.debriefLesson() && w.lesson() < len(sch.Lessons) {
+		final = false
+	}
 	if !final && !w.c.Suspended {
 		b.add(EvSuspended, TimerData{RemainingMs: w.remaining(b.now).Milliseconds()})
 	}

@@ -64,6 +64,7 @@ func init() {
 		"resume":        {staff, decideResume},
 		"extend":        {staff, decideExtend},
 		"advance":       {staff, decideAdvance},
+		"jumpTo":        {staff, decideJumpTo},
 		"end":           {staff, decideEnd},
 		"suspend":       {staff, decideSuspend},
 		"unsuspend":     {staff, decideUnsuspend},

@@ -178,16 +178,32 @@ func (s *State) BriefingContext(playerID string) (roles.BriefingContext, bool) {
 	if !ok {
 		return roles.BriefingContext{}, false
 	}
-	ctx := roles.BriefingContext{Fate: p.Fate, ShowGraphic: s.c.Settings.GraphicContent}
+	ctx, last := s.classContext()
+	ctx.Fate = p.Fate
+	if _, plays := roles.Faction(p.Role); plays {
+		ctx.Region = economy.RegionID(p.Region)
+	}
+	if last != nil {
+		ctx.LastAction = s.c.Taken[last.Year][playerID]
+		if v := s.c.Voices[last.Year]; v != nil {
+			ctx.SettlerReports, ctx.SettlerLetters = v.Reports, v.Letters
+		}
+	}
+	return ctx, true
+}
+
+// classContext is the class's path as every player shares it, for the year in play: the
+// directives switched off, the last resolved year's outcome and the one before, whether
+// it was stepped, and the content setting. It also returns that last resolved year, nil
+// in the first year.
+func (s *State) classContext() (roles.BriefingContext, *YearResult) {
+	ctx := roles.BriefingContext{ShowGraphic: s.c.Settings.GraphicContent}
 	for id, on := range s.c.Directives {
 		if !on {
 			ctx.DirectivesOff = append(ctx.DirectivesOff, id)
 		}
 	}
 	slices.Sort(ctx.DirectivesOff)
-	if _, plays := roles.Faction(p.Role); plays {
-		ctx.Region = economy.RegionID(p.Region)
-	}
 	// The years before the one in play: once the year in play resolves, its own result
 	// belongs to the next year's briefing.
 	results := s.c.Results
@@ -195,21 +211,18 @@ func (s *State) BriefingContext(playerID string) (roles.BriefingContext, bool) {
 		results = results[:len(results)-1]
 	}
 	n := len(results)
-	if n > 0 {
-		last := results[n-1]
-		prev := last.Outcome
-		ctx.Prev = &prev
-		ctx.Stepped = last.Stepped
-		ctx.LastAction = s.c.Taken[last.Year][playerID]
-		if v := s.c.Voices[last.Year]; v != nil {
-			ctx.SettlerReports, ctx.SettlerLetters = v.Reports, v.Letters
-		}
-		if n > 1 {
-			before := results[n-2].Outcome
-			ctx.Before = &before
-		}
+	if n == 0 {
+		return ctx, nil
 	}
-	return ctx, true
+	last := results[n-1]
+	prev := last.Outcome
+	ctx.Prev = &prev
+	ctx.Stepped = last.Stepped
+	if n > 1 {
+		before := results[n-2].Outcome
+		ctx.Before = &before
+	}
+	return ctx, &last
 }
 
 // historyRuns memoises history's path through each scenario, by its hash: the model is

@@ -34,6 +34,9 @@ type LessonPlan struct {
 	Minutes int     `json:"minutes,omitempty"` // a fixed length (the block); 0: the teacher's
 	Custom  bool    `json:"custom,omitempty"`  // the teacher chooses the lessons' years
 	Lessons [][]int `json:"lessons,omitempty"` // played years of each lesson
+	// DebriefLesson gives the debrief a lesson of its own after the played ones: the
+	// genocide question needs a period, not the last minutes of a lesson.
+	DebriefLesson bool `json:"debriefLesson,omitempty"`
 }
 
 type lessonData struct {
@@ -44,6 +47,8 @@ type lessonData struct {
 	DeroleSeconds  int                 `json:"deroleSeconds"`
 	DebriefSeconds int                 `json:"debriefSeconds"`
 	MinTurnSeconds int                 `json:"minTurnSeconds"`
+	FramingSeconds int                 `json:"framingSeconds"` // the first lesson: what the game covers, before anyone plays
+	YearWeights    map[string]float64  `json:"yearWeights"`    // a year's share of a lesson's turn time, against 1
 	Split          map[string]float64  `json:"split"`
 	KeepTogether   [][]int             `json:"keepTogether"`
 	Plans          []LessonPlan        `json:"plans"`
@@ -71,9 +76,14 @@ func loadLessons(raw []byte) (*lessonData, error) {
 	for _, f := range []struct {
 		name string
 		v    int
-	}{{"joinSeconds", d.JoinSeconds}, {"recapSeconds", d.RecapSeconds}, {"deroleSeconds", d.DeroleSeconds}, {"debriefSeconds", d.DebriefSeconds}, {"minTurnSeconds", d.MinTurnSeconds}} {
+	}{{"joinSeconds", d.JoinSeconds}, {"recapSeconds", d.RecapSeconds}, {"deroleSeconds", d.DeroleSeconds}, {"debriefSeconds", d.DebriefSeconds}, {"minTurnSeconds", d.MinTurnSeconds}, {"framingSeconds", d.FramingSeconds}} {
 		if f.v <= 0 || f.v%10 != 0 {
 			return nil, fmt.Errorf("%s: %d is not a positive multiple of 10 seconds", f.name, f.v)
+		}
+	}
+	for key, w := range d.YearWeights {
+		if _, err := strconv.Atoi(key); err != nil || w < 1 || w > 2 {
+			return nil, fmt.Errorf("yearWeights.%s: %v; a year's weight is between 1 and 2", key, w)
 		}
 	}
 	sum := 0.0
@@ -178,16 +188,30 @@ type LessonBudget struct {
 	Years  []int `json:"years"`  // the years played in this lesson
 	// Join is the time to join and read the role cards (first lesson), or to rejoin and
 	// hear the recap (later lessons), with the rounding of the turns.
-	Join    int    `json:"joinSeconds"`
-	Turn    int    `json:"turnSeconds"` // one played year: the four phases
-	Timers  Timers `json:"timers"`
-	Derole  int    `json:"deroleSeconds"`  // de-roling and the exit ticket
-	Debrief int    `json:"debriefSeconds"` // the last lesson only
-	Final   bool   `json:"final,omitempty"`
+	Join int `json:"joinSeconds"`
+	// Framing is the first lesson's time before play: what the game covers and why, the
+	// content note, and the reminder that the people are invented, like millions who
+	// were real.
+	Framing int    `json:"framingSeconds,omitempty"`
+	Turn    int    `json:"turnSeconds"` // one played year of weight 1: the four phases
+	Timers  Timers `json:"timers"`      // the timers of a year of weight 1
+	// YearTurns and YearTimers give each played year its own turn: the years the plan
+	// weighs (1932 and 1933, the famine) get more time than the others.
+	YearTurns  map[int]int    `json:"yearTurnSeconds"`
+	YearTimers map[int]Timers `json:"yearTimers"`
+	Derole     int            `json:"deroleSeconds"`  // de-roling and the exit ticket
+	Debrief    int            `json:"debriefSeconds"` // the last lesson only
+	Final      bool           `json:"final,omitempty"`
 }
 
 // Total is the lesson's length in seconds.
-func (l LessonBudget) Total() int { return l.Join + len(l.Years)*l.Turn + l.Derole + l.Debrief }
+func (l LessonBudget) Total() int {
+	t := l.Join + l.Framing + l.Derole + l.Debrief
+	for _, y := range l.Years {
+		t += l.YearTurns[y]
+	}
+	return t
+}
 
 // ScheduleFor works a plan out for a lesson length. custom gives the years of each lesson
 // for the custom plan and is ignored otherwise. Refusals are *fault.Error (invalid).
@@ -224,21 +248,60 @@ func (d *lessonData) schedule(p *LessonPlan, minutes int, years [][]int) (Schedu
 		if i == 0 {
 			base = d.JoinSeconds
 		}
-		if i == len(years)-1 {
+		if i == len(years)-1 && !p.DebriefLesson {
 			l.Debrief, l.Final = d.DebriefSeconds, true
 		}
-		free := minutes*60 - base - l.Derole - l.Debrief
-		l.Turn = free / len(ys) / 10 * 10
-		if l.Turn < d.MinTurnSeconds {
-			return Schedule{}, fault.T(fault.Invalid, "fault.room.yearsDoNotFitLesson", len(ys), minutes, d.MinTurnSeconds/60)
+		if i == 0 {
+			l.Framing = d.FramingSeconds
 		}
-		l.Join = base + free - l.Turn*len(ys)
-		part := func(ph string) int { return int(float64(l.Turn)*d.Split[ph]) / 10 * 10 }
-		l.Timers = Timers{Briefing: part("briefing"), Vote: part("vote"), Resolution: part("resolution")}
-		l.Timers.Debate = l.Turn - l.Timers.Briefing - l.Timers.Vote - l.Timers.Resolution
+		free := minutes*60 - base - l.Framing - l.Derole - l.Debrief
+		weights := 0.0
+		for _, y := range ys {
+			weights += d.weight(y)
+		}
+		unit := float64(free) / weights
+		l.Turn = int(unit) / 10 * 10
+		l.YearTurns, l.YearTimers = map[int]int{}, map[int]Timers{}
+		used := 0
+		for _, y := range ys {
+			turn := int(unit*d.weight(y)) / 10 * 10
+			if turn < d.MinTurnSeconds {
+				return Schedule{}, fault.T(fault.Invalid, "fault.room.yearsDoNotFitLesson", len(ys), minutes, d.MinTurnSeconds/60)
+			}
+			l.YearTurns[y], l.YearTimers[y] = turn, d.timers(turn)
+			used += turn
+		}
+		l.Join = base + free - used
+		l.Timers = d.timers(l.Turn)
 		s.Lessons = append(s.Lessons, l)
 	}
+	if p.DebriefLesson {
+		// The recap, the whole debrief, and the last exit ticket.
+		s.Lessons = append(s.Lessons, LessonBudget{Number: len(years) + 1, Years: []int{}, Join: d.RecapSeconds, Derole: d.DeroleSeconds,
+			Debrief: minutes*60 - d.RecapSeconds - d.DeroleSeconds, Final: true, YearTurns: map[int]int{}, YearTimers: map[int]Timers{}})
+	}
 	return s, nil
+}
+
+// debriefLesson says whether the plan's last lesson is the debrief's own.
+func (s Schedule) debriefLesson() bool {
+	return len(s.Lessons) > 1 && len(s.Lessons[len(s.Lessons)-1].Years) == 0
+}
+
+// weight is a year's share of a lesson's turn time (1 unless the data weighs it).
+func (d *lessonData) weight(y int) float64 {
+	if w, ok := d.YearWeights[strconv.Itoa(y)]; ok {
+		return w
+	}
+	return 1
+}
+
+// timers splits a turn among its phases; the debate takes the rest.
+func (d *lessonData) timers(turn int) Timers {
+	part := func(ph string) int { return int(float64(turn)*d.Split[ph]) / 10 * 10 }
+	tm := Timers{Briefing: part("briefing"), Vote: part("vote"), Resolution: part("resolution")}
+	tm.Debate = turn - tm.Briefing - tm.Vote - tm.Resolution
+	return tm
 }
 
 // checkLessons checks the years of a plan's lessons: none empty, in order across lessons,
@@ -275,7 +338,7 @@ func (d *lessonData) checkLessons(years [][]int) error {
 // that lesson (and years before the first played year in the first lesson).
 func lessonResolving(years [][]int, y int) int {
 	for i := len(years) - 1; i > 0; i-- {
-		if y >= years[i][0] {
+		if len(years[i]) > 0 && y >= years[i][0] { // the debrief's own lesson plays no year
 			return i
 		}
 	}
@@ -361,7 +424,7 @@ func (s Schedule) lessonOf(y int) int {
 // plan's last: when its resolution closes, the lesson ends.
 func (s Schedule) endsLesson(y int) bool {
 	for _, l := range s.Lessons[:len(s.Lessons)-1] {
-		if l.Years[len(l.Years)-1] == y {
+		if len(l.Years) > 0 && l.Years[len(l.Years)-1] == y {
 			return true
 		}
 	}
@@ -373,6 +436,9 @@ func (s Schedule) endsLesson(y int) bool {
 func (st Settings) timersFor(y int) Timers {
 	if sch, ok := st.schedule(); ok {
 		if i := sch.lessonOf(y); i >= 0 {
+			if tm, ok := sch.Lessons[i].YearTimers[y]; ok {
+				return tm
+			}
 			return sch.Lessons[i].Timers
 		}
 	}

@@ -3,6 +3,7 @@ package room
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +55,13 @@ func checkSchedule(t *testing.T, sch Schedule, minutes int) {
 	for i, l := range sch.Lessons {
 		name := fmt.Sprintf("%s/%d min/lesson %d", sch.Plan, minutes, l.Number)
 		tm := l.Timers
+		if len(l.Years) == 0 {
+			// The debrief's own lesson: the recap, the debrief and the last exit ticket.
+			if !l.Final || l.Debrief < 20*60 || l.Total() != minutes*60 {
+				t.Errorf("%s: the debrief lesson %+v", name, l)
+			}
+			continue
+		}
 		if tm.Briefing+tm.Debate+tm.Vote+tm.Resolution != l.Turn {
 			t.Errorf("%s: phases %+v do not add up to the turn %d", name, tm, l.Turn)
 		}
@@ -72,7 +80,7 @@ func checkSchedule(t *testing.T, sch Schedule, minutes int) {
 		if i == 0 {
 			base = lessons.JoinSeconds
 		}
-		if l.Join < base || l.Join-base >= 10*len(l.Years) {
+		if l.Join < base || l.Join-base >= 10*max(1, len(l.Years)) {
 			t.Errorf("%s: joining %d s, want %d plus the rounding", name, l.Join, base)
 		}
 		if l.Derole <= 0 || l.Final != (i == len(sch.Lessons)-1) || (l.Debrief > 0) != l.Final {
@@ -184,10 +192,10 @@ func TestOneLessonPlanRunsToTheDebrief(t *testing.T) {
 		r.join(id, fmt.Sprintf("Student %d", i+1))
 	}
 	sch, _ := ScheduleFor("one", 45, nil)
-	tm := sch.Lessons[0].Timers
 	r.do(teacher, "start", nil)
 	start := r.now
 	for _, y := range []int{1928, 1930, 1932} {
+		tm := sch.Lessons[0].YearTimers[y] // the famine year has more time than the others
 		if r.s.Year() != y || r.s.Phase() != Briefing {
 			t.Fatalf("at %d %s, want %d briefing", r.s.Year(), r.s.Phase(), y)
 		}
@@ -204,7 +212,11 @@ func TestOneLessonPlanRunsToTheDebrief(t *testing.T) {
 	if r.s.Phase() != Debrief {
 		t.Fatalf("after 1932: %s", r.s.Phase())
 	}
-	if got, want := r.now.Sub(start), time.Duration(3*sch.Lessons[0].Turn)*time.Second; got < want || got > want+time.Second {
+	turns := 0
+	for _, y := range sch.Lessons[0].Years {
+		turns += sch.Lessons[0].YearTurns[y]
+	}
+	if got, want := r.now.Sub(start), time.Duration(turns)*time.Second; got < want || got > want+time.Second {
 		t.Errorf("three turns took %v, want the plan's %v", got, want)
 	}
 	for _, res := range r.s.Results() {
@@ -265,7 +277,7 @@ func TestLessonBoundaryEndsTheLesson(t *testing.T) {
 	if len(le.Recap.Years) != 4 || le.Recap.Years[3].Year != 1931 {
 		t.Errorf("recap of the first lesson: %+v", le.Recap.Years)
 	}
-	if _, ok := r.s.NextDeadline(); ok || r.s.c.Remaining != time.Duration(sch.Lessons[1].Timers.Briefing)*time.Second {
+	if _, ok := r.s.NextDeadline(); ok || r.s.c.Remaining != time.Duration(sch.Lessons[1].YearTimers[1932].Briefing)*time.Second {
 		t.Errorf("on hold with %v left, want the second lesson's full briefing", r.s.c.Remaining)
 	}
 	// Everyone is out of role: the player commands of the game wait, the exit ticket
@@ -284,18 +296,19 @@ func TestLessonBoundaryEndsTheLesson(t *testing.T) {
 	if !un.NewLesson || un.Lesson != 2 || un.Recap == nil || len(un.Recap.Years) != 4 || un.Recap.Lesson != 2 || un.Deadline == nil {
 		t.Fatalf("resume %+v", un)
 	}
-	if !un.Deadline.Equal(r.now.Add(time.Duration(sch.Lessons[1].Timers.Briefing) * time.Second)) {
+	if !un.Deadline.Equal(r.now.Add(time.Duration(sch.Lessons[1].YearTimers[1932].Briefing) * time.Second)) {
 		t.Errorf("the briefing runs to %v", un.Deadline)
 	}
 	v = r.s.View(projector)
-	if v.Derole || v.Recap == nil || v.LessonNumber != 2 || v.Lesson.PlanLesson != 2 || v.Lesson.EndsAfter != 0 {
+	// The plan gives the debrief a lesson of its own: the second lesson ends after 1934.
+	if v.Derole || v.Recap == nil || v.LessonNumber != 2 || v.Lesson.PlanLesson != 2 || v.Lesson.EndsAfter != 1934 {
 		t.Errorf("projector after the resume: derole %v recap %v lesson %d %+v", v.Derole, v.Recap != nil, v.LessonNumber, v.Lesson)
 	}
 	r.fireTimer() // the debate opens: the recap goes
 	if r.s.View(projector).Recap != nil {
 		t.Error("the recap stays after the next phase opened")
 	}
-	if dl, _ := r.s.NextDeadline(); !dl.Equal(r.now.Add(time.Duration(sch.Lessons[1].Timers.Debate) * time.Second)) {
+	if dl, _ := r.s.NextDeadline(); !dl.Equal(r.now.Add(time.Duration(sch.Lessons[1].YearTimers[1932].Debate) * time.Second)) {
 		t.Error("the second lesson's debate does not run the second lesson's timer")
 	}
 	checkReplay(t, r)
@@ -425,5 +438,116 @@ func TestExitPromptTextFromCatalogue(t *testing.T) {
 	raw, _ = json.Marshal(data)
 	if _, err := loadLessons(raw); err != nil {
 		t.Errorf("good exit tickets refused: %v", err)
+	}
+}
+
+// TestLessonsGiveTheHardestYearsRoom: the famine years get more time than any other
+// year of their lesson, the first lesson keeps framing time before play, the briefing of
+// the famine years is longer than two minutes, and the debrief is at least ten minutes.
+func TestLessonsGiveTheHardestYearsRoom(t *testing.T) {
+	for _, p := range LessonPlans() {
+		if p.Custom {
+			continue
+		}
+		for _, m := range LessonLengths(p.ID) {
+			sch, err := ScheduleFor(p.ID, m, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range sch.Lessons {
+				name := fmt.Sprintf("%s/%d min/lesson %d", p.ID, m, l.Number)
+				if (l.Framing > 0) != (i == 0) || i == 0 && l.Framing < 180 {
+					t.Errorf("%s: framing %d s; the first lesson, and only it, starts with at least 3 minutes of framing", name, l.Framing)
+				}
+				if l.Final && l.Debrief < 600 {
+					t.Errorf("%s: a debrief of %d s", name, l.Debrief)
+				}
+				for _, famine := range []int{1932, 1933} {
+					ft, ok := l.YearTurns[famine]
+					if !ok {
+						continue
+					}
+					if tm := l.YearTimers[famine]; tm.Briefing < 120 || tm.Briefing+tm.Debate+tm.Vote+tm.Resolution != ft {
+						t.Errorf("%s: %d's timers %+v (turn %d s)", name, famine, tm, ft)
+					}
+					if got := (Settings{LessonPlan: p.ID, LessonMinutes: m}).timersFor(famine); got != l.YearTimers[famine] {
+						t.Errorf("%s: the room runs %d with %+v, not its own timers %+v", name, famine, got, l.YearTimers[famine])
+					}
+					for _, y := range l.Years {
+						if y != 1932 && y != 1933 && l.YearTurns[y] >= ft {
+							t.Errorf("%s: %d gets %d s, %d only %d s", name, y, l.YearTurns[y], famine, ft)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestEveryTicketStepsOut: every lesson's exit ticket asks each student to step out of
+// role; the famine prompts ask what happened in the class's world beside history's,
+// without telling the class what to conclude; and the de-roling screen says the
+// characters were invented, not real.
+func TestEveryTicketStepsOut(t *testing.T) {
+	for y := 1928; y <= 1934; y++ {
+		ps := exitPrompts(y, false)
+		if !slices.ContainsFunc(ps, func(p Prompt) bool { return strings.HasSuffix(p.ID, ".step-out") }) {
+			t.Errorf("the ticket after %d has no step-out prompt: %+v", y, ps)
+		}
+		for _, p := range ps {
+			for _, pre := range []string{"made the hunger worse", "not caused by the weather alone", "made it deadlier"} {
+				if strings.Contains(p.Text, pre) {
+					t.Errorf("%s tells the class what to conclude (%q): %q", p.ID, pre, p.Text)
+				}
+			}
+		}
+	}
+	for _, y := range []int{1932, 1933} {
+		if p := exitPrompts(y, false)[0]; !strings.Contains(p.Text, "your class's world") || !strings.Contains(p.Text, "history") {
+			t.Errorf("%d: the famine prompt does not follow the class's outcome: %q", y, p.Text)
+		}
+	}
+	body := i18n.T(i18n.Default, "deroling.body")
+	if strings.Contains(body, "The people you played were real") || !strings.Contains(body, "invented") {
+		t.Errorf("de-roling says: %q", body)
+	}
+}
+
+// TestDebriefHasItsOwnLesson: in a multi-lesson plan the last played lesson ends on the
+// way into the debrief, with the last year's exit ticket and the game on hold; the next
+// lesson is the debrief's own, and ending it gives the final ticket.
+func TestDebriefHasItsOwnLesson(t *testing.T) {
+	r := newRoom(t, CreateParams{Settings: Settings{LessonPlan: "two", LessonMinutes: 45}})
+	for i, id := range []string{"a", "b", "c"} {
+		r.join(id, fmt.Sprintf("Student %d", i+1))
+	}
+	r.do(teacher, "start", nil)
+	for i := 0; r.s.Phase() != Debrief; i++ {
+		if i > 200 {
+			t.Fatal("never reached the debrief")
+		}
+		if r.s.c.Suspended {
+			r.do(teacher, "unsuspend", nil)
+			continue
+		}
+		r.fireTimer()
+	}
+	if !r.s.c.Suspended || !r.s.c.Derole || r.s.lesson() != 2 {
+		t.Fatalf("entering the debrief: on hold %v, de-roled %v, lesson %d; want the second lesson ended", r.s.c.Suspended, r.s.c.Derole, r.s.lesson())
+	}
+	if ps := r.s.c.ExitPrompts; len(ps) == 0 || !strings.HasPrefix(ps[0].ID, "exit.1934.") {
+		t.Errorf("the second lesson's ticket: %+v", ps)
+	}
+	evs := r.do(teacher, "unsuspend", nil)
+	var un UnsuspendedData
+	mustDecode(t, evs[0], &un)
+	if !un.NewLesson || un.Lesson != 3 || r.s.Phase() != Debrief || r.s.c.Derole {
+		t.Fatalf("the debrief lesson: %+v in %s", un, r.s.Phase())
+	}
+	evs = r.do(teacher, "endLesson", nil)
+	var le LessonEndedData
+	mustDecode(t, eventsOf(evs, EvLessonEnded)[0], &le)
+	if !le.Final || le.Lesson != 3 || le.Prompts[0].ID != "exit.final.step-out" {
+		t.Errorf("the end of the debrief lesson: %+v", le)
 	}
 }

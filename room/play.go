@@ -227,6 +227,7 @@ func decideVote(b *batch) error {
 		return err
 	}
 	b.add(EvVoteCast, VoteData{PlayerID: b.me.ID, Decision: d.Decision, Option: d.Option, Abstain: d.Abstain})
+	b.countVoters(d.Decision)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package room
 
 import (
+	"net/url"
 	"sort"
 	"time"
 
@@ -31,6 +32,10 @@ type Settings struct {
 	// GraphicContent shows the material marked graphic; off (the default), clients show
 	// its non-graphic alternative.
 	GraphicContent bool `json:"graphicContent,omitempty"`
+	// JoinURL is the link students open to join, as the server offered it when the
+	// room was made (or the teacher picked among its addresses): the console, the
+	// projector and the print pack all show this one. The room only checks its form.
+	JoinURL string `json:"joinUrl,omitempty"`
 }
 
 // Timers holds each phase's length in seconds.
@@ -140,6 +145,9 @@ func (st Settings) normalize(sc *economy.Scenario) (Settings, error) {
 	if err := out.normalizeLessons(years); err != nil {
 		return st, err
 	}
+	if out.JoinURL != "" && !validJoinURL(out.JoinURL) {
+		return st, fault.T(fault.Invalid, "fault.room.joinUrlInvalid")
+	}
 	return out, nil
 }
 
@@ -220,6 +228,9 @@ func (st Settings) merge(ch Settings) Settings {
 	if len(ch.Lessons) != 0 {
 		out.Lessons = ch.Lessons
 	}
+	if ch.JoinURL != "" {
+		out.JoinURL = ch.JoinURL
+	}
 	return out
 }
 
@@ -241,4 +252,17 @@ func scenarioYears(sc *economy.Scenario) []int {
 	}
 	sort.Ints(ys)
 	return ys
+}
+
+// MaxJoinURL bounds the join link a room keeps (bytes).
+const MaxJoinURL = 300
+
+// validJoinURL reports whether s is an http(s) link with a host and nothing secret in
+// it: it is shown on the wall and drawn as a QR code.
+func validJoinURL(s string) bool {
+	if len(s) > MaxJoinURL {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil && u.RawQuery == "" && u.Fragment == ""
 }

@@ -43,6 +43,8 @@ type View struct {
 	Results       []YearResult   `json:"results"`
 	Announcements []Announcement `json:"announcements"`
 	Injected      []InjectedData `json:"injected"` // shock events brought in, every year so far
+	// VoteProgress is how many have voted, while the vote is open (votecount.go).
+	VoteProgress *VotersData `json:"voteProgress,omitempty"`
 
 	// Lessons, de-roling, moderation (classroom_view.go).
 	ClassroomView
@@ -250,6 +252,10 @@ func (s *State) View(p Principal) View {
 		}
 		s.assessView(&v)
 	}
+	if c.Phase == Vote {
+		vp := s.voteProgress()
+		v.VoteProgress = &vp
+	}
 	v.Arguments = s.arguments(a)
 	s.classroomView(&v, a)
 	s.historianView(&v, a)
@@ -270,6 +276,14 @@ func (p *player) info(private bool) PlayerInfo {
 // yearInfo describes the year in play, with each directive's state.
 func (s *State) yearInfo(y *economy.Year, staff bool) *YearInfo {
 	yi := &YearInfo{Year: y.Year, Title: y.Title, Summary: y.Summary, Decisions: []DecisionInfo{}, Directives: []DirectiveInfo{}}
+	// The year's title and summary as the class's path has it (roles' years.json): a
+	// counterfactual room is not told history's year as its own.
+	if content, err := roles.DefaultContent(); err == nil && y.Year == s.c.Year {
+		ctx, _ := s.classContext()
+		if yt, err := content.Year(y.Year, ctx); err == nil {
+			yi.Title, yi.Summary = yt.Title, yt.Summary
+		}
+	}
 	for _, d := range y.Decisions {
 		di := DecisionInfo{ID: d.ID, Title: d.Title, Question: d.Question, Ordered: d.Ordered, Options: []OptionInfo{}}
 		for _, o := range d.Options {

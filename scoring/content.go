@@ -93,12 +93,16 @@ type FamineContent struct {
 
 // RegionContent names a region's famine and holds its composite accounts.
 type RegionContent struct {
-	Name     string           `json:"name"`
-	Famine   string           `json:"famine"` // the famine's own name, used in its years (From–To)
-	From     int              `json:"from"`
-	To       int              `json:"to"`
-	Remember string           `json:"remember"`
-	Accounts []AccountContent `json:"accounts"`
+	Name     string `json:"name"`
+	Famine   string `json:"famine"` // the famine's own name, used in its years (From–To)
+	From     int    `json:"from"`
+	To       int    `json:"to"`
+	Remember string `json:"remember"`
+	// Counterfactual replaces Remember in a counterfactual room: it names the class's
+	// famine plainly and says what history's famine here was called, since a famine the
+	// class's choices made is not the one history remembers.
+	Counterfactual string           `json:"counterfactual"`
+	Accounts       []AccountContent `json:"accounts"`
 }
 
 // AccountContent is a composite account, told in the first year From–To in which the
@@ -109,6 +113,11 @@ type AccountContent struct {
 	To        int      `json:"to"`
 	Text      string   `json:"text"`
 	Testimony []string `json:"testimony"`
+	// Requires lists what the account narrates that the class's path must have had:
+	// "directive:ID" (Moscow's directive in force, not switched off) and
+	// "decision:ID=OPT|OPT" (the class chose one of these options). An account that tells
+	// of blacklists is never shown in a room whose teacher switched the blacklists off.
+	Requires []string `json:"requires"`
 }
 
 //go:embed content/*.json
@@ -255,8 +264,8 @@ func (c *Content) check() error {
 		if !ok {
 			return fail("famine.json", p, "missing region %q", r)
 		}
-		if blank(rc.Name) || blank(rc.Remember) {
-			return fail("famine.json", p, "a region needs a name and what history remembers")
+		if blank(rc.Name) || blank(rc.Remember) || blank(rc.Counterfactual) {
+			return fail("famine.json", p, "a region needs a name, what history remembers and what a counterfactual room is told")
 		}
 		if rc.Famine != "" && (rc.From == 0 || rc.To < rc.From) {
 			return fail("famine.json", p, "a named famine needs the years it is named for")
@@ -268,6 +277,11 @@ func (c *Content) check() error {
 			}
 			if len(a.Testimony) == 0 {
 				return fail("famine.json", ap+".testimony", "an account must point to real testimony")
+			}
+			for j, req := range a.Requires {
+				if problem := checkRequirement(req, a.From); problem != "" {
+					return fail("famine.json", fmt.Sprintf("%s.requires[%d]", ap, j), "%s", problem)
+				}
 			}
 		}
 	}

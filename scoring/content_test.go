@@ -107,6 +107,15 @@ func TestLoadContentRejects(t *testing.T) {
 		{"a missing region", "famine.json", "missing region", func(m map[string]any) { delete(obj(m, "regions").(map[string]any), "volga") }},
 		{"an account without testimony", "famine.json", "real testimony", func(m map[string]any) { account(m)["testimony"] = []any{} }},
 		{"an unlabelled account", "famine.json", "composite", func(m map[string]any) { m["compositeLabel"] = "A family's story." }},
+		{"an account requiring an unknown directive", "famine.json", "no directive", func(m map[string]any) {
+			account(m)["requires"] = []any{"directive:grain-amnesty"}
+		}},
+		{"an account requiring an option a decision lacks", "famine.json", "no option", func(m map[string]any) {
+			account(m)["requires"] = []any{"decision:quota-1932=double"}
+		}},
+		{"a region without a counterfactual text", "famine.json", "counterfactual", func(m map[string]any) {
+			obj(m, "regions", "volga").(map[string]any)["counterfactual"] = ""
+		}},
 		{"a named famine without years", "famine.json", "named famine", func(m map[string]any) {
 			obj(m, "regions", "ukraine").(map[string]any)["from"] = 0.0
 		}},

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/classroom-debate/debate/economy"
 	"github.com/classroom-debate/debate/history"
@@ -318,10 +319,17 @@ func (c *Content) divergences(ss *session, path []PathRow) []Divergence {
 				years = append(years, y)
 			}
 		}
+		voted := false
+		var fed []int
 		for _, y := range years {
 			if snap, ok := ss.year(y); ok {
 				dv.Choices = append(dv.Choices, choiceDiffs(ss.sc, snap)...)
+				voted = voted || classVoted(snap)
+				fed = append(fed, y)
 			}
+		}
+		if !voted && len(fed) > 0 && dv.Direction != "inside" {
+			dv.Explanation = notTheClass(dv.Explanation, fed)
 		}
 		out = append(out, dv)
 	}
@@ -348,6 +356,46 @@ func (c *Content) explain(row PathRow) Divergence {
 	}
 	dv.Events = eventsWithin(per.Events, from-1, to)
 	return dv
+}
+
+// classVoted reports whether anyone in the class voted in a resolved year: a year not
+// played, or one where nobody voted, took history's choices.
+func classVoted(snap *yearSnap) bool {
+	if snap.Stepped {
+		return false
+	}
+	for _, t := range snap.Result.Tallies {
+		if !t.NoVotes {
+			return true
+		}
+	}
+	return false
+}
+
+// notTheClass words a gap the class did not choose: nobody voted in the years behind it,
+// so history's choices stood and the gap is the model's. The explanation's first
+// sentence, which says what "your class" did, gives way to that, and so does any other
+// sentence about the class; the rest, on what happened in history, stays.
+func notTheClass(explanation string, years []int) string {
+	rest := ""
+	if i := strings.Index(explanation, ". "); i >= 0 {
+		for _, sentence := range strings.SplitAfter(strings.TrimSpace(explanation[i+2:]), ". ") {
+			if sentence = strings.TrimSpace(sentence); sentence != "" && !mentionsTheClass(sentence) {
+				rest += " " + sentence
+			}
+		}
+	}
+	span := fmt.Sprint(years[0])
+	if len(years) > 1 {
+		span = fmt.Sprintf("%d–%d", years[0], years[len(years)-1])
+	}
+	return i18n.T(i18n.Default, "scoring.divergence.noVotes", span) + rest
+}
+
+// mentionsTheClass reports whether a sentence tells what the class did.
+func mentionsTheClass(sentence string) bool {
+	lower := strings.ToLower(sentence)
+	return strings.Contains(lower, "your class") || strings.Contains(lower, "the class's")
 }
 
 // choiceDiffs lists where a resolved year differed from history's choices: decisions,
@@ -390,8 +438,17 @@ func choiceDiffs(sc *economy.Scenario, snap *yearSnap) []ChoiceDiff {
 func (c *Content) famineYears(ss *session) []FamineYear {
 	shown := map[string]bool{}
 	out := []FamineYear{}
+	fctx := famineCtx{sc: ss.sc, counterfactual: ss.mode == economy.Counterfactual, off: map[string]bool{}, chosen: map[string]string{}}
 	for _, y := range ss.years {
-		out = append(out, famineYear(c, y.Result.Outcome, shown))
+		for id, on := range y.Result.Choices.Directives {
+			if !on {
+				fctx.off[id] = true
+			}
+		}
+		for id, opt := range y.Result.Choices.Decisions {
+			fctx.chosen[id] = opt
+		}
+		out = append(out, famineYear(c, y.Result.Outcome, fctx, shown))
 	}
 	return out
 }

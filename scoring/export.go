@@ -192,14 +192,21 @@ func DebriefJSON(events []room.Event) ([]byte, error) {
 // Gradebook exports one CSV row per student (a group player is one row that lists its
 // members): role, the teacher's rubric scores and notes, the debate counts, the
 // Historian's flags, cards attached and annotations, peer marks received and given (apart
-// from the teacher's columns), votes, actions and exit-ticket answers. It has no game score: a role's result measures history's outcome for the
-// people played, not the student. Players who never got past approval are left out.
+// from the teacher's columns), votes, actions and exit-ticket answers, and last, apart
+// from the rubric, the game's scores (FromEvents): a role's result measures history's
+// outcome for the people played, not the student's work, so the columns say "game:" and
+// a role the teacher judges (the Historian) has no machine total. Players who never got
+// past approval are left out.
 func Gradebook(events []room.Event) ([]byte, error) {
 	ss, err := fold(events)
 	if err != nil {
 		return nil, err
 	}
 	as := ss.assessment()
+	game := map[string]PlayerScore{}
+	for _, ps := range DefaultRules().report(ss).Players {
+		game[ps.PlayerID] = ps
+	}
 	head := []string{"nickname", "members", "role", "home region", "fate", "status"}
 	for _, c := range as.Rubric {
 		head = append(head, fmt.Sprintf("teacher: %s (/%d)", c.Label, c.Max))
@@ -209,7 +216,8 @@ func Gradebook(events []room.Event) ([]byte, error) {
 		"historian: flags", "historian: cards attached", "historian: annotations",
 		"peer marks received (own role)", "peer marks received (other roles)", "peer marks given",
 		"votes cast", "abstentions", "actions taken", "actions",
-		"exit tickets", "exit ticket flagged")
+		"exit tickets", "exit ticket flagged",
+		"game: years scored", "game: role result", "game: debate points", "game: total")
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	if err := w.Write(head); err != nil {
@@ -255,12 +263,26 @@ func Gradebook(events []room.Event) ([]byte, error) {
 			itoa(a.marksSame), itoa(a.marksOther), itoa(a.marksGiven),
 			itoa(a.votes), itoa(a.abstentions), itoa(len(a.actions)), cell(strings.Join(a.actions, "; ")),
 			cell(strings.Join(answers, " | ")), flagged)
+		row = append(row, gameCells(game[pa.PlayerID])...)
 		if err := w.Write(row); err != nil {
 			return nil, err
 		}
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()
+}
+
+// gameCells are a player's game scores for the gradebook: blank where nothing was scored,
+// and no role result or total for a role the teacher judges.
+func gameCells(ps PlayerScore) []string {
+	if ps.Years == 0 {
+		return []string{"0", "", "", ""}
+	}
+	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	if ps.TeacherJudged {
+		return []string{itoa(ps.Years), "", num(ps.DebatePoints), ""}
+	}
+	return []string{itoa(ps.Years), num(ps.RoleResult), num(ps.DebatePoints), num(ps.Total)}
 }
 
 // cell defuses a text that a spreadsheet would read as a formula.

@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -189,9 +190,90 @@ type Account struct {
 	Testimony []string `json:"testimony"` // real collections of testimony to read
 }
 
+// famineCtx is the class's path as the famine report reads it: the room's mode, the
+// directives switched off so far and the options chosen so far.
+type famineCtx struct {
+	sc             *economy.Scenario
+	counterfactual bool
+	off            map[string]bool   // directive id → switched off
+	chosen         map[string]string // decision id → option chosen
+}
+
+// holds says whether the class's path up to year has what an account narrates.
+func (fc famineCtx) holds(req string, year int) bool {
+	kind, rest, _ := strings.Cut(req, ":")
+	switch kind {
+	case "directive":
+		if fc.off[rest] {
+			return false
+		}
+		for _, yr := range fc.sc.Years {
+			if yr.Year > year {
+				break
+			}
+			for _, d := range yr.Directives {
+				if d.ID == rest {
+					return true
+				}
+			}
+		}
+		return false
+	case "decision":
+		id, opts, _ := strings.Cut(rest, "=")
+		got, ok := fc.chosen[id]
+		return ok && slices.Contains(strings.Split(opts, "|"), got)
+	}
+	return false
+}
+
+// checkRequirement checks an account's requirement against the default scenario: a known
+// directive or decision of a year no later than the account's first year, and options
+// that decision has. It returns the problem, or "".
+func checkRequirement(req string, from int) string {
+	sc := economy.Default()
+	kind, rest, _ := strings.Cut(req, ":")
+	switch kind {
+	case "directive":
+		for _, yr := range sc.Years {
+			for _, d := range yr.Directives {
+				if d.ID == rest {
+					if yr.Year > from {
+						return fmt.Sprintf("directive %q comes in %d, after the account's first year %d", rest, yr.Year, from)
+					}
+					return ""
+				}
+			}
+		}
+		return fmt.Sprintf("no directive %q in the scenario", rest)
+	case "decision":
+		id, opts, _ := strings.Cut(rest, "=")
+		for _, yr := range sc.Years {
+			for _, d := range yr.Decisions {
+				if d.ID != id {
+					continue
+				}
+				if yr.Year > from {
+					return fmt.Sprintf("decision %q comes in %d, after the account's first year %d", id, yr.Year, from)
+				}
+				for _, o := range strings.Split(opts, "|") {
+					if _, _, ok := d.Option(o); !ok {
+						return fmt.Sprintf("decision %q has no option %q", id, o)
+					}
+				}
+				return ""
+			}
+		}
+		return fmt.Sprintf("no decision %q in the scenario", id)
+	}
+	return fmt.Sprintf("requirement %q is neither directive:ID nor decision:ID=OPT|OPT", req)
+}
+
 // famineYear builds the report for one resolved year; shown lists the accounts already
-// shown in earlier years, so each is told once.
-func famineYear(c *Content, o economy.Outcome, shown map[string]bool) FamineYear {
+// shown in earlier years, so each is told once. A region's famine carries history's name
+// only in a historical room; a counterfactual room names it plainly and says what
+// history's was called. An account is told only where the class's path had what it
+// narrates.
+func famineYear(c *Content, o economy.Outcome, fctx famineCtx, shown map[string]bool) FamineYear {
 	sp := Spreads()
 	fy := FamineYear{Year: o.Year, Regions: []RegionFamine{}, Accounts: []Account{}, USSR: ussrRange(o.FamineDeathsM, o.FamineDeathsByRegionM, sp), Note: c.Famine.Note + " " + spreadNote()}
 	if b, ok := history.BandFor("famineDeathsM", o.Year); ok {
@@ -203,17 +285,24 @@ func famineYear(c *Content, o economy.Outcome, shown map[string]bool) FamineYear
 		rf := RegionFamine{Region: string(r), Name: fc.Name, Range: rangeOf(m, sp[string(r)])}
 		if m >= fewDeathsM {
 			rf.Famine = "famine"
-			if fc.Famine != "" && o.Year >= fc.From && o.Year <= fc.To {
+			rf.Remember = fc.Remember
+			if fctx.counterfactual {
+				rf.Remember = fc.Counterfactual
+			} else if fc.Famine != "" && o.Year >= fc.From && o.Year <= fc.To {
 				rf.Famine = fc.Famine
 			}
-			if fc.Remember != "" {
-				rf.Remember = fc.Remember
-			}
+		accounts:
 			for _, a := range fc.Accounts {
-				if !shown[a.Title] && o.Year >= a.From && o.Year <= a.To {
-					shown[a.Title] = true
-					fy.Accounts = append(fy.Accounts, Account{Region: string(r), Title: a.Title, Label: c.Famine.CompositeLabel, Text: a.Text, Testimony: a.Testimony})
+				if shown[a.Title] || o.Year < a.From || o.Year > a.To {
+					continue
 				}
+				for _, req := range a.Requires {
+					if !fctx.holds(req, o.Year) {
+						continue accounts
+					}
+				}
+				shown[a.Title] = true
+				fy.Accounts = append(fy.Accounts, Account{Region: string(r), Title: a.Title, Label: c.Famine.CompositeLabel, Text: a.Text, Testimony: a.Testimony})
 			}
 		}
 		fy.Regions = append(fy.Regions, rf)

@@ -2,11 +2,13 @@ package scoring
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -101,16 +103,53 @@ func TestGoldenGradebookAndTranscript(t *testing.T) {
 			t.Errorf("the gradebook has no column %q", col)
 		}
 	}
-	for _, bad := range []string{"out of role", "stepped", "ip", "agent", "score"} {
+	for _, bad := range []string{"out of role", "stepped", "ip", "agent"} {
 		if strings.Contains(strings.ToLower(head), bad) {
 			t.Errorf("the gradebook header mentions %q: %s", bad, head)
 		}
+	}
+	// The game's scores come last, apart from the rubric and the activity, and are the
+	// report's; the Historian, whom the teacher judges, has no machine total.
+	gameCols := []string{"game: years scored", "game: role result", "game: debate points", "game: total"}
+	if !strings.HasSuffix(head, strings.Join(gameCols, ",")) {
+		t.Errorf("the gradebook does not end with the game's scores: %s", head)
+	}
+	rep, err := FromEvents(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(rows[0])
+	checked := 0
+	for _, ps := range rep.Players {
+		for _, r := range rows[1:] {
+			if strings.TrimPrefix(r[0], "'") != ps.Nickname {
+				continue
+			}
+			checked++
+			want := []string{strconv.Itoa(ps.Years), strconv.FormatFloat(ps.RoleResult, 'f', -1, 64), strconv.FormatFloat(ps.DebatePoints, 'f', -1, 64), strconv.FormatFloat(ps.Total, 'f', -1, 64)}
+			if ps.TeacherJudged {
+				want[1], want[3] = "", ""
+			}
+			if got := r[n-4:]; strings.Join(got, "|") != strings.Join(want, "|") || ps.Years == 0 {
+				t.Errorf("%s's game columns %q, want %q", ps.Nickname, got, want)
+			}
+		}
+	}
+	if checked != len(rows)-1 {
+		t.Errorf("%d of %d rows checked against the report", checked, len(rows)-1)
 	}
 	if !strings.Contains(text, "\n'=Emil,Emil; Farida,") {
 		t.Error("a nickname starting with = is not defused for spreadsheets, or the group's members are missing")
 	}
 	if !strings.Contains(text, "Lesson 1: The price decides whether we sell. / The towns were hungry too.") {
 		t.Error("the exit tickets are not in the gradebook")
+	}
+	if strings.Contains(string(md), "citing evidence card `") || !strings.Contains(string(md), "citing the evidence card *") {
+		t.Error("the transcript cites evidence cards by id, not by title")
 	}
 	if strings.Contains(string(md), "A post the teacher hides.") || strings.Contains(string(md), "A post the teacher never approves.") {
 		t.Error("the transcript shows hidden or held posts")
@@ -712,6 +751,50 @@ func TestFoldIsIncremental(t *testing.T) {
 		b, _ := json.Marshal(rep)
 		if !bytes.Equal(a, b) {
 			t.Fatalf("prefix %d: the incremental fold differs", n+1)
+		}
+	}
+}
+
+// A class that cast no votes took history's choices: the debrief does not tell it what
+// "your class" did, but that the gap is the model's; a class that voted keeps the
+// written explanation.
+func TestDebriefWithNoVotesBlamesNobody(t *testing.T) {
+	d := scoringtest.NewDriver(room.CreateParams{RoomID: "r", Code: "NOVOTE", Seed: 1})
+	d.Do(scoringtest.System, "join", map[string]string{"playerId": "p1", "nickname": "Ada"})
+	for d.Err == nil && d.State.Phase() != room.Debrief {
+		if d.State.Phase() == room.Lobby {
+			d.Do(scoringtest.Teacher, "start", nil)
+		} else {
+			d.Do(scoringtest.Teacher, "advance", nil)
+		}
+	}
+	if d.Err != nil {
+		t.Fatal(d.Err)
+	}
+	db, err := Debrief(d.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blamed := 0
+	for _, dv := range db.Divergences {
+		if dv.Direction == "inside" {
+			continue
+		}
+		if strings.Contains(strings.ToLower(dv.Explanation), "your class") || !strings.HasPrefix(dv.Explanation, "Nobody in the class voted in ") {
+			t.Errorf("%s: %q", dv.Quantity, dv.Explanation)
+		}
+		blamed++
+	}
+	if blamed == 0 {
+		t.Fatal("no divergence outside history's band to check")
+	}
+	voted, err := Debrief(recorded(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dv := range voted.Divergences {
+		if strings.HasPrefix(dv.Explanation, "Nobody") {
+			t.Errorf("a class that voted is told nobody did: %s", dv.Quantity)
 		}
 	}
 }

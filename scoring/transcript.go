@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/roles"
 	"github.com/classroom-debate/debate/room"
 )
 
@@ -249,7 +250,12 @@ func writePosts(b *bytes.Buffer, ss *session, year int) {
 		}
 		fmt.Fprintf(b, "**%s** (%s) argued for *%s*", md(nickname(ss, a.PlayerID, a.Nickname)), roleName(a.Role), stance)
 		if a.Evidence != "" {
-			fmt.Fprintf(b, ", citing evidence card `%s`", strings.ReplaceAll(a.Evidence, "`", "'"))
+			// Cited by its title, as the students saw it; the id too, for finding it.
+			if title := cardTitle(a.Evidence); title != "" {
+				fmt.Fprintf(b, ", citing the evidence card *%s* (`%s`)", md(title), strings.ReplaceAll(a.Evidence, "`", "'"))
+			} else {
+				fmt.Fprintf(b, ", citing evidence card `%s`", strings.ReplaceAll(a.Evidence, "`", "'"))
+			}
 		}
 		if a.Marks > 0 {
 			fmt.Fprintf(b, "; %d persuasive %s", a.Marks, plural(a.Marks, "mark", "marks"))
@@ -392,4 +398,17 @@ func quoteBlock(s string) string {
 // quoteInline keeps a text on one line.
 func quoteInline(s string) string {
 	return md(strings.Join(strings.Fields(s), " "))
+}
+
+// cardTitle is an evidence card's title in the project's card library, or "" for an id
+// it does not hold.
+func cardTitle(id string) string {
+	content, err := roles.DefaultContent()
+	if err != nil {
+		return ""
+	}
+	if card, ok := content.Card(id); ok {
+		return card.Title
+	}
+	return ""
 }

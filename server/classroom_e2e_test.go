@@ -56,7 +56,7 @@ type lesson struct {
 	ts        *testServer
 	room      client.Room
 	sc        *economy.Scenario
-	timers    room.Timers // the plan's timers for every played year (one lesson)
+	timers    map[int]room.Timers // the plan's timers of each played year (one lesson)
 	teacher   *client.Conn
 	projector *client.Conn
 	pupils    []*pupil
@@ -78,7 +78,7 @@ func TestClassroomOneLessonEndToEnd(t *testing.T) {
 		t.Fatalf("the one-lesson plan: %+v, %v", sched, err)
 	}
 	l := &lesson{
-		t: t, ts: ts, sc: economy.Default(), timers: sched.Lessons[0].Timers,
+		t: t, ts: ts, sc: economy.Default(), timers: sched.Lessons[0].YearTimers,
 		acted: map[int]map[string]string{}, voted: map[int]map[string][]string{},
 	}
 	l.room = ts.room(`{"lessonPlan":"one","lessonMinutes":45}`)
@@ -336,7 +336,7 @@ func (l *lesson) phase(phase room.Phase, year int) {
 	if phase == room.Debrief {
 		return
 	}
-	if want := l.timers.Duration(phase); d.Deadline == nil || d.Deadline.Sub(f.Event.At) != want {
+	if want := l.timers[year].Duration(phase); d.Deadline == nil || d.Deadline.Sub(f.Event.At) != want {
 		l.t.Fatalf("%s %d: deadline %v at %v, want the plan's %v", phase, year, d.Deadline, f.Event.At, want)
 	}
 	l.deadline = *d.Deadline
@@ -740,7 +740,7 @@ func (l *lesson) endLesson(number int) []room.Prompt {
 			json.Unmarshal(e.Data, &hold)
 		}
 	}
-	if d.Year != 1932 || d.Phase != room.Vote || hold.RemainingMs != l.timers.Duration(room.Vote).Milliseconds() {
+	if d.Year != 1932 || d.Phase != room.Vote || hold.RemainingMs != l.timers[1932].Duration(room.Vote).Milliseconds() {
 		t.Fatalf("the lesson ended to resume at %d %s with %d ms", d.Year, d.Phase, hold.RemainingMs)
 	}
 	if years := recapYears(d.Recap); !slices.Equal(years, []string{"1928", "1929 stepped", "1930", "1931 stepped"}) {
@@ -902,7 +902,7 @@ func (l *lesson) resumeLesson() {
 	var d room.UnsuspendedData
 	json.Unmarshal(e.Data, &d)
 	if !d.NewLesson || d.Lesson != 2 || d.Recap == nil || d.Recap.Lesson != 2 || d.Recap.Year != 1932 || d.Recap.Phase != room.Vote ||
-		d.Deadline == nil || d.Deadline.Sub(e.At) != l.timers.Duration(room.Vote) {
+		d.Deadline == nil || d.Deadline.Sub(e.At) != l.timers[1932].Duration(room.Vote) {
 		t.Fatalf("unsuspended: %+v", d)
 	}
 	if years := recapYears(*d.Recap); !slices.Equal(years, []string{"1928", "1929 stepped", "1930", "1931 stepped"}) {

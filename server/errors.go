@@ -29,7 +29,7 @@ func StatusOf(code fault.Code) int {
 		return http.StatusConflict
 	case fault.RateLimited:
 		return http.StatusTooManyRequests
-	case fault.Unavailable:
+	case fault.Unavailable, fault.AtCapacity:
 		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
@@ -84,6 +84,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		logger(c).Error("internal error", "route", c.Path(), "err", err)
 	}
 	setRetryAfter(c, status, err)
+	if fe.Code == fault.AtCapacity {
+		// A full instance: a guess, since nothing says when room frees up.
+		c.Response().Header().Set("Retry-After", "10")
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return

@@ -69,7 +69,8 @@ func newServer(t *testing.T, configure func(*server.Config)) *testServer {
 func newServerWithLog(t *testing.T, wrap func(engine.Log) engine.Log, configure func(*server.Config)) *testServer {
 	t.Helper()
 	clk := clock.NewFake(start)
-	st, err := embedded.Open(filepath.Join(t.TempDir(), "debate.db"), embedded.Options{Now: clk.Now})
+	metrics := server.NewMetrics()
+	st, err := embedded.Open(filepath.Join(t.TempDir(), "debate.db"), embedded.Options{Now: clk.Now, OnCommit: metrics.StoreCommit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,17 +82,19 @@ func newServerWithLog(t *testing.T, wrap func(engine.Log) engine.Log, configure 
 	}
 	hub, err := engine.New(engine.Config{
 		Log: roomLog, Notifier: embedded.NewNotifier(), Directory: st.Directory(), Credentials: st.Credentials(),
-		Presence: embedded.NewPresence(), Scenario: economy.Default(), Clock: clk, Logger: log,
+		Presence: embedded.NewPresence(), Scenario: economy.Default(), Clock: clk, Logger: log, Observer: metrics,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := server.Config{
-		Hub:    hub,
-		Logger: log,
-		Clock:  clk,
+		Hub:     hub,
+		Logger:  log,
+		Clock:   clk,
+		Metrics: metrics,
 		Limits: server.Limits{
 			Joins:      embedded.NewLimiter(server.JoinRate, server.JoinBurst, embedded.WithClock(clk.Now)),
+			RoomJoins:  embedded.NewLimiter(server.RoomJoinRate, server.RoomJoinBurst, embedded.WithClock(clk.Now)),
 			WrongCodes: embedded.NewLimiter(server.WrongCodeRate, server.WrongCodeBurst, embedded.WithClock(clk.Now)),
 			Creates:    embedded.NewLimiter(server.CreateRate, server.CreateBurst, embedded.WithClock(clk.Now)),
 			Commands:   embedded.NewLimiter(server.CommandRate, server.CommandBurst, embedded.WithClock(clk.Now)),

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -43,13 +42,23 @@ type createResponse struct {
 	TeacherKey   string `json:"teacherKey"`
 	CoTeacherKey string `json:"coTeacherKey"`
 	ProjectorKey string `json:"projectorKey"`
-	JoinURL      string `json:"joinUrl"`
+	// JoinURL is the room's join link (the first of JoinURLs), kept in its settings.
+	JoinURL string `json:"joinUrl"`
+	// JoinURLs are the links the teacher may switch between: this machine's LAN
+	// addresses when the teacher's page is on a loopback address; else the one.
+	JoinURLs []string `json:"joinUrls"`
+	// JoinReachable is false when the link is on a loopback address no phone can open
+	// (no public URL, no LAN address): the console says so.
+	JoinReachable bool `json:"joinReachable"`
 }
 
 // createRoom: POST /api/rooms.
 func (s *Server) createRoom(c echo.Context) error {
 	ctx := c.Request().Context()
 	if err := s.allow(ctx, s.cfg.Limits.Creates, "create:"+clientKey(c), CreateRate); err != nil {
+		return err
+	}
+	if err := s.roomCapacity(); err != nil {
 		return err
 	}
 	var req createRequest
@@ -59,27 +68,50 @@ func (s *Server) createRoom(c echo.Context) error {
 	if s.cfg.TeacherCode != "" && !equalSecret(req.GateCode, s.cfg.TeacherCode) {
 		return fault.T(fault.Forbidden, "fault.server.teacherCodeNeeded")
 	}
-	created, err := s.hub.Create(ctx, engine.CreateOptions{Mode: req.Mode, VoteMode: req.VoteMode, Settings: req.Settings})
+	bases, reachable := s.links.joinBases(c)
+	settings, err := withJoinURL(req.Settings, bases[0])
 	if err != nil {
 		return err
 	}
+	created, err := s.hub.Create(ctx, engine.CreateOptions{Mode: req.Mode, VoteMode: req.VoteMode, Settings: settings})
+	if err != nil {
+		return err
+	}
+	urls := make([]string, len(bases))
+	for i, b := range bases {
+		urls[i] = joinURL(b, created.Code)
+	}
+	if s.cfg.MaxRooms > 0 {
+		// Count the room against the cap now, not when its teacher connects.
+		if err := s.hub.Warm(ctx, created.RoomID); err != nil {
+			logger(c).Warn("new room not loaded", "room", created.RoomID, "err", err)
+		}
+	}
 	logger(c).Info("room created", "room", created.RoomID)
 	return c.JSON(http.StatusCreated, createResponse{
-		Code:         created.Code,
-		RoomID:       created.RoomID,
-		TeacherKey:   created.TeacherKey,
-		CoTeacherKey: created.CoTeacherKey,
-		ProjectorKey: created.ProjectorKey,
-		JoinURL:      s.publicURL(c) + "/join/" + url.PathEscape(created.Code),
+		Code:          created.Code,
+		RoomID:        created.RoomID,
+		TeacherKey:    created.TeacherKey,
+		CoTeacherKey:  created.CoTeacherKey,
+		ProjectorKey:  created.ProjectorKey,
+		JoinURL:       urls[0],
+		JoinURLs:      urls,
+		JoinReachable: reachable,
 	})
 }
 
-// publicURL is the configured public address, or the one this request came to.
-func (s *Server) publicURL(c echo.Context) string {
-	if s.cfg.PublicURL != "" {
-		return s.cfg.PublicURL
+// withJoinURL puts the room's join base into the create request's settings: the room
+// keeps it, so every screen shows the same link. The server decides it, not the client.
+func withJoinURL(settings json.RawMessage, base string) (json.RawMessage, error) {
+	m := map[string]json.RawMessage{}
+	if len(bytes.TrimSpace(settings)) > 0 && !bytes.Equal(bytes.TrimSpace(settings), []byte("null")) {
+		if err := json.Unmarshal(settings, &m); err != nil || m == nil {
+			return nil, fault.T(fault.Invalid, "fault.server.settingsNotObject")
+		}
 	}
-	return c.Scheme() + "://" + c.Request().Host
+	b, _ := json.Marshal(base)
+	m["joinUrl"] = b
+	return json.Marshal(m)
 }
 
 type joinRequest struct {
@@ -106,6 +138,9 @@ func (s *Server) join(c echo.Context) error {
 	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr, JoinRate); err != nil {
 		return err
 	}
+	if err := s.allowRoomJoin(ctx, c.Param("code")); err != nil {
+		return err
+	}
 	var req joinRequest
 	if err := readJSON(c, maxJoinBody, &req, false); err != nil {
 		return err
@@ -118,6 +153,34 @@ func (s *Server) join(c echo.Context) error {
 	return c.JSON(http.StatusCreated, joinResponse{RoomID: joined.RoomID, Code: joined.Code, PlayerID: joined.PlayerID, Token: joined.Token})
 }
 
+// codeExists: GET /api/rooms/:code/exists, the join page's check of a code as soon as
+// it is typed. It is limited and counted as a join is (a code naming no room counts
+// towards the block), so it is no faster a way to search the code space, and it says
+// only whether the room exists.
+func (s *Server) codeExists(c echo.Context) error {
+	ctx := c.Request().Context()
+	addr := clientKey(c)
+	if s.isBlocked(ctx, addr) {
+		return errTooManyJoins
+	}
+	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr, JoinRate); err != nil {
+		return err
+	}
+	exists, err := s.hub.RoomExists(ctx, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	if !exists {
+		if err := s.countWrongCode(c, addr, errNoSuchCode); fault.CodeOf(err) == fault.RateLimited {
+			return err
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]bool{"exists": exists})
+}
+
+var errNoSuchCode = fault.T(fault.NotFound, "fault.server.noRoomWithCode")
+
 // countWrongCode passes err on, first counting it against addr when it says the room
 // code (or a rejoin code) was wrong; past the budget the address is blocked and gets
 // 429 instead.
@@ -129,6 +192,7 @@ func (s *Server) countWrongCode(c echo.Context, addr string, err error) error {
 	ctx := c.Request().Context()
 	ok, lerr := s.cfg.Limits.WrongCodes.Allow(ctx, "wrongcode:"+addr)
 	if lerr == nil && !ok {
+		s.cfg.Metrics.refused("wrong_codes")
 		logger(c).Info("joins blocked: too many wrong codes from one address")
 		if s.cfg.Limits.Blocks == nil {
 			return s.limited(ctx, s.cfg.Limits.WrongCodes, "wrongcode:"+addr, WrongCodeRate, errTooManyJoins)
@@ -163,6 +227,9 @@ func (s *Server) rejoin(c echo.Context) error {
 		return s.blocked(ctx, addr)
 	}
 	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr, JoinRate); err != nil {
+		return err
+	}
+	if err := s.allowRoomJoin(ctx, c.Param("code")); err != nil {
 		return err
 	}
 	var req rejoinRequest
@@ -223,6 +290,9 @@ func (s *Server) isBlocked(ctx context.Context, addr string) bool {
 		s.log.Warn("blocklist failed; allowing", "err", err)
 		return false
 	}
+	if blocked {
+		s.cfg.Metrics.refused("blocked")
+	}
 	return blocked
 }
 
@@ -248,6 +318,7 @@ func (s *Server) allow(ctx context.Context, l engine.Limiter, key string, config
 		return nil
 	}
 	if !ok {
+		s.cfg.Metrics.refused(limitName(key))
 		return s.limited(ctx, l, key, configured, fault.T(fault.RateLimited, "fault.server.tooManyRequests"))
 	}
 	return nil

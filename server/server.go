@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -39,6 +40,10 @@ type Limits struct {
 	WrongCodes engine.Limiter
 	// Creates counts room creations per address.
 	Creates engine.Limiter
+	// RoomJoins counts join attempts per room code, from every address: it bounds how
+	// fast one room fills, so the per-address budget can be large enough for a whole
+	// school behind one address. Nil: no per-room limit.
+	RoomJoins engine.Limiter
 	// Commands counts commands sent by HTTP POST (the SSE fallback), per session.
 	// WebSocket connections have their own per-connection limiter (CommandRate).
 	Commands engine.Limiter
@@ -55,19 +60,27 @@ type Limits struct {
 // (Commands): a rate per second and a burst. Joins let two classes behind one school NAT
 // join at once; wrong codes allow a class's typos, not a search of the code space
 // (29^8 codes). cmd/debate builds its limiters from these.
+//
+// Joins per address allow 1,000 students behind one school address to join in under
+// 30 s (a burst of 300, then 30/s); each room takes a whole class at once (200, the
+// largest room) and then 5/s. Wrong codes are counted on their own, so the large join
+// budget buys no guesses.
 const (
-	JoinRate       = 5
-	JoinBurst      = 150
+	JoinRate       = 30
+	JoinBurst      = 300
+	RoomJoinRate   = 5
+	RoomJoinBurst  = 200
 	WrongCodeRate  = 1.0 / 3
 	WrongCodeBurst = 30
 	CreateRate     = 0.2
 	CreateBurst    = 20
 	CommandRate    = 20
 	CommandBurst   = 40
-	// Sockets and streams opened per address: every device of a school behind one NAT
-	// reconnecting at once after a restart (the burst), then no more than a few a second.
-	ConnectRate  = 5
-	ConnectBurst = 150
+	// Sockets and streams opened per address: as joins, so a school's classes behind one
+	// NAT address connect (or reconnect after a restart) at once, while a client stuck
+	// in a reconnect loop is held to a steady rate.
+	ConnectRate  = 30
+	ConnectBurst = 300
 )
 
 // Config wires a Server. Hub is required; every zero duration or rate gets the default
@@ -81,6 +94,9 @@ type Config struct {
 	// PublicURL is the server's address as students reach it, for join links. Empty:
 	// taken from each create request.
 	PublicURL string
+	// LANAddrs is this machine's LAN addresses, for join links when the teacher's page
+	// is on a loopback address and PublicURL is empty. Nil: SystemLANAddrs.
+	LANAddrs LANAddrs
 	// TrustedProxies are the networks whose X-Forwarded-For is believed. Empty: the
 	// client address is the TCP peer.
 	TrustedProxies []*net.IPNet
@@ -105,6 +121,27 @@ type Config struct {
 	// (cmd/debate builds it from them; Retry-After falls back on the rate).
 	ConnectRate  rate.Limit // 5/s
 	ConnectBurst int        // 150
+
+	// CommandsInFlight is how many messages a WebSocket may have waiting for their
+	// answer (8); answers come in the order the messages were sent.
+	CommandsInFlight int
+
+	// Caps of this instance; 0: no cap. Past one, the request is refused with
+	// at_capacity (503, Retry-After), never queued.
+	MaxRooms                 int // live rooms: past it, creating a room is refused
+	MaxConnections           int // open WebSockets and SSE streams
+	MaxConnectionsPerAddress int // open WebSockets and SSE streams from one client address
+
+	// Metrics, when set, are served at /metrics (behind AdminToken when one is set) and
+	// count connections and refusals; the same value is the engine's Observer.
+	Metrics *Metrics
+	// Backup, when set, writes a consistent copy of the store while it serves, for
+	// GET /api/admin/backup (the embedded store's Store.Backup); it calls size with
+	// the copy's length before writing.
+	Backup func(ctx context.Context, w io.Writer, size func(int64)) (int64, error)
+	// MaxBotsPerRoom is how many student bots a teacher may add to their room to try
+	// the game (POST /api/rooms/:code/bots); 0: the route refuses.
+	MaxBotsPerRoom int
 }
 
 // Server serves the HTTP API, WebSockets and SSE streams for one Hub.
@@ -116,13 +153,16 @@ type Server struct {
 
 	draining atomic.Bool
 
+	links  joinLinks  // the join links of rooms and their QR codes
 	models readModels // scores, year reports and debrief, memoised per room by last seq
+	bots   botRuns    // rooms playing with bots (bots.go)
 
 	writeRoutes map[string]bool // "POST /api/rooms": the routes guardWrites guards
 
 	streamMu sync.Mutex
-	streams  int           // live WebSocket and SSE connections
-	idle     chan struct{} // closed when streams drops to 0 during Shutdown
+	streams  int            // live WebSocket and SSE connections
+	perAddr  map[string]int // live connections per client address (clientKey), when capped
+	idle     chan struct{}  // closed when streams drops to 0 during Shutdown
 
 }
 
@@ -157,8 +197,11 @@ func New(cfg Config) *Server {
 	if cfg.ReplyQueue <= 0 {
 		cfg.ReplyQueue = 64
 	}
+	if cfg.CommandsInFlight <= 0 {
+		cfg.CommandsInFlight = 8
+	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	s := &Server{cfg: cfg, hub: cfg.Hub, log: cfg.Logger}
+	s := &Server{cfg: cfg, hub: cfg.Hub, log: cfg.Logger, links: joinLinks{public: cfg.PublicURL, lan: cfg.LANAddrs}}
 	s.echo = s.routes()
 	return s
 }
@@ -187,6 +230,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	idle := s.idle
 	s.streamMu.Unlock()
+	s.bots.stop()
 	herr := s.hub.Shutdown(ctx)
 	select {
 	case <-idle:
@@ -194,17 +238,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// beginStream counts a new socket or stream; it refuses once shutdown has begun.
-func (s *Server) beginStream() bool {
-	s.streamMu.Lock()
-	defer s.streamMu.Unlock()
-	if s.draining.Load() {
-		return false
-	}
-	s.streams++
-	return true
 }
 
 func (s *Server) endStream() {
@@ -237,15 +270,21 @@ func (s *Server) routes() *echo.Echo {
 		}))
 	}
 
+	if s.cfg.Metrics != nil {
+		s.cfg.Metrics.WatchRooms(s.hub)
+		e.GET("/metrics", s.cfg.Metrics.handler(), s.adminIfSet)
+	}
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 
 	api := e.Group("/api", s.refuseWhileDraining)
 	api.POST("/rooms", s.createRoom)
 	api.POST("/rooms/:code/join", s.join)
+	api.GET("/rooms/:code/exists", s.codeExists)
 	api.POST("/rooms/:code/rejoin", s.rejoin)
 	api.POST("/rooms/:code/players/:playerId/rejoin-code", s.rejoinCode)
 	api.POST("/rooms/:code/tickets", s.ticket)
+	api.POST("/rooms/:code/bots", s.addBots)
 	api.GET("/rooms/:code/ws", s.websocket)
 	api.GET("/rooms/:code/events", s.events)
 	api.POST("/rooms/:code/commands", s.command)
@@ -253,14 +292,16 @@ func (s *Server) routes() *echo.Echo {
 	api.GET("/rooms/:code/exports/:file", s.exportFile)
 	api.GET("/rooms/:code/years/:year/report", s.yearReport)
 	api.GET("/rooms/:code/debrief", s.debrief)
+	api.GET("/rooms/:code/experiments", s.experimentsRoute)
 	api.GET("/rooms/:code/briefing", s.roomBriefing)
 	api.GET("/rooms/:code/cards", s.roomCards)
 	if s.cfg.AdminToken != "" {
 		admin := api.Group("/admin", s.requireAdmin)
 		admin.GET("/rooms", s.adminRooms)
 		admin.DELETE("/rooms/:roomId", s.adminDeleteRoom)
+		s.adminRoutes(e, admin)
 	}
-	RegisterWeb(e, WebConfig{Hub: s.hub, PublicURL: s.cfg.PublicURL})
+	RegisterWeb(e, WebConfig{Hub: s.hub, PublicURL: s.cfg.PublicURL, LANAddrs: s.cfg.LANAddrs})
 	s.writeRoutes = stateChanging(e)
 	return e
 }

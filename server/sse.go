@@ -40,10 +40,11 @@ func (s *Server) events(c echo.Context) error {
 	if err := s.allowConnect(c); err != nil {
 		return err
 	}
-	if !s.beginStream() {
-		return errDraining
+	release, err := s.admitStream(c, "sse")
+	if err != nil {
+		return err
 	}
-	defer s.endStream()
+	defer release()
 	ctx := req.Context()
 	sess, err := s.hub.RedeemTicket(ctx, c.Param("code"), ticket)
 	if err != nil {

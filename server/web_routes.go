@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +27,7 @@ type WebConfig struct {
 	Hub       *engine.Hub
 	Scenario  *economy.Scenario // nil: economy.Default()
 	PublicURL string            // the address students use; empty: each request's host
+	LANAddrs  LANAddrs          // this machine's LAN addresses (nil: SystemLANAddrs)
 	// Catalogue, when set, replaces i18n.Catalogue (for tests).
 	Catalogue func(lang string) map[string]string
 }
@@ -43,12 +43,13 @@ func RegisterWeb(e *echo.Echo, cfg WebConfig) {
 	if cfg.Scenario == nil {
 		cfg.Scenario = economy.Default()
 	}
-	w := &webRoutes{cfg: cfg}
+	w := &webRoutes{cfg: cfg, links: joinLinks{public: strings.TrimRight(cfg.PublicURL, "/"), lan: cfg.LANAddrs}}
 	api := e.Group("/api")
 	api.GET("/content/scenario", w.scenario)
 	api.GET("/content/reference", w.reference)
 	api.GET("/content/roles", w.roles)
 	api.GET("/content/briefings/:role", w.briefings)
+	api.GET("/content/materials", w.materials)
 	api.GET("/i18n/:lang", w.catalogue)
 	api.POST("/simulate", w.simulate)
 	api.GET("/rooms/:code/view", w.view)
@@ -63,7 +64,8 @@ func RegisterWeb(e *echo.Echo, cfg WebConfig) {
 }
 
 type webRoutes struct {
-	cfg WebConfig
+	cfg   WebConfig
+	links joinLinks
 
 	once     sync.Once
 	content  []byte // the scenario as the preview reads it, encoded once
@@ -261,6 +263,17 @@ func (w *webRoutes) roles(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"roles": out, "cards": cardsShown(content.Cards(), false), "glossary": content.Glossary()})
 }
 
+// materials: GET /api/content/materials: the printable teacher and student materials
+// (roles' materials.json) with the card library in its gentler text, for /materials.
+func (w *webRoutes) materials(c echo.Context) error {
+	content, err := roles.DefaultContent()
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.JSON(http.StatusOK, map[string]any{"materials": content.Materials(), "cards": cardsShown(content.Cards(), false)})
+}
+
 // briefings: GET /api/content/briefings/:role?region=ukraine: the role's briefing for
 // every year on history's path, for the teacher's preview and the printed pack, with the
 // gentler text of graphic passages (a staff key reads them in a room's own briefings).
@@ -329,9 +342,11 @@ func (w *webRoutes) catalogue(c echo.Context) error {
 
 // simulateRequest: a teacher's what-if. Decisions maps year → decision → option; every
 // decision not named keeps history's choice, as do directives not named and every
-// faction's actions. Through, when set, stops the run after that year.
+// faction's actions. Through, when set, stops the run after that year. Weather
+// "ordinary" sets every yield factor to 1.0 (no noise): the policies alone.
 type simulateRequest struct {
 	Mode       economy.Mode                 `json:"mode"`
+	Weather    string                       `json:"weather"`
 	Seed       int64                        `json:"seed"`
 	Decisions  map[string]map[string]string `json:"decisions"`
 	Directives map[string]map[string]bool   `json:"directives"`
@@ -357,6 +372,9 @@ func (w *webRoutes) simulate(c echo.Context) error {
 	}
 	if req.Mode == economy.Historical && len(req.Directives) > 0 {
 		return fault.T(fault.Invalid, "fault.server.directivesOnlyCounterfactual")
+	}
+	if req.Weather != "" && req.Weather != economy.WeatherHistory && req.Weather != economy.WeatherOrdinary {
+		return fault.T(fault.Invalid, "fault.server.notAWeather", req.Weather)
 	}
 	hist := sc.HistoricalRecord()
 	rec := sc.HistoricalRecord()
@@ -390,7 +408,7 @@ func (w *webRoutes) simulate(c echo.Context) error {
 	if len(rec.Years) == 0 {
 		return fault.T(fault.Invalid, "fault.server.runNeedsAYear")
 	}
-	outcomes, err := sc.Run(rec)
+	outcomes, err := sc.RunWith(rec, economy.RunOptions{Weather: req.Weather})
 	if err != nil {
 		return asInvalid(err)
 	}
@@ -471,13 +489,17 @@ func (w *webRoutes) view(c echo.Context) error {
 // dependencies, widely used) so the client needs no QR library and works offline.
 const qrSize = 512 // px: sharp when projected and printed; the PNG is a few KB
 
-// joinURL is the address a room's QR code opens.
-func (w *webRoutes) joinURL(c echo.Context, code string) string {
-	base := strings.TrimRight(w.cfg.PublicURL, "/")
+// joinURL is the address a room's QR code opens: on the base the client names (the
+// room's join link, ?base=) when it is one the server offers, else the default one.
+func (w *webRoutes) joinURL(c echo.Context, code string) (string, error) {
+	base := c.QueryParam("base")
 	if base == "" {
-		base = c.Scheme() + "://" + c.Request().Host
+		bases, _ := w.links.joinBases(c)
+		base = bases[0]
+	} else if !w.links.allowedBase(c, base) {
+		return "", fault.T(fault.Invalid, "fault.server.joinBaseNotOurs")
 	}
-	return base + "/join/" + url.PathEscape(code)
+	return joinURL(base, code), nil
 }
 
 func validCode(code string) bool {
@@ -508,7 +530,11 @@ func (w *webRoutes) joinQR(c echo.Context) error {
 	if !validCode(code) {
 		return fault.T(fault.Invalid, "fault.server.notARoomCode")
 	}
-	return writeQR(c, w.joinURL(c, strings.ToUpper(code)))
+	link, err := w.joinURL(c, strings.ToUpper(code))
+	if err != nil {
+		return err
+	}
+	return writeQR(c, link)
 }
 
 type fragmentRequest struct {
@@ -537,5 +563,9 @@ func (w *webRoutes) fragmentQR(c echo.Context) error {
 	if len(req.Fragment) > 200 || bytes.ContainsAny([]byte(req.Fragment), " \t\r\n#") {
 		return fault.T(fault.Invalid, "fault.server.fragmentInvalid")
 	}
-	return writeQR(c, w.joinURL(c, sess.Code)+"#"+req.Fragment)
+	link, err := w.joinURL(c, sess.Code)
+	if err != nil {
+		return err
+	}
+	return writeQR(c, link+"#"+req.Fragment)
 }

@@ -132,7 +132,7 @@ func TestWebCatalogue(t *testing.T) {
 	if status != 200 || json.Unmarshal(body, &m) != nil {
 		t.Fatalf("catalogue: %d %.200s", status, body)
 	}
-	for _, key := range []string{"wall.post", "ctl.start", "role.peasant.name", "contentNote.body", "exit.1928.voice"} {
+	for _, key := range []string{"wall.post", "ctl.start", "role.peasant.name", "contentNote.body", "exit.1928.step-out"} {
 		if m[key] == "" {
 			t.Errorf("catalogue lacks %s", key)
 		}
@@ -177,6 +177,7 @@ func TestWebSimulate(t *testing.T) {
 		{`{"decisions":{"1928":{"quota-1928":"no-such-option"}}}`, 404, fault.NotFound},
 		{`{"decisions":{"1999":{}}}`, 404, fault.NotFound},
 		{`{"mode":"fantasy"}`, 400, fault.Invalid},
+		{`{"weather":"sunny"}`, 400, fault.Invalid},
 		{`{"directives":{"1930":{"dekulakisation":false}}}`, 400, fault.Invalid}, // historical mode
 		{`{"extra":1}`, 400, fault.Malformed},
 	} {
@@ -186,6 +187,22 @@ func TestWebSimulate(t *testing.T) {
 	status, _ = ts.do("POST", "/api/simulate", "", `{"mode":"counterfactual","seed":3,"directives":{"1930":{"dekulakisation":false}}}`)
 	if status != 200 {
 		t.Fatalf("a counterfactual run without dekulakisation: %d", status)
+	}
+	// The ordinary-weather year: every yield factor 1.0 on the teacher's path, history's
+	// own path beside it unchanged.
+	status, body = ts.do("POST", "/api/simulate", "", `{"weather":"ordinary"}`)
+	if status != 200 || json.Unmarshal(body, &res) != nil {
+		t.Fatalf("simulate with ordinary weather: %d %.200s", status, body)
+	}
+	for _, o := range res.Outcomes {
+		for r, w := range o["weather"].(map[string]any) {
+			if w.(float64) != 1 {
+				t.Errorf("%v %s: weather %v in an ordinary year", o["year"], r, w)
+			}
+		}
+	}
+	if res.Outcomes[4]["grainHarvestMt"].(float64) <= res.History[4]["grainHarvestMt"].(float64) {
+		t.Errorf("1932 in an ordinary year harvested %v, history's weather %v", res.Outcomes[4]["grainHarvestMt"], res.History[4]["grainHarvestMt"])
 	}
 }
 

@@ -77,24 +77,27 @@ func (s *Server) websocket(c echo.Context) error {
 	if err := s.allowConnect(c); err != nil {
 		return err
 	}
-	if !s.beginStream() {
-		return errDraining
+	release, err := s.admitStream(c, "ws")
+	if err != nil {
+		return err
 	}
 	hj := &batchHijacker{ResponseWriter: c.Response()}
 	ws, err := s.upgrader().Upgrade(hj, c.Request(), nil)
 	if err != nil {
-		s.endStream()
+		release()
 		return nil // the upgrader has answered
 	}
 	conn := &wsConn{
 		s:         s,
 		ws:        ws,
 		out:       hj.conn,
+		release:   release,
 		lang:      requestLang(c.Request()),
 		log:       logger(c),
 		replies:   newReplyQueue(s.cfg.ReplyQueue),
 		kick:      make(chan closeReq, 1),
-		busy:      make(chan struct{}, 1),
+		inflight:  make(chan struct{}, s.cfg.CommandsInFlight),
+		answers:   make(chan answer, s.cfg.CommandsInFlight),
 		stopped:   make(chan struct{}),
 		readEnd:   make(chan struct{}),
 		finishing: make(chan struct{}),
@@ -115,20 +118,31 @@ type closeReq struct {
 	text string
 }
 
-// wsConn is one WebSocket: the read pump runs on the handler's goroutine, the write pump
-// on its own. Only the write pump writes (besides the hello exchange, before it starts).
+// wsConn is one WebSocket: after the hello, a read pump and a write pump run on
+// goroutines of their own (the handler has returned), and an acker while commands are
+// in flight. Only the write pump writes (besides the hello exchange, before it starts).
 type wsConn struct {
-	s    *Server
-	ws   *websocket.Conn
-	out  *batchConn // ws's connection: the write pump batches writes on it
-	lang string     // the upgrade request's Accept-Language: every error frame's language
-	log  *slog.Logger
-	sess engine.Session
-	feed *engine.Feed
+	s       *Server
+	ws      *websocket.Conn
+	out     *batchConn // ws's connection: the write pump batches writes on it
+	lang    string     // the upgrade request's Accept-Language: every error frame's language
+	log     *slog.Logger
+	sess    engine.Session
+	feed    *engine.Feed
+	release func() // from admitStream: called once, when the socket ends
 
 	replies *replyQueue   // acks, errors and pongs for the write pump
 	kick    chan closeReq // the read pump asks the write pump to close the socket
-	busy    chan struct{} // held while a command is with the hub
+	// Pipelining: a socket may have CommandsInFlight messages waiting for their answer.
+	// Each holds a slot of inflight until its answer is queued for writing; answers
+	// carries them, in the order the messages came, to the acker, which waits for each
+	// in turn. With every slot taken the read pump stops reading: back-pressure.
+	inflight chan struct{}
+	answers  chan answer
+	// ackerMu guards acking: an acker runs only while answers wait, so an idle socket
+	// keeps no goroutine (and no stack) for it.
+	ackerMu sync.Mutex
+	acking  bool
 	stopped chan struct{} // closed when the write pump has finished
 	readEnd chan struct{} // closed when the read pump has finished
 	closing atomic.Bool   // set once the socket is closing: no new commands
@@ -147,12 +161,14 @@ type wsConn struct {
 func (c *wsConn) serve(code string) {
 	if !c.open(code) {
 		c.ws.Close()
-		c.s.endStream()
+		c.release()
 		return
 	}
 	go c.writePump()
 	go func() {
-		defer c.s.endStream()
+		// The stream ends here, not when the handler returns (right after the upgrade):
+		// the connection caps and metrics count the socket until then.
+		defer c.release()
 		defer c.ws.Close()
 		c.readPump()
 		<-c.stopped
@@ -352,50 +368,128 @@ func (c *wsConn) handle(data []byte) {
 			c.requestClose(protocol.CloseFlood, "too many messages; wait a few seconds, then reconnect")
 			return
 		}
+		c.s.cfg.Metrics.refused("socket_messages")
 		in, _ := protocol.Decode(data)
-		c.reply(c.errorFrame(in.ID, fault.T(fault.RateLimited, "fault.server.tooManyMessages")))
+		c.answer(answer{frame: c.errorFrame(in.ID, fault.T(fault.RateLimited, "fault.server.tooManyMessages"))})
 		return
 	}
 	c.refusals = 0
 	in, err := protocol.Decode(data)
 	if err != nil {
-		c.reply(c.errorFrame(in.ID, err))
+		c.answer(answer{frame: c.errorFrame(in.ID, err)})
 		return
 	}
 	switch in.Type {
 	case protocol.TypePing:
-		c.reply(protocol.PongFrame())
+		c.answer(answer{frame: protocol.PongFrame()})
 		return
 	case protocol.TypeHello:
-		c.reply(c.errorFrame(in.ID, fault.T(fault.Conflict, "fault.server.helloTwice")))
+		c.answer(answer{frame: c.errorFrame(in.ID, fault.T(fault.Conflict, "fault.server.helloTwice"))})
 		return
 	}
 	c.submit(in)
 }
 
-// submit hands a command to the hub and queues its answer. busy is held meanwhile, so a
-// closing write pump can wait for the answer before it says goodbye.
-func (c *wsConn) submit(in protocol.Inbound) {
+// answer is one message's answer: a ready frame, or a command queued in its room.
+type answer struct {
+	id      string
+	typ     string
+	pending *engine.Pending
+	frame   []byte
+}
+
+// answer takes a slot and queues a for the acker, behind the answers before it. It
+// waits while every slot is taken (back-pressure on a client that sends faster than
+// its room answers) and gives up once the write pump has stopped or the socket is
+// closing.
+func (c *wsConn) answer(a answer) bool {
 	select {
-	case c.busy <- struct{}{}:
+	case c.inflight <- struct{}{}:
+	case <-c.stopped:
+		return false
+	}
+	if c.closing.Load() {
+		<-c.inflight
+		return false
+	}
+	c.queueAnswer(a)
+	return true
+}
+
+// submit queues a command in its room, in the order this socket sent it, and leaves
+// its answer to the acker: the read pump goes on to the next message at once, so a
+// student's burst reaches the room's actor together and is stored with one append.
+func (c *wsConn) submit(in protocol.Inbound) {
+	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	defer cancel()
+	// Take the slot before queueing, so that commands reach the room in order and at
+	// most CommandsInFlight are there at once.
+	select {
+	case c.inflight <- struct{}{}:
 	case <-c.stopped:
 		return
 	}
-	defer func() { <-c.busy }()
 	if c.closing.Load() {
+		<-c.inflight
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
-	defer cancel()
-	seq, err := c.s.hub.Submit(ctx, c.sess, in.Command(c.sess.Principal))
+	a := answer{id: in.ID, typ: in.Type}
+	p, err := c.s.hub.SubmitQueued(ctx, c.sess, in.Command(c.sess.Principal))
 	if err != nil {
-		if fault.CodeOf(err) == fault.Internal {
-			c.log.Error("command failed", "type", in.Type, "err", err)
-		}
-		c.reply(c.errorFrame(in.ID, err))
-		return
+		a.frame = c.errorFrame(in.ID, err)
+	} else {
+		a.pending = p
 	}
-	c.reply(protocol.AckFrame(in.ID, seq))
+	c.queueAnswer(a)
+}
+
+// queueAnswer hands a to the acker, starting one if none runs. The caller holds a slot,
+// so the send never blocks: answers has as many places as there are slots.
+func (c *wsConn) queueAnswer(a answer) {
+	c.answers <- a
+	c.ackerMu.Lock()
+	start := !c.acking
+	c.acking = true
+	c.ackerMu.Unlock()
+	if start {
+		go c.acker()
+	}
+}
+
+// acker writes the answers in the order their messages came: it waits for each queued
+// command in turn, queues its ack or error for the write pump, and frees its slot. It
+// returns once no answer waits; queueAnswer starts the next one.
+func (c *wsConn) acker() {
+	for {
+		var a answer
+		select {
+		case a = <-c.answers:
+		default:
+			// Checked again under the lock: an answer queued before queueAnswer saw
+			// acking is this acker's to write.
+			c.ackerMu.Lock()
+			if len(c.answers) > 0 {
+				c.ackerMu.Unlock()
+				continue
+			}
+			c.acking = false
+			c.ackerMu.Unlock()
+			return
+		}
+		if a.pending != nil {
+			seq, err := a.pending.Wait()
+			if err != nil {
+				if fault.CodeOf(err) == fault.Internal {
+					c.log.Error("command failed", "type", a.typ, "err", err)
+				}
+				a.frame = c.errorFrame(a.id, err)
+			} else {
+				a.frame = protocol.AckFrame(a.id, seq)
+			}
+		}
+		c.reply(a.frame)
+		<-c.inflight
+	}
 }
 
 // reply queues an answer for the write pump. Every message read gets one answer, and
@@ -521,16 +615,23 @@ func (c *wsConn) writeWaiting() (done, ok bool) {
 
 var batchPool = sync.Pool{New: func() any { b := make([][]byte, 0, maxWriteBatch); return &b }}
 
-// finish says goodbye: it lets a command already with the hub get its answer written,
-// flushes queued replies, sends the close frame and waits briefly for the client's.
+// finish says goodbye: it lets the commands already with the hub get their answers
+// written, flushes queued replies, sends the close frame and waits briefly for the
+// client's.
 func (c *wsConn) finish(code int, text string) {
 	c.closing.Store(true)
 	close(c.finishing)
 	wait := time.NewTimer(c.s.cfg.WriteWait)
 	defer wait.Stop()
-	select {
-	case c.busy <- struct{}{}: // held from here on: no command starts
-	case <-wait.C:
+	// Take every slot: held from here on, so no command starts, and each taken slot is
+	// one answer already queued for writing.
+slots:
+	for range cap(c.inflight) {
+		select {
+		case c.inflight <- struct{}{}:
+		case <-wait.C:
+			break slots
+		}
 	}
 	for _, r := range c.replies.take(nil, c.s.cfg.ReplyQueue) {
 		if c.write(websocket.TextMessage, r) != nil {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -45,6 +48,14 @@ func TestClassroom(t *testing.T) {
 	teacher.axe("home")
 	teacher.open("/teacher")
 	teacher.axe("create room")
+	// The lesson-plan menu shows each plan whole, none cut off.
+	if cut := eval[[]string](teacher, `(() => { const s = document.querySelector('select[name=plan]'); const cs = getComputedStyle(s); const probe = document.createElement('span');
+	  probe.style.font = cs.font; probe.style.position = 'absolute'; probe.style.whiteSpace = 'nowrap'; document.body.appendChild(probe);
+	  const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+	  const out = [...s.options].filter((o) => { probe.textContent = o.textContent; return probe.getBoundingClientRect().width > room; }).map((o) => o.textContent);
+	  probe.remove(); return out; })()`); len(cut) > 0 {
+		t.Errorf("the lesson-plan menu cuts off %q", cut)
+	}
 	if got := eval[string](teacher, `document.querySelector('input[name=maxPlayers]').value`); got != "60" {
 		t.Fatalf("the largest class defaults to %q, not the room's 60", got)
 	}
@@ -55,6 +66,16 @@ func TestClassroom(t *testing.T) {
 		t.Fatalf("room code %q", code)
 	}
 	teacher.waitJS(`(() => { const i = document.querySelector('.join-card img.qr'); return i && i.complete && i.naturalWidth >= 200; })()`, "the join QR code")
+	// The page is on 127.0.0.1, which no phone can open: the join link is on this
+	// machine's first LAN address, and the teacher can switch to the other; the QR code
+	// follows the room's choice.
+	port := base[strings.LastIndex(base, ":"):]
+	firstLink, secondLink := "http://192.0.2.10"+port+"/join/"+code, "http://198.51.100.20"+port+"/join/"+code
+	if got := eval[string](teacher, `document.querySelector('.join-url').textContent`); got != firstLink {
+		t.Fatalf("the join link on a loopback page is %q, want %q", got, firstLink)
+	}
+	eval[bool](teacher, `(() => { const s = document.querySelector('#join-base'); s.value = s.options[1].value; s.dispatchEvent(new Event('change')); return true; })()`)
+	teacher.waitJS(fmt.Sprintf(`document.querySelector('.join-url').textContent === %s && decodeURIComponent(document.querySelector('.join-card img.qr').src).endsWith('?base=http://198.51.100.20%s') && !document.querySelector('.join-problem')`, jsStr(secondLink), port), "the join link switched to the second address")
 
 	// Starting with fewer than four students asks first, and saying no starts nothing.
 	eval[bool](teacher, `(() => { window.__asked = []; window.__confirm = window.confirm; window.confirm = (m) => { window.__asked.push(m); return false; }; return true; })()`)
@@ -134,10 +155,13 @@ func TestClassroom(t *testing.T) {
 	projector := newTab(t, root, base, "projector", teacher)
 	projector.open("/projector/" + code)
 	projector.waitJS(`document.body.dataset.conn === 'online' && document.querySelectorAll('.proj-names li').length === 4`, "the projector lobby")
+	// The wall says the room's join link, the one its QR code draws, not the browser's host.
+	projector.waitJS(fmt.Sprintf(`document.querySelector('.proj-join .proj-label').textContent.includes('198.51.100.20%s/join') && decodeURIComponent(document.querySelector('.proj-join img.qr').src).endsWith('?base=http://198.51.100.20%s')`, port, port), "the room's join link on the projector")
 	projector.axe("projector lobby")
+	wallText(t, projector, "the lobby")
 
 	// Hold posts, then start.
-	teacher.do(chromedp.Click(chromedp.CSS(`#tg-holdPosts`)))
+	eval[bool](teacher, `(document.querySelector('#tg-holdPosts').click(), true)`) // a redraw may replace the node between a DevTools find and click
 	teacher.waitJS(`document.querySelector('#tg-holdPosts').checked`, "hold posts on")
 	// The graphic-material switch is a room setting the server accepts, on and off again.
 	// The second flip follows the first at once, before the room's event for the first
@@ -176,6 +200,7 @@ func TestClassroom(t *testing.T) {
 	for _, s := range students {
 		s.waitJS(`!!document.querySelector('#arg-text') && document.querySelector('#arg-stance').options.length > 2`, "the compose form in the debate")
 	}
+	taskFirst(t, students[0], "wall", "#arg-text", strings.NewReplacer("{phase}", phase(1928, "debate"), "{task}", L("student.task.wall")).Replace(L("student.phaseNow")))
 
 	// Arguments: one is HTML and script, one comes over the SSE fallback, one gets hidden.
 	texts := []string{htmlPost, "If the state paid a fair price, we would sell our grain.", "The towns will starve without the plan.", "Posted over SSE: the market can feed the towns."}
@@ -205,7 +230,11 @@ func TestClassroom(t *testing.T) {
 	srv.outage.Store(true)
 	srv.cut()
 	for _, s := range []*tab{students[2], students[3]} {
-		s.waitJS(fmt.Sprintf(`document.body.dataset.conn === 'reconnecting' && document.querySelector('.conn').textContent === %s`, jsStr(L("conn.reconnecting"))), "the reconnecting state")
+		s.waitJS(fmt.Sprintf(`document.body.dataset.conn === 'reconnecting' && document.querySelector('.conn').textContent === %s`, jsStr(L("conn.reconnectingDraft"))), "the reconnecting state, the draft kept")
+	}
+	// A page with no draft does not promise to keep one.
+	for _, tb := range []*tab{teacher, projector} {
+		tb.waitJS(fmt.Sprintf(`document.body.dataset.conn === 'reconnecting' && document.querySelector('.conn').textContent === %s`, jsStr(L("conn.reconnecting"))), "the plain reconnecting state")
 	}
 	students[2].shot("student-reconnecting-360.png", 360, 740, "#sec-wall")
 	// Its WebSocket refused twice while the server is down, Chen's page tries SSE.
@@ -245,6 +274,7 @@ func TestClassroom(t *testing.T) {
 	moderate(texts[1], L("mod.approve"))
 	moderate(texts[2], L("mod.hide"))
 	projector.waitJS(fmt.Sprintf(`(() => { const got = [...document.querySelectorAll('.proj-posts .post-text')].map(e => e.textContent); return got.length === 2 && got.includes(%s) && got.includes(%s); })()`, jsStr(texts[0]), jsStr(texts[1])), "exactly the approved posts on the projector")
+	wallText(t, projector, "the 1928 debate")
 	students[1].waitJS(fmt.Sprintf(`(() => { const got = [...document.querySelectorAll('#wall-list .post-text')].map(e => e.textContent); return got.includes(%s) && !got.includes(%s) && !got.includes(%s); })()`, jsStr(texts[0]), jsStr(texts[2]), jsStr(texts[3])), "a student seeing approved posts only")
 	// The teacher scores one approved post against the rubric, not its author overall:
 	// the score is kept with the post and says so, and the form goes back to students.
@@ -260,6 +290,24 @@ func TestClassroom(t *testing.T) {
 		plainText(t, tb, htmlPost)
 	}
 	plainText(t, projector, htmlNick)
+
+	// Each post's Persuasive and Report buttons say which post they belong to.
+	type postButton struct{ Text, Label, Nick, Post string }
+	buttons := eval[[]postButton](students[1], `[...document.querySelectorAll('#wall-list li.post')].flatMap((li) => [...li.querySelectorAll(':scope > .row-actions button')]
+	  .map((b) => ({Text: b.textContent, Label: b.getAttribute('aria-label') || '', Nick: li.querySelector('.nick').textContent, Post: li.querySelector('.post-text').textContent})))`)
+	labels := map[string]bool{}
+	for _, b := range buttons {
+		if b.Text != L("wall.mark") && b.Text != L("wall.report") {
+			continue
+		}
+		if !strings.HasPrefix(b.Label, b.Text) || !strings.Contains(b.Label, b.Nick) || !strings.Contains(b.Label, string([]rune(b.Post)[:10])) || labels[b.Label] {
+			t.Errorf("the %q button of %s's post is labelled %q", b.Text, b.Nick, b.Label)
+		}
+		labels[b.Label] = true
+	}
+	if len(labels) < 2 {
+		t.Errorf("Boris sees %d labelled post buttons: %+v", len(labels), buttons)
+	}
 
 	// Marks and a reply, across factions.
 	students[1].clickText(`#wall-list`, L("wall.mark"))
@@ -320,10 +368,17 @@ func TestClassroom(t *testing.T) {
 		teacher.clickText("#t-controls", L("ctl.advance"))
 		for _, s := range voters {
 			s.waitJS(fmt.Sprintf(`document.querySelector('.yearphase').textContent.includes(%s) && document.querySelectorAll('#s-vote fieldset.decision').length > 0`, jsStr(phase(year, "vote"))), "the vote")
+			if s == students[1] && year == 1928 {
+				taskFirst(t, s, "vote", "#s-vote fieldset.decision input[type=radio]", strings.NewReplacer("{phase}", phase(year, "vote"), "{task}", L("student.task.vote")).Replace(L("student.phaseNow")))
+			}
 			eval[bool](s, `(() => { document.querySelectorAll('#s-vote fieldset.decision').forEach(fs => { const r = fs.querySelector('input[type=radio]:not(:checked)'); if (r && !fs.querySelector('input:checked')) r.click(); }); return true; })()`)
 			s.waitJS(`[...document.querySelectorAll('#s-vote fieldset.decision')].every(fs => fs.querySelector('input:checked'))`, "every choice saved")
 		}
 		teacher.waitJS(fmt.Sprintf(`(() => { const m = document.querySelector('#t-tally .tally'); return m && [...m.querySelectorAll('meter')].reduce((a, x) => a + Number(x.value), 0) === %d; })()`, len(voters)), "every vote in the live tally")
+		// The wall counts those who have voted, never who or what.
+		voting := eval[int](teacher, `[...document.querySelectorAll('#t-roster tbody tr.st-active')].filter((tr) => tr.querySelector('select').value !== 'historian').length`)
+		projector.waitJS(fmt.Sprintf(`document.querySelector('.proj-voted').textContent === %s`, jsStr(strings.NewReplacer("{n}", fmt.Sprint(len(voters)), "{of}", fmt.Sprint(voting)).Replace(L("proj.voted")))), "the voted count on the projector")
+		wallText(t, projector, fmt.Sprintf("the %d vote", year))
 		if year == 1928 {
 			students[3].shot("student-vote-360.png", 360, 740, "#sec-vote")
 			students[3].fits(360)
@@ -362,6 +417,10 @@ func TestClassroom(t *testing.T) {
 	teacher.waitJS(`document.querySelectorAll('#t-results .all-scores li[data-player]').length >= 3`, "every player's score on the teacher's console")
 	teacher.axe("teacher year result")
 	projector.waitJS(`!!document.querySelector('.proj-report .famine') && !!document.querySelector('.proj-report .class-cost')`, "the class-level report on the projector")
+	// The class's human cost is said in words: a bare "0" beside it would read as nobody dying.
+	if cost := eval[string](projector, `document.querySelector('.proj-report .class-cost').textContent`); regexp.MustCompile(`\d`).MatchString(cost) {
+		t.Errorf("the wall's human cost line carries a number: %q", cost)
+	}
 	if n := eval[int](projector, `document.querySelectorAll('.my-score, .all-scores, .player-scores').length`); n != 0 {
 		t.Fatalf("the projector shows %d players' scores", n)
 	}
@@ -393,9 +452,10 @@ func TestClassroom(t *testing.T) {
 		if got.Scroll > got.Inner || len(got.Over) > 0 {
 			t.Errorf("%s: the projector at 1280×720 scrolls: page %d > %d px, columns running over %q", what, got.Scroll, got.Inner, got.Over)
 		}
-		if got.Smallest < 18 || len(got.Overlapped) > 0 {
-			t.Errorf("%s: the projector's chart text is %.1f px at smallest (want 18), value labels on axis labels: %q", what, got.Smallest, got.Overlapped)
+		if got.Smallest < 24 || len(got.Overlapped) > 0 {
+			t.Errorf("%s: the projector's chart text is %.1f px at smallest (want 24), value labels on axis labels: %q", what, got.Smallest, got.Overlapped)
 		}
+		wallText(t, projector, what)
 	}
 	wallFits("the end of 1928")
 	projector.shot("projector-360.png", 360, 740, "")
@@ -414,7 +474,7 @@ func TestClassroom(t *testing.T) {
 	voters := []*tab{students[1], students[3]}
 
 	// The teacher stops holding every post and adds a word of the room's own to the filter.
-	teacher.do(chromedp.Click(chromedp.CSS(`#tg-holdPosts`)))
+	eval[bool](teacher, `(document.querySelector('#tg-holdPosts').click(), true)`) // a redraw may replace the node between a DevTools find and click
 	teacher.waitJS(`!document.querySelector('#tg-holdPosts').checked`, "hold posts off")
 	teacher.typeInto(`#filter-add`, "zorkmid")
 	teacher.clickText("#t-moderation", L("filter.addButton"))
@@ -492,6 +552,25 @@ func TestClassroom(t *testing.T) {
 	if seen.Divergences < 1 || seen.Divergences > 3 || seen.Explained != seen.Divergences || seen.Positions < 3 || seen.Factions < 2 || seen.Players < 3 || !strings.Contains(seen.Tickets, "Quotas were set") {
 		t.Fatalf("the teacher's debrief: %+v", seen)
 	}
+	// The debrief's words and numbers: a range of one value is that value, a total's years
+	// are said once, "million" once, an index's base year in brackets, and a figure has
+	// one precision everywhere.
+	debriefText := eval[string](teacher, `document.querySelector('#t-debrief .debrief').textContent`)
+	for _, bad := range []*regexp.Regexp{
+		regexp.MustCompile(`(?:^|[^\d.,])(\d[\d.,]*)–(\d[\d.,]*)(?:[^\d.,]|$)`),
+		regexp.MustCompile(`million million`),
+		regexp.MustCompile(`(\d{4})–\d{2,4}, \d{4}–\d{2,4}`),
+		regexp.MustCompile(`\d 1928 = 100`),
+	} {
+		for _, m := range bad.FindAllStringSubmatch(debriefText, -1) {
+			if len(m) == 3 && m[1] != m[2] {
+				continue // a true range
+			}
+			t.Errorf("the debrief says %q", m[0])
+		}
+	}
+	chartLabelsApart(t, teacher, "#t-debrief")
+	chartLabelsApart(t, teacher, "#t-results")
 	// Every figure of the debrief's path is a row of the table "Our path beside
 	// history's", for every audience; a famine figure shows as the server's range, and
 	// where the class's figure lies is said in words.
@@ -557,6 +636,10 @@ func TestClassroom(t *testing.T) {
 	if ok, _ := regexp.MatchString(`^`+code+`-\d{4}-\d{2}-\d{2}\.csv$`, got.Name); !ok {
 		t.Fatalf("the gradebook is saved as %q", got.Name)
 	}
+	// The game's scores are in the gradebook, in columns of their own after the rubric's.
+	if head, _, _ := strings.Cut(got.Text, "\n"); !strings.HasSuffix(strings.TrimSpace(head), "game: years scored,game: role result,game: debate points,game: total") || !strings.Contains(head, "teacher: ") {
+		t.Errorf("the gradebook's header: %s", head)
+	}
 	for _, nick := range []string{"Boris", "Dana", htmlNick, assessNote} {
 		if !strings.Contains(got.Text, nick) {
 			t.Fatalf("the gradebook lacks %q:\n%s", nick, got.Text)
@@ -584,14 +667,52 @@ func TestClassroom(t *testing.T) {
 		t.Fatalf("the projector's debrief shows players' scores or exit tickets (%d)", n)
 	}
 	pathTable(projector, ".debrief")
-	type wallDebrief struct {
-		Charts   int
-		Smallest float64
+	// The debrief on the wall is a set of slides the teacher moves through from the
+	// console; each fits the screen with every text at least 24 px, and together they
+	// show every part of it.
+	type slide struct {
+		N, Of, Charts int
+		Shown         []string
 	}
-	if got := eval[wallDebrief](projector, `({Charts: document.querySelectorAll('.debrief .chart').length,
-	  Smallest: Math.min(...[...document.querySelectorAll('.debrief .chart-svg text')].map(e => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize)))})`); got.Charts < 1 || got.Charts > 4 || got.Smallest < 18 {
-		t.Errorf("the projector's debrief: %d charts (want 1 to 4), smallest chart text %.1f px (want 18)", got.Charts, got.Smallest)
+	at := func() slide {
+		return eval[slide](projector, `(() => { const m = (document.querySelector('.slide-n') || {textContent: '1 1'}).textContent.match(/\d+/g).map(Number);
+		  return {N: m[0], Of: m[1], Charts: [...document.querySelectorAll('.debrief .chart')].filter((c) => c.checkVisibility()).length,
+		    Shown: [...document.querySelectorAll('.debrief h3, .debrief tbody[data-quantity], .debrief .divergences ol > li')].filter((e) => e.checkVisibility()).map((e) => e.dataset.quantity || e.textContent.slice(0, 40))}; })()`)
 	}
+	first := at()
+	if first.Of < 2 {
+		t.Errorf("the wall's debrief is one slide: %+v", first)
+	}
+	shown := map[string]bool{}
+	chartsShown := 0
+	for i := 1; i <= first.Of; i++ {
+		s := at()
+		if s.N != i {
+			t.Fatalf("on slide %d the wall says %d of %d", i, s.N, s.Of)
+		}
+		for _, x := range s.Shown {
+			shown[x] = true
+		}
+		chartsShown += s.Charts
+		wallText(t, projector, fmt.Sprintf("debrief slide %d of %d", i, s.Of))
+		if i < first.Of {
+			teacher.clickText("#t-controls", L("ctl.wallNext"))
+			projector.waitJS(fmt.Sprintf(`Number(((document.querySelector('.slide-n') || {}).textContent || '').match(/\d+/)) === %d`, i+1), fmt.Sprintf("the wall's slide %d", i+1))
+		}
+	}
+	all := eval[[]string](projector, `[...document.querySelectorAll('.debrief h3, .debrief tbody[data-quantity], .debrief .divergences ol > li')].map((e) => e.dataset.quantity || e.textContent.slice(0, 40))`)
+	for _, x := range all {
+		if !shown[x] {
+			t.Errorf("the wall's debrief never shows %q", x)
+		}
+	}
+	if chartsShown < 1 {
+		t.Error("no slide of the wall's debrief shows a chart")
+	}
+	for i := first.Of; i > 1; i-- {
+		teacher.clickText("#t-controls", L("ctl.wallPrev"))
+	}
+	projector.waitJS(`Number(document.querySelector('.slide-n').textContent.match(/\d+/)) === 1`, "the wall back on its first slide")
 	projector.shot("projector-debrief-1280.png", 1280, 720, "")
 	projector.axe("projector debrief")
 
@@ -606,6 +727,11 @@ func TestClassroom(t *testing.T) {
 
 	// The printable pack, on A4 and Letter.
 	printer := newTab(t, root, base, "print", teacher)
+	// Before any rejoin code is issued, each slip still carries a QR code: the room's join
+	// link, on the address the room keeps.
+	printer.open("/print/" + code)
+	printer.waitJS(fmt.Sprintf(`(() => { const slips = [...document.querySelectorAll('.cut.rejoin')]; return slips.length === 3 && slips.every((s) => { const i = s.querySelector('img.qr');
+	  return i && i.complete && i.naturalWidth > 0 && decodeURIComponent(i.src).endsWith('?base=http://198.51.100.20%s'); }); })()`, port), "a join QR code on every rejoin slip before codes are issued")
 	printer.open("/print/" + code + "?rejoin=1")
 	printer.waitJS(`document.querySelectorAll('.slip').length >= 2 && document.querySelectorAll('.role-card.cut').length >= 3`, "the print pack")
 	printer.waitJS(`document.querySelectorAll('.rejoin .join-code').length === 3 && [...document.querySelectorAll('.rejoin img.qr')].every(i => i.complete && i.naturalWidth > 0) && location.search === ''`, "a rejoin slip with a QR code for each player still in the game")
@@ -629,11 +755,12 @@ func TestClassroom(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(shotDir, "print-pack-"+size+".pdf"), pdf, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		printLayout(t, printer, size, pdfPages(pdf))
 	}
 
 	// Last, the teacher deletes the room and is back on the front page; the code is gone.
 	key := eval[string](teacher, `JSON.parse(localStorage.getItem('debate.teacher.`+code+`')).teacherKey`)
-	teacher.clickText("#t-controls", L("ctl.delete"))
+	teacher.clickText("#t-settings", L("ctl.delete"))
 	teacher.waitJS(`location.pathname === '/' && document.body.dataset.ready === '1' && localStorage.getItem('debate.teacher.`+code+`') === null`, "the front page after deleting the room")
 	if st := eval[int](teacher, `fetch('/api/rooms/`+code+`/view', {headers: {Authorization: 'Bearer `+key+`'}}).then(r => r.status)`); st < 400 {
 		t.Fatalf("the deleted room's view answers %d", st)
@@ -664,5 +791,127 @@ func plainText(t *testing.T, tb *tab, text string) {
 	  alerted: window.__alerted || ''})`, jsStr(text)))
 	if !res.Shown || res.Elements != 0 || res.Alerted != "" {
 		t.Fatalf("%s: %q is not plain text: shown=%v, elements made=%d, alert=%q", tb.name, text, res.Shown, res.Elements, res.Alerted)
+	}
+}
+
+// taskFirst checks a student's phone (360×740) in a new phase: the phase's task is the
+// first section, its first control (first) is on the first screen without scrolling,
+// the other sections are folded to their headings, and the change was announced in the
+// live region.
+func taskFirst(t *testing.T, s *tab, task, first, said string) {
+	t.Helper()
+	s.do(chromedp.EmulateViewport(360, 740))
+	defer s.do(chromedp.EmulateViewport(1280, 720))
+	s.waitJS(`document.querySelector('#live').textContent === `+jsStr(said), "the phase change announced: "+said)
+	type seen struct {
+		First        string
+		Top, Bottom  float64
+		Folded, Open []string
+	}
+	got := eval[seen](s, fmt.Sprintf(`(() => { const el = document.querySelector(%s); const r = el.getBoundingClientRect();
+	  const boxes = [...document.querySelectorAll('.tasks > .task')].filter((b) => b.querySelector('section'));
+	  return {First: boxes[0].dataset.task, Top: r.top + scrollY, Bottom: r.bottom + scrollY,
+	    Folded: boxes.filter((b) => b.classList.contains('folded')).map((b) => b.dataset.task), Open: boxes.filter((b) => !b.classList.contains('folded')).map((b) => b.dataset.task)}; })()`, jsStr(first)))
+	if got.First != task || got.Bottom > 740 || got.Top < 0 || len(got.Open) != 1 || got.Open[0] != task {
+		t.Errorf("%s on a phone: first section %q (want %q), its control at %.0f–%.0f px (want on the first 740 px), open %q, folded %q", s.name, got.First, task, got.Top, got.Bottom, got.Open, got.Folded)
+	}
+}
+
+// chartLabelsApart checks that no two value labels of a chart overlap, nor a value label
+// and an axis label, in the charts under scope.
+func chartLabelsApart(t *testing.T, tb *tab, scope string) {
+	t.Helper()
+	type clash struct {
+		Charts, Labels int
+		Clashes        []string
+	}
+	got := eval[clash](tb, fmt.Sprintf(`(() => { const meet = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+	  const svgs = [...document.querySelectorAll(%s + ' svg.chart-svg')].filter((s) => s.getClientRects().length > 0); const clashes = []; let labels = 0;
+	  for (const s of svgs) { const vals = [...s.querySelectorAll('.val')]; const ticks = [...s.querySelectorAll('.tick')]; labels += vals.length;
+	    vals.forEach((v, i) => { const r = v.getBoundingClientRect();
+	      for (const w of vals.slice(i + 1)) if (meet(r, w.getBoundingClientRect())) clashes.push(s.closest('figure').dataset.quantity + ': ' + v.textContent + ' on ' + w.textContent);
+	      for (const k of ticks) if (meet(r, k.getBoundingClientRect())) clashes.push(s.closest('figure').dataset.quantity + ': ' + v.textContent + ' on axis ' + k.textContent); }); }
+	  return {Charts: svgs.length, Labels: labels, Clashes: clashes}; })()`, jsStr(scope)))
+	if got.Charts == 0 || got.Labels == 0 || len(got.Clashes) > 0 {
+		t.Errorf("%s, %s: %d charts, %d value labels, overlapping: %q", tb.name, scope, got.Charts, got.Labels, got.Clashes)
+	}
+}
+
+// pdfPages counts the pages of a PDF as Chromium writes it (one /Type /Page object each).
+func pdfPages(pdf []byte) int {
+	return len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1))
+}
+
+// printLayout lays the pack out as the printer will, with print media emulated at the
+// page's printable width, and pages it as Chromium does: each part from a new page, a
+// card never split, a role card on a page of its own. It checks that every card fits
+// its page (a role card a page, any other card half of one), that no page holds only a
+// heading or nothing, and that the count of pages so found is the PDF's.
+func printLayout(t *testing.T, tb *tab, size string, pdfPages int) {
+	t.Helper()
+	// The printable area: the paper less the 12 mm margins, at 96 px an inch.
+	mm := 96 / 25.4
+	w, h := map[string][2]float64{"A4": {210, 297}, "letter": {215.9, 279.4}}[size][0]-24, map[string][2]float64{"A4": {210, 297}, "letter": {215.9, 279.4}}[size][1]-24
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	tb.do(chromedp.EmulateViewport(int64(w*mm), int64(h*mm)), media("print"))
+	defer tb.do(chromedp.EmulateViewport(1280, 720), media(""))
+	type layout struct {
+		Pages    int
+		PerPage  []string
+		Problems []string
+	}
+	got := eval[layout](tb, fmt.Sprintf(`(() => { const pageH = %f; const out = {Pages: 0, PerPage: [], Problems: []};
+	  for (const sh of document.querySelectorAll('.sheet')) {
+	    const name = sh.querySelector('h2').textContent; const top = sh.getBoundingClientRect().top;
+	    const cards = [...sh.querySelectorAll('.cut')];
+	    if (!cards.length) { const n = Math.max(1, Math.ceil((sh.getBoundingClientRect().height - 1) / pageH)); out.Pages += n; for (let i = 0; i < n; i++) out.PerPage.push(name + ': notes'); continue; }
+	    const rows = [];
+	    for (const c of cards) { const r = c.getBoundingClientRect(); const row = rows.find((x) => Math.abs(x.top - r.top) < 1);
+	      const half = !c.classList.contains('role-card'); if ((half ? 2 : 1) * r.height > pageH) out.Problems.push(name + ': a card of ' + Math.round(r.height) + ' px, more than ' + (half ? 'half ' : '') + 'a page of ' + Math.round(pageH));
+	      if (row) { row.bottom = Math.max(row.bottom, r.bottom); row.n++; } else rows.push({top: r.top, bottom: r.bottom, n: 1, forced: getComputedStyle(c).breakBefore === 'page'}); }
+	    let used = 0, prev = top, onPage = 0; out.Pages++;
+	    rows.forEach((row, i) => { const gap = row.top - prev, ht = row.bottom - row.top;
+	      if (i > 0 && (row.forced || used + gap + ht > pageH)) { out.PerPage.push(name + ': ' + onPage); out.Pages++; used = ht; onPage = row.n; }
+	      else { if (i === 0 && gap + ht > pageH) out.Problems.push(name + ': its heading alone on a page'); used += gap + ht; onPage += row.n; }
+	      prev = row.bottom; });
+	    out.PerPage.push(name + ': ' + onPage); }
+	  return out; })()`, h*mm))
+	for _, p := range got.PerPage {
+		if strings.HasSuffix(p, ": 0") {
+			got.Problems = append(got.Problems, "a page with no card: "+p)
+		}
+	}
+	if len(got.Problems) > 0 || got.Pages != pdfPages {
+		t.Errorf("the %s pack: %d pages laid out, the PDF has %d; per page %q; %q", size, got.Pages, pdfPages, got.PerPage, got.Problems)
+	}
+}
+
+// wallText checks the projector from the back of the room: every text on the screen is
+// at least 24 px (chart text measured as drawn), and the page does not scroll.
+func wallText(t *testing.T, tb *tab, what string) {
+	t.Helper()
+	type seen struct {
+		Small         []string
+		Scroll, Inner int
+		Texts         int
+	}
+	got := eval[seen](tb, `(() => { const small = []; let texts = 0;
+	  for (const e of document.querySelectorAll('body *')) {
+	    if (!e.checkVisibility() || e.closest('.visually-hidden, .skip, .top')) continue;
+	    if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+	    texts++;
+	    const px = parseFloat(getComputedStyle(e).fontSize) * (e instanceof SVGElement ? e.getScreenCTM().a : 1);
+	    if (px < 23.9) small.push(e.tagName.toLowerCase() + '.' + (e.getAttribute('class') || '') + ' ' + Math.round(px * 10) / 10 + 'px "' + e.textContent.trim().slice(0, 30) + '"'); }
+	  return {Small: small.slice(0, 12), Scroll: document.documentElement.scrollHeight, Inner: innerHeight, Texts: texts}; })()`)
+	if len(got.Small) > 0 || got.Texts == 0 {
+		t.Errorf("projector, %s: %d texts, smaller than 24 px: %q", what, got.Texts, got.Small)
+	}
+	if got.Scroll > got.Inner {
+		t.Errorf("projector, %s: the page scrolls (%d > %d px)", what, got.Scroll, got.Inner)
 	}
 }

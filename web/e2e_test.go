@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,7 +109,13 @@ func (w tracked) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 func (w tracked) Flush()                      { http.NewResponseController(w.ResponseWriter).Flush() }
 func (w tracked) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-func liveServer(t *testing.T) *live {
+// testLAN is the machine's LAN addresses as the browser tests see them: fixed, so that
+// join links do not depend on the machine's interfaces (the pages are on 127.0.0.1).
+func testLAN() []netip.Addr {
+	return []netip.Addr{netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("198.51.100.20")}
+}
+
+func liveServer(t *testing.T, configure ...func(*server.Config)) *live {
 	t.Helper()
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "debate.db"), embedded.Options{})
 	if err != nil {
@@ -122,7 +129,11 @@ func liveServer(t *testing.T) *live {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Config{Hub: hub, Logger: log})
+	cfg := server.Config{Hub: hub, Logger: log, LANAddrs: testLAN}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	srv := server.New(cfg)
 	l := &live{}
 	l.hs = httptest.NewServer(l.filter(srv.Handler()))
 	l.url = l.hs.URL
@@ -385,9 +396,22 @@ func (tb *tab) pdf() []byte {
 	return res.Data
 }
 
+// noRawKeys fails when the page shows a catalogue key instead of its text (i18n.js shows
+// a missing message as "[key]"), in its text, its options or its labels.
+func (tb *tab) noRawKeys(view string) {
+	tb.t.Helper()
+	raw := eval[[]string](tb, `(() => { const key = /\[[a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9_-]+)+\]/g;
+	  const attrs = [...document.querySelectorAll('[aria-label], [alt], [title], [placeholder]')].flatMap((e) => ['aria-label', 'alt', 'title', 'placeholder'].map((a) => e.getAttribute(a) || ''));
+	  return [...new Set([document.title, document.body.textContent, ...attrs].join('\n').match(key) || [])]; })()`)
+	if len(raw) > 0 {
+		tb.t.Errorf("%s, %s view: catalogue keys shown raw: %q", tb.name, view, raw)
+	}
+}
+
 // axe runs axe-core in the page and fails on any serious or critical violation.
 func (tb *tab) axe(view string) {
 	tb.t.Helper()
+	tb.noRawKeys(view)
 	src, err := os.ReadFile("testdata/axe.min.js")
 	if err != nil {
 		tb.t.Fatal(err)

@@ -54,7 +54,7 @@ func validLang(lang string) bool {
 // Pages are the paths that answer with the application shell (index.html); the script
 // reads the path and draws the page. A code or key never needs to be in the path: keys
 // stay in the browser's storage or in the URL fragment, which browsers do not send.
-var Pages = []string{"/", "/teacher", "/teacher/*", "/projector/*", "/join", "/join/*", "/preview", "/print/*", "/rejoin"}
+var Pages = []string{"/", "/teacher", "/teacher/*", "/projector/*", "/join", "/join/*", "/preview", "/print/*", "/materials", "/rejoin"}
 
 // securityHeaders applies to every page and asset: scripts only from this server, no
 // inline script (user text can never become code), no framing, no referrer (a join

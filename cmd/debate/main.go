@@ -4,6 +4,9 @@
 //	debate simulate [flags]       run the economy model and print the years
 //	debate replay FILE            rebuild a room's final state and scores from its exported log
 //	debate probe                  check a running server's /healthz
+//	debate admin COMMAND          list rooms, close one, drain an instance (admin token)
+//	debate backup / restore       copy the embedded store while serving; restore it
+//	debate bots [flags]           play classes of bots against a running server
 //
 // Each subcommand lives in its own file and returns a process exit code.
 package main
@@ -32,6 +35,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runServe(args, stdout, stderr)
 	case "probe":
 		return runProbe(args, stdout, stderr)
+	case "admin":
+		return runAdmin(args, stdout, stderr)
+	case "backup":
+		return runBackup(args, stdout, stderr)
+	case "restore":
+		return runRestore(args, stdout, stderr)
+	case "bots":
+		return runBots(args, stdout, stderr)
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -45,4 +56,8 @@ const usage = `usage:
   debate [serve] [flags]     run the classroom debate server (default)
   debate simulate [flags]    run the 1928–1934 economy model; --help for flags
   debate replay FILE         rebuild a room's final state and scores from its exported log
-  debate probe [--url URL]   check a running server's health (for container health checks)`
+  debate probe [--url URL]   check a running server's health (for container health checks)
+  debate admin COMMAND       rooms, close CODE, drain: talk to a running server (--help)
+  debate backup --out FILE   copy the embedded store of a running server (--help)
+  debate restore --data-dir DIR FILE   restore a backup into a fresh data directory
+  debate bots [flags]        play classes of bots against a running server (--help)`

@@ -12,7 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -21,7 +21,7 @@ import (
 	"github.com/classroom-debate/debate/economy"
 	"github.com/classroom-debate/debate/engine"
 	"github.com/classroom-debate/debate/server"
-	"github.com/classroom-debate/debate/store/embedded"
+	redisstore "github.com/classroom-debate/debate/store/redis"
 )
 
 // serveConfig is everything `debate serve` reads from flags and the environment.
@@ -37,6 +37,11 @@ type serveConfig struct {
 	logFormat       string
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
+	redisURL        string
+	redisPrefix     string
+	redisAllowWeak  bool
+	limits          limitConfig // rate limits and caps (limits.go)
+	metrics         bool        // serve /metrics
 }
 
 // parseServe reads flags, each with an environment fallback (DEBATE_<FLAG>); a flag wins
@@ -53,7 +58,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	addr := fs.String("addr", env("DEBATE_ADDR", ":8080"), "address to listen on (DEBATE_ADDR)")
 	dataDir := fs.String("data-dir", env("DEBATE_DATA_DIR", "./data"), "directory for the embedded database (DEBATE_DATA_DIR)")
 	origins := fs.String("allowed-origins", env("DEBATE_ALLOWED_ORIGINS", ""), "comma-separated browser origins allowed to open sockets; empty: this host only; * for any (DEBATE_ALLOWED_ORIGINS)")
-	publicURL := fs.String("public-url", env("DEBATE_PUBLIC_URL", ""), "the URL students use, for join links; empty: the request's host (DEBATE_PUBLIC_URL)")
+	publicURL := fs.String("public-url", env("DEBATE_PUBLIC_URL", ""), "the URL students use, for join links; empty: the teacher's page's host, or this machine's LAN address when that is localhost (DEBATE_PUBLIC_URL)")
 	proxies := fs.String("trusted-proxies", env("DEBATE_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (DEBATE_TRUSTED_PROXIES)")
 	retention := fs.String("retention", env("DEBATE_RETENTION", "720h"), "delete rooms this long after their last activity (DEBATE_RETENTION)")
 	teacherCode := fs.String("teacher-code", env("DEBATE_TEACHER_CODE", ""), "if set, creating a room needs this code (DEBATE_TEACHER_CODE)")
@@ -61,6 +66,16 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	logFormat := fs.String("log-format", env("DEBATE_LOG_FORMAT", "text"), "text or json (DEBATE_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("DEBATE_LOG_LEVEL", "info"), "debug, info, warn or error (DEBATE_LOG_LEVEL)")
 	shutdown := fs.String("shutdown-timeout", env("DEBATE_SHUTDOWN_TIMEOUT", "15s"), "how long a graceful shutdown may take (DEBATE_SHUTDOWN_TIMEOUT)")
+	redisURL := fs.String("redis-url", env("DEBATE_REDIS_URL", ""), "Redis to share rooms with other instances: redis://host:6379, redis+sentinel://…, redis+cluster://host:7000,host:7001; empty: the embedded store in --data-dir (DEBATE_REDIS_URL)")
+	redisPrefix := fs.String("redis-prefix", env("DEBATE_REDIS_PREFIX", redisstore.DefaultKeyPrefix), "prefix of every Redis key, so several deployments can share one Redis (DEBATE_REDIS_PREFIX)")
+	weakEnv := env("DEBATE_REDIS_ALLOW_WEAK_DURABILITY", "")
+	if weakEnv == "" {
+		weakEnv = "false"
+	}
+	weakDefault, weakErr := strconv.ParseBool(weakEnv)
+	redisWeak := fs.Bool("redis-allow-weak-durability", weakDefault, "accept a Redis without appendonly yes, appendfsync always and maxmemory-policy noeviction, which can lose acknowledged commands (DEBATE_REDIS_ALLOW_WEAK_DURABILITY)")
+	readLimits := limitFlags(fs, env)
+	metrics := fs.Bool("metrics", env("DEBATE_METRICS", "true") == "true", "serve Prometheus metrics at /metrics, behind the admin token when one is set (DEBATE_METRICS)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
@@ -75,6 +90,19 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if cfg.dataDir == "" {
 		return cfg, errors.New("--data-dir: empty")
 	}
+	cfg.redisURL, cfg.redisPrefix = *redisURL, *redisPrefix
+	if cfg.redisURL != "" {
+		if _, perr := redisstore.ParseURL(cfg.redisURL); perr != nil {
+			return cfg, fmt.Errorf("--redis-url: %v", perr)
+		}
+		if cfg.redisPrefix == "" || strings.ContainsAny(cfg.redisPrefix, "{}") {
+			return cfg, fmt.Errorf("--redis-prefix: %q must be non-empty and without braces", cfg.redisPrefix)
+		}
+	}
+	if weakErr != nil && !flagSet(fs, "redis-allow-weak-durability") {
+		return cfg, fmt.Errorf("DEBATE_REDIS_ALLOW_WEAK_DURABILITY: %q is neither true nor false", weakEnv)
+	}
+	cfg.redisAllowWeak = *redisWeak
 	for _, o := range splitList(*origins) {
 		if o != "*" {
 			u, perr := url.Parse(o)
@@ -120,7 +148,18 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		return cfg, fmt.Errorf("--log-level: %q is not debug, info, warn or error", *logLevel)
 	}
+	cfg.metrics = *metrics
+	if cfg.limits, err = readLimits(); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
+}
+
+// flagSet reports whether a flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func splitList(s string) []string {
@@ -153,18 +192,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// limits are the in-process rate limiters, at the server's default rates.
-func limits() server.Limits {
-	return server.Limits{
-		Joins:      embedded.NewLimiter(server.JoinRate, server.JoinBurst),
-		WrongCodes: embedded.NewLimiter(server.WrongCodeRate, server.WrongCodeBurst),
-		Creates:    embedded.NewLimiter(server.CreateRate, server.CreateBurst),
-		Commands:   embedded.NewLimiter(server.CommandRate, server.CommandBurst),
-		Connects:   embedded.NewLimiter(server.ConnectRate, server.ConnectBurst),
-		Blocks:     embedded.NewBlocklist(nil),
-	}
-}
-
 func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error {
 	opts := &slog.HandlerOptions{Level: cfg.logLevel}
 	var handler slog.Handler = slog.NewTextHandler(stderr, opts)
@@ -173,36 +200,35 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	}
 	log := slog.New(handler)
 
-	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
-		return fmt.Errorf("data directory: %w", err)
+	var metrics *server.Metrics
+	var observer engine.Observer
+	var onCommit func(int)
+	if cfg.metrics {
+		metrics = server.NewMetrics()
+		observer, onCommit = metrics, metrics.StoreCommit
 	}
-	store, err := embedded.Open(filepath.Join(cfg.dataDir, "debate.db"), embedded.Options{})
+	store, err := openBackend(ctx, cfg, log, onCommit)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer store.close()
 
 	instance, _ := os.Hostname()
-	hub, err := engine.New(engine.Config{
-		Log:         store.Log(),
-		Notifier:    embedded.NewNotifier(),
-		Directory:   store.Directory(),
-		Credentials: store.Credentials(),
-		Presence:    embedded.NewPresence(),
-		Scenario:    economy.Default(),
-		Clock:       clock.Real{},
-		Logger:      log,
-		Retention:   cfg.retention,
-	})
+	ports := store.ports
+	ports.Observer = observer
+	ports.Scenario = economy.Default()
+	ports.Clock = clock.Real{}
+	ports.Logger = log
+	ports.Retention = cfg.retention
+	hub, err := engine.New(ports)
 	if err != nil {
 		return err
 	}
 	if err := hub.Start(ctx); err != nil {
 		return err
 	}
-	srv := server.New(server.Config{
+	srvCfg := server.Config{
 		Hub:            hub,
-		Limits:         limits(),
 		AllowedOrigins: cfg.allowedOrigins,
 		PublicURL:      cfg.publicURL,
 		TrustedProxies: cfg.trustedProxies,
@@ -210,7 +236,11 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 		AdminToken:     cfg.adminToken,
 		Logger:         log,
 		Instance:       instance,
-	})
+		Metrics:        metrics,
+		Backup:         store.backup,
+	}
+	cfg.limits.apply(&srvCfg, store)
+	srv := server.New(srvCfg)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -225,14 +255,18 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(ln) }()
 	fmt.Fprintf(stdout, "debate: listening on %s\n", listenURL(ln.Addr()))
-	log.Info("listening", "addr", ln.Addr().String(), "data", cfg.dataDir,
+	where := cfg.dataDir
+	if store.name == "redis" {
+		where = "redis" // the URL may hold a password
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "store", store.name, "data", where,
 		"gated", cfg.teacherCode != "", "admin", cfg.adminToken != "")
 
 	sweepDone := make(chan struct{})
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	go func() {
 		defer close(sweepDone)
-		sweep(sweepCtx, hub, store.Credentials(), log)
+		sweep(sweepCtx, hub, store.sweepCred, log)
 	}()
 
 	select {
@@ -262,8 +296,11 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	return nil
 }
 
-// sweep deletes rooms past retention and expired tickets, at start and hourly.
-func sweep(ctx context.Context, hub *engine.Hub, creds *embedded.Credentials, log *slog.Logger) {
+// sweep deletes rooms past retention (with every key or record of theirs in the store:
+// log, epoch, directory entry, credentials) and expired tickets, at start and hourly.
+// With Redis every instance sweeps; deleting a room twice is harmless. sweepCred is nil
+// when the store expires credentials by itself.
+func sweep(ctx context.Context, hub *engine.Hub, sweepCred func(context.Context, time.Time) (int, error), log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -273,8 +310,10 @@ func sweep(ctx context.Context, hub *engine.Hub, creds *embedded.Credentials, lo
 		} else if n > 0 {
 			log.Info("retention sweep deleted rooms", "rooms", n)
 		}
-		if _, err := creds.Sweep(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			log.Warn("expired credential sweep failed", "err", err)
+		if sweepCred != nil {
+			if _, err := sweepCred(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				log.Warn("expired credential sweep failed", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():

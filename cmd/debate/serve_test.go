@@ -35,6 +35,28 @@ func TestParseServe(t *testing.T) {
 	}
 }
 
+func TestParseServeRedis(t *testing.T) {
+	t.Setenv("DEBATE_REDIS_URL", "redis://redis:6379")
+	t.Setenv("DEBATE_REDIS_ALLOW_WEAK_DURABILITY", "true")
+	cfg, err := parseServe(nil, io.Discard)
+	if err != nil || cfg.redisURL != "redis://redis:6379" || !cfg.redisAllowWeak || cfg.redisPrefix != "debate:" {
+		t.Fatalf("from the environment: %+v %v", cfg, err)
+	}
+	cfg, err = parseServe([]string{"--redis-allow-weak-durability=false", "--redis-prefix", "school-a:"}, io.Discard)
+	if err != nil || cfg.redisAllowWeak || cfg.redisPrefix != "school-a:" {
+		t.Fatalf("flags over the environment: %+v %v", cfg, err)
+	}
+	t.Setenv("DEBATE_REDIS_ALLOW_WEAK_DURABILITY", "maybe")
+	if _, err := parseServe(nil, io.Discard); err == nil || !strings.Contains(err.Error(), "DEBATE_REDIS_ALLOW_WEAK_DURABILITY") {
+		t.Fatalf("a bad variable: %v", err)
+	}
+	t.Setenv("DEBATE_REDIS_URL", "")
+	t.Setenv("DEBATE_REDIS_ALLOW_WEAK_DURABILITY", "")
+	if cfg, err := parseServe([]string{"--redis-allow-weak-durability"}, io.Discard); err != nil || !cfg.redisAllowWeak || cfg.redisURL != "" {
+		t.Fatalf("the bare flag: %+v %v", cfg, err)
+	}
+}
+
 func TestServeRefusesBadFlags(t *testing.T) {
 	tests := [][]string{
 		{"--log-format", "xml"},
@@ -46,6 +68,8 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{"--allowed-origins", "ftp://files.example"},
 		{"--allowed-origins", "https://a.example/path"},
 		{"--public-url", "debate.example"},
+		{"--redis-url", "http://redis.example"},
+		{"--redis-url", "redis://localhost:6379", "--redis-prefix", "a{b}"},
 		{"--no-such-flag"},
 		{"extra-argument"},
 	}
@@ -59,12 +83,12 @@ func TestServeRefusesBadFlags(t *testing.T) {
 
 // startServe runs serve in the background and returns its URL and a stop function
 // that waits for it to return.
-func startServe(t *testing.T, dataDir string) (string, func() error) {
+func startServe(t *testing.T, dataDir string, extra ...string) (string, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
 	done := make(chan error, 1)
-	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "warn"}, io.Discard)
+	cfg, err := parseServe(append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "warn"}, extra...), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

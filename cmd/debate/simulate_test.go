@@ -229,3 +229,75 @@ func TestSimulateChoicesReproducesTheRoomsDebrief(t *testing.T) {
 		})
 	}
 }
+
+// --weather ordinary runs history's choices with every yield factor at 1.0; the famine
+// stays, smaller: the policies carry at least half of it.
+func TestSimulateOrdinaryWeather(t *testing.T) {
+	deaths := func(args ...string) (float64, []map[string]any) {
+		code, out, errs := simulate(t, "", args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d, %s", args, code, errs)
+		}
+		var doc struct {
+			Years []map[string]any `json:"years"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		d := 0.0
+		for _, y := range doc.Years {
+			if yr := y["year"].(float64); yr >= 1930 {
+				d += y["famineDeathsM"].(float64)
+			}
+		}
+		return d, doc.Years
+	}
+	hist, _ := deaths("--historical", "--weather", "history")
+	ord, years := deaths("--historical", "--weather", "ordinary")
+	for _, y := range years {
+		for r, w := range y["weather"].(map[string]any) {
+			if w.(float64) != 1 {
+				t.Errorf("%v %s: weather %v under --weather ordinary", y["year"], r, w)
+			}
+		}
+	}
+	if !(ord < hist && ord >= 0.5*hist) {
+		t.Errorf("deaths 1930-34: history's weather %.2f M, ordinary %.2f M; want fewer but at least half", hist, ord)
+	}
+	if code, _, errs := simulate(t, "", "--historical", "--weather", "sunny"); code != 2 || !strings.Contains(errs, "sunny") {
+		t.Errorf("--weather sunny: exit %d, %q", code, errs)
+	}
+}
+
+// --experiment runs the path with one cause removed and reports the ensemble's range,
+// with the historians and the assumption.
+func TestSimulateExperiment(t *testing.T) {
+	code, out, errs := simulate(t, "", "--historical", "--experiment", "ordinary-1932", "--runs", "20")
+	if code != 0 {
+		t.Fatalf("exit %d, %s", code, errs)
+	}
+	var doc struct {
+		Years      []economy.Outcome         `json:"years"`
+		Experiment *economy.ExperimentResult `json:"experiment"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	e := doc.Experiment
+	if e == nil || e.Runs != 20 || !strings.Contains(e.Historians, "Tauger") || e.Assumption == "" || e.AvoidedM.Median <= 0 {
+		t.Fatalf("experiment %+v", e)
+	}
+	if w := doc.Years[4].Weather[economy.Ukraine]; w != 1 {
+		t.Errorf("ordinary-1932: Ukraine's 1932 weather %v", w)
+	}
+	code, out, _ = simulate(t, "", "--historical", "--experiment", "no-blacklists", "--format", "table", "--runs", "10")
+	if code != 0 || !strings.Contains(out, "Conquest") || !strings.Contains(out, "cannot settle") {
+		t.Errorf("table: exit %d\n%s", code, out)
+	}
+	if code, _, errs := simulate(t, "", "--historical", "--experiment", "nope"); code != 2 || !strings.Contains(errs, "ordinary-1932") {
+		t.Errorf("unknown experiment: exit %d, %q", code, errs)
+	}
+	if code, _, _ := simulate(t, "", "--historical", "--experiment", "no-blacklists", "--runs", "1"); code != 2 {
+		t.Errorf("--runs 1: exit %d", code)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -16,55 +15,47 @@ import (
 //
 //	go test -run '^$' -bench Append -benchtime 2s ./store/embedded
 //
-// Single shows one room's latency (the batch delay plus one fsync per append); Parallel
-// shows db.Batch sharing fsyncs between rooms. Both report appends/s and fsyncs/append
-// (bbolt commits per append: below 1 means coalescing).
+// Single shows one room's latency (one commit per append, no delay); Parallel shows
+// the group commit sharing commits between rooms (commit.go). Both report appends/s and
+// fsyncs/append (bbolt commits per append: below 1 means coalescing).
 
 var event = []byte(`{"type":"argument","player":"p7","text":"The grain quotas leave the village nothing to sow in spring; the procurement price must rise or the fields will be empty.","seq":0}`)
 
 func BenchmarkAppendSingle(b *testing.B) {
-	for _, delay := range []time.Duration{DefaultMaxBatchDelay, 100 * time.Microsecond} {
-		b.Run("delay="+delay.String(), func(b *testing.B) {
-			s := openStore(b, Options{MaxBatchDelay: delay})
-			log := s.Log()
-			ctx := context.Background()
-			commits := lastTxID(b, s)
-			b.ResetTimer()
-			for i := range b.N {
-				seq := uint64(i) + 1
-				if err := log.Append(ctx, "room", seq-1, []engine.Entry{{Seq: seq, Data: event}}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			report(b, s, commits)
-		})
+	s := openStore(b, Options{})
+	log := s.Log()
+	ctx := context.Background()
+	commits := lastTxID(b, s)
+	b.ResetTimer()
+	for i := range b.N {
+		seq := uint64(i) + 1
+		if err := log.Append(ctx, "room", seq-1, []engine.Entry{{Seq: seq, Data: event}}); err != nil {
+			b.Fatal(err)
+		}
 	}
+	report(b, s, commits)
 }
 
 func BenchmarkAppendParallel(b *testing.B) {
-	for _, delay := range []time.Duration{DefaultMaxBatchDelay, 100 * time.Microsecond} {
-		b.Run("delay="+delay.String(), func(b *testing.B) {
-			s := openStore(b, Options{MaxBatchDelay: delay})
-			log := s.Log()
-			ctx := context.Background()
-			var rooms atomic.Int64
-			commits := lastTxID(b, s)
-			b.SetParallelism(32) // 32 goroutines per CPU, each its own room
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				room := fmt.Sprintf("room-%d", rooms.Add(1))
-				var seq uint64
-				for pb.Next() {
-					if err := log.Append(ctx, room, seq, []engine.Entry{{Seq: seq + 1, Data: event}}); err != nil {
-						b.Error(err)
-						return
-					}
-					seq++
-				}
-			})
-			report(b, s, commits)
-		})
-	}
+	s := openStore(b, Options{})
+	log := s.Log()
+	ctx := context.Background()
+	var rooms atomic.Int64
+	commits := lastTxID(b, s)
+	b.SetParallelism(32) // 32 goroutines per CPU, each its own room
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		room := fmt.Sprintf("room-%d", rooms.Add(1))
+		var seq uint64
+		for pb.Next() {
+			if err := log.Append(ctx, room, seq, []engine.Entry{{Seq: seq + 1, Data: event}}); err != nil {
+				b.Error(err)
+				return
+			}
+			seq++
+		}
+	})
+	report(b, s, commits)
 }
 
 func report(b *testing.B, s *Store, txBefore uint64) {

@@ -28,8 +28,8 @@ func lastSeq(room *bolt.Bucket) uint64 {
 }
 
 // Append implements engine.Log. The expected-seq check and the writes happen in one
-// transaction, which is fsynced (possibly shared with other rooms' appends) before
-// Append returns.
+// transaction, shared with the other rooms' appends waiting at that moment (group
+// commit, commit.go) and fsynced before Append returns.
 func (l *Log) Append(ctx context.Context, roomID string, expectedLast uint64, entries []engine.Entry) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -43,29 +43,8 @@ func (l *Log) Append(ctx context.Context, roomID string, expectedLast uint64, en
 		}
 	}
 	var conflict bool
-	err := l.s.write(func(tx *bolt.Tx) error {
-		conflict = false
-		logs := tx.Bucket(bucketLog)
-		if lastSeq(logs.Bucket([]byte(roomID))) != expectedLast {
-			conflict = true
-			return nil
-		}
-		if len(entries) == 0 {
-			return nil
-		}
-		room, err := logs.CreateBucketIfNotExists([]byte(roomID))
-		if err != nil {
-			return err
-		}
-		// Keys only ever grow within a room, so pages fill completely.
-		room.FillPercent = 1.0
-		for _, e := range entries {
-			if err := room.Put(seqKey(e.Seq), e.Data); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	key := []byte(roomID)
+	err := l.s.enqueue(ctx, func(tx *bolt.Tx) error { return appendTo(tx, key, expectedLast, entries, &conflict) })
 	if err != nil {
 		return fmt.Errorf("embedded: append to %s: %w", roomID, err)
 	}

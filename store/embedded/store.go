@@ -20,8 +20,10 @@
 package embedded
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -44,21 +46,16 @@ var (
 	bucketGrantIndex = []byte("grantIndex")
 )
 
-// DefaultMaxBatchDelay is how long a write waits for others to share its fsync. bbolt's
-// own default (10ms) caps a lone sequential writer at ~100 writes/s; 2ms keeps a single
-// room's latency low while concurrent rooms still coalesce (see BenchmarkAppend*).
-const DefaultMaxBatchDelay = 2 * time.Millisecond
-
 // Options tune Open. The zero value is ready to use.
 type Options struct {
 	// Now is the clock used to decide whether a credential has expired. Nil: time.Now.
 	Now func() time.Time
-	// MaxBatchDelay is the longest a write waits to be batched with concurrent writes
-	// into one transaction and one fsync. Zero: DefaultMaxBatchDelay.
-	MaxBatchDelay time.Duration
 	// LockTimeout is how long Open waits for another process to release the file.
 	// Zero: 1 second (bbolt would otherwise wait forever).
 	LockTimeout time.Duration
+	// OnCommit, when set, is told how many writes each group commit made durable
+	// (for the metrics). It runs on the committer and must be quick.
+	OnCommit func(writes int)
 }
 
 // Store is a bbolt file holding room logs, the room directory and credentials. Every
@@ -70,6 +67,12 @@ type Options struct {
 type Store struct {
 	db  *bolt.DB
 	now func() time.Time
+
+	writes    chan writeReq // to the committer (commit.go); unbuffered
+	quit      chan struct{} // closed by Close
+	committed chan struct{} // closed when the committer has stopped
+	onCommit  func(writes int)
+	closeOnce sync.Once
 }
 
 // Log is the Store seen as an engine.Log.
@@ -101,10 +104,6 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded: open %s: %w", path, err)
 	}
-	db.MaxBatchDelay = DefaultMaxBatchDelay
-	if opts.MaxBatchDelay > 0 {
-		db.MaxBatchDelay = opts.MaxBatchDelay
-	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketLog, bucketRooms, bucketCodes, bucketGrants, bucketGrantIndex} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -121,21 +120,31 @@ func Open(path string, opts Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, now: now}, nil
+	st := &Store{db: db, now: now, writes: make(chan writeReq), quit: make(chan struct{}),
+		committed: make(chan struct{}), onCommit: opts.OnCommit}
+	go st.committer()
+	return st, nil
 }
 
-// Close closes the file. Writes in flight finish first.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the file. Writes in flight finish first; appends after Close fail.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.committed
+	})
+	return s.db.Close()
+}
 
-// write runs fn in a write transaction shared with concurrent writers (db.Batch), so
-// many rooms' appends cost one fsync. Two rules follow from how Batch works:
+// write runs fn in a write transaction shared with the other writes waiting at that
+// moment (group commit, commit.go), so many rooms' writes cost one commit. Two rules
+// follow:
 //   - fn may run more than once, so it must set its results afresh on every run;
-//   - an error from fn rolls back every call in the batch and reruns them one by one,
-//     so expected outcomes (a sequence conflict, a taken code, a missing grant) are
-//     reported through fn's captured variables and fn returns nil. Errors are for
+//   - an error from fn fails the whole group's transaction and reruns each write on its
+//     own, so expected outcomes (a sequence conflict, a taken code, a missing grant)
+//     are reported through fn's captured variables and fn returns nil. Errors are for
 //     real failures only.
 func (s *Store) write(fn func(tx *bolt.Tx) error) error {
-	return s.db.Batch(fn)
+	return s.enqueue(context.Background(), fn)
 }
 
 // errEmptyKey guards bbolt, which refuses empty keys with a less helpful message.

@@ -38,6 +38,7 @@ export const api = {
   simulate: (body) => request('POST', '/api/simulate', { body }),
   yearReport: (code, secret, year) => request('GET', `/api/rooms/${encodeURIComponent(code)}/years/${encodeURIComponent(year)}/report`, { secret }),
   debrief: (code, secret) => request('GET', `/api/rooms/${encodeURIComponent(code)}/debrief`, { secret }),
+  experiments: (code, secret) => request('GET', `/api/rooms/${encodeURIComponent(code)}/experiments`, { secret }),
 };
 
 // saveExport downloads one of the teacher's records: the key travels in the

@@ -50,6 +50,7 @@ async function main() {
     case 'join': case 'rejoin': mod = await import('./student.js'); break;
     case 'preview': mod = await import('./preview.js'); break;
     case 'print': mod = await import('./print.js'); break;
+    case 'materials': mod = await import('./materials.js'); break;
     default: mod = await import('./home.js');
   }
   await mod.render(main, parts.slice(1).map(decodeURIComponent));

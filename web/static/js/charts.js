@@ -17,7 +17,7 @@ export const DEBRIEF = ['grainHarvestMt', 'procurementMt', 'exportsMt', 'cattleM
 // readable from the back of a room.
 const SIZES = {
   default: { W: 300, H: 190, L: 40, R: 12, T: 24, B: 26, pad: 18, yTicks: 4, xEvery: 1, latestOnly: false },
-  wall: { W: 250, H: 176, L: 44, R: 10, T: 14, B: 34, pad: 14, yTicks: 3, xEvery: 2, latestOnly: true },
+  wall: { W: 250, H: 150, L: 50, R: 10, T: 14, B: 34, pad: 14, yTicks: 2, xEvery: 2, latestOnly: true },
 };
 
 // fmt writes a chart's figure: no decimals from 100, one from 10, two below (without
@@ -26,6 +26,29 @@ export function fmt(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return '–';
   const a = Math.abs(v);
   return v.toLocaleString(document.documentElement.lang || 'en', { maximumFractionDigits: a >= 100 ? 0 : a >= 10 ? 1 : 2 });
+}
+
+// The precision each quantity's figures carry everywhere (charts, tables, outcomes, the
+// debrief), so one figure never shows as 9.22 in one place and 9 in another: tonnes and
+// head to a tenth of a million, shares, indexes, tractors and rations whole.
+const DIGITS = { grainHarvestMt: 1, procurementMt: 1, exportsMt: 1, cattleM: 1, horsesM: 1, collectivisedPct: 0, industryIndex: 0, tractorsK: 0, ruralFoodPerHeadKg: 0 };
+
+// figure writes a quantity's figure to its precision (fmt for a quantity without one).
+export function figure(quantity, v) {
+  const d = DIGITS[quantity];
+  if (d === undefined || typeof v !== 'number' || Number.isNaN(v)) return fmt(v);
+  return v.toLocaleString(document.documentElement.lang || 'en', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+
+// withUnit writes a figure with its unit: "9%", "81.2 million tonnes", and an index as
+// "99 (1928 = 100)" so the base year does not read as part of the number.
+export function withUnit(quantity, v, unit) {
+  const u = unit === undefined ? t(`unit.${quantity}`) : unit;
+  const n = figure(quantity, v);
+  if (!u) return n;
+  if (u === '%') return `${n}%`;
+  if (u.includes('=')) return `${n} (${u.replace(/^\(|\)$/g, '')})`;
+  return `${n} ${u}`;
 }
 
 // niceScale picks a top for the axis and a step that reads well (1, 2, 2.5 or 5 times a
@@ -81,14 +104,35 @@ export function chart(quantity, { years, series, bands }, opts = {}) {
       svg('rect', { width: 6, height: 6, fill: '#F5D9A0' }),
       svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#9A6400', 'stroke-width': 1.5 }))),
   ];
+  // Value labels must not overlap each other or the axis labels: each is placed where it
+  // meets none already placed, and a point with no free place has its value on hover and
+  // focus instead (and in the table and the chart's description, as every value has).
+  const ticks = [];
+  const placed = [];
+  const VAL_PX = opts.size === 'wall' ? 27 : 14;
+  const meets = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  const place = (px, py, text, tries) => {
+    const w = 0.62 * VAL_PX * text.length;
+    for (const [dy, anchor] of tries) {
+      const x1 = anchor === 'start' ? px + 9 : anchor === 'end' ? px - 9 - w : px - w / 2;
+      const box = { x1, x2: x1 + w, y1: py + dy - VAL_PX * 0.8, y2: py + dy + VAL_PX * 0.25 };
+      if (box.x1 < 0 || box.x2 > W || box.y1 < 0 || box.y2 > H - B + 4) continue;
+      if (placed.some((b) => meets(b, box)) || ticks.some((b) => meets(b, box))) continue;
+      placed.push(box);
+      return { x: anchor === 'start' ? px + 9 : anchor === 'end' ? px - 9 : px, y: py + dy, anchor };
+    }
+    return null;
+  };
   // axes and grid
   for (let v = lo; v <= hi + step / 2; v += step) {
     parts.push(svg('line', { x1: L, x2: W - R, y1: yv(v), y2: yv(v), stroke: '#d0d0d0', 'stroke-width': 1 }));
     parts.push(svg('text', { x: L - 5, y: yv(v), 'dominant-baseline': 'middle', 'text-anchor': 'end', class: 'tick' }, fmt(v)));
+    ticks.push({ x1: 0, x2: L, y1: yv(v) - 8, y2: yv(v) + 8 });
   }
   years.forEach((y, i) => {
     if (i % S.xEvery && i !== years.length - 1) return;
     parts.push(svg('text', { x: x(y), y: H - 6, 'text-anchor': 'middle', class: 'tick' }, `’${String(y).slice(2)}`));
+    ticks.push({ x1: x(y) - 0.4 * VAL_PX * 1.5, x2: x(y) + 0.4 * VAL_PX * 1.5, y1: H - B + 4, y2: H });
   });
   // history's band: a hatched area across consecutive years, a range bar for a lone year
   for (const run of runs(inBand)) {
@@ -107,24 +151,33 @@ export function chart(quantity, { years, series, bands }, opts = {}) {
   }
   // paths
   series.forEach((s, i) => {
-    const pts = years.filter((y) => s.values[y] !== undefined).map((y) => [x(y), yv(s.values[y]), s.values[y]]);
+    const shownYears = years.filter((y) => s.values[y] !== undefined);
+    const y = (k) => shownYears[k];
+    const pts = shownYears.map((yr) => [x(yr), yv(s.values[yr]), s.values[yr]]);
     const colour = i === 0 ? '#0072B2' : '#D55E00';
     if (pts.length > 1) parts.push(svg('polyline', { points: pts.map((p) => `${p[0]},${p[1]}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 3, 'stroke-dasharray': i === 0 ? null : '7 4' }));
     pts.forEach(([px, py, v], k) => {
-      parts.push(i === 0
+      const label = figure(quantity, v);
+      const mark = i === 0
         ? svg('circle', { cx: px, cy: py, r: 4.5, fill: colour, stroke: '#fff', 'stroke-width': 1.5 })
-        : svg('rect', { x: px - 4, y: py - 4, width: 8, height: 8, fill: colour, stroke: '#fff', 'stroke-width': 1.5 }));
+        : svg('rect', { x: px - 4, y: py - 4, width: 8, height: 8, fill: colour, stroke: '#fff', 'stroke-width': 1.5 });
+      parts.push(mark);
       if (!S.latestOnly) {
-        parts.push(svg('text', { x: px, y: py + (i === 0 ? -9 : 17), 'text-anchor': 'middle', class: 'val' }, fmt(v)));
+        const at = place(px, py, label, i === 0 ? [[-9, 'middle'], [17, 'middle'], [4, 'start'], [4, 'end']] : [[17, 'middle'], [-9, 'middle'], [4, 'end'], [4, 'start']]);
+        if (at) parts.push(svg('text', { x: at.x, y: at.y, 'text-anchor': at.anchor, class: 'val' }, label));
+        else mark.appendChild(svg('title', {}, `${y(k)} ${label}`));
       } else if (k === pts.length - 1) {
         // Beside the point, to the right where the label has room (the years still to
         // come), else to the left: never over the axis or off the chart.
-        const right = px + 9 + 0.6 * 21 * fmt(v).length < W - R;
-        parts.push(svg('text', { x: px + (right ? 9 : -9), y: py + (i === 0 ? 0 : 16), 'dominant-baseline': 'middle', 'text-anchor': right ? 'start' : 'end', class: 'val' }, fmt(v)));
+        // Beside the point where the label has room (to the right, the years still to
+        // come), else to the left, above or below: never over an axis label.
+        const at = place(px, py, label, [[VAL_PX * 0.35, 'start'], [VAL_PX * 0.35, 'end'], [-10, 'middle'], [VAL_PX + 6, 'middle']]);
+        if (at) parts.push(svg('text', { x: at.x, y: at.y, 'text-anchor': at.anchor, class: 'val' }, label));
+        else mark.appendChild(svg('title', {}, `${y(k)} ${label}`));
       }
     });
   });
-  const summary = series.map((s) => `${s.name}: ${years.filter((y) => s.values[y] !== undefined).map((y) => `${y} ${fmt(s.values[y])}`).join(', ') || t('chart.noData')}`).join('. ');
+  const summary = series.map((s) => `${s.name}: ${years.filter((y) => s.values[y] !== undefined).map((y) => `${y} ${figure(quantity, s.values[y])}`).join(', ') || t('chart.noData')}`).join('. ');
   const graphic = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${title} (${unit}). ${summary}`, class: 'chart-svg' }, parts);
 
   const table = h('table', { class: 'numbers' },
@@ -132,13 +185,18 @@ export function chart(quantity, { years, series, bands }, opts = {}) {
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('chart.year')), series.map((s) => h('th', { scope: 'col' }, s.name)), inBand.length ? h('th', { scope: 'col' }, t('chart.historyBand')) : null)),
     h('tbody', null, years.map((y) => {
       const b = inBand.find((x2) => x2.year === y);
-      return h('tr', null, h('th', { scope: 'row' }, String(y)), series.map((s) => h('td', null, fmt(s.values[y]))), inBand.length ? h('td', null, b ? `${fmt(b.low)}–${fmt(b.high)}` : '–') : null);
+      return h('tr', null, h('th', { scope: 'row' }, String(y)), series.map((s) => h('td', null, figure(quantity, s.values[y]))), inBand.length ? h('td', null, b ? rangeText(quantity, b.low, b.high) : '–') : null);
     })));
 
   return h('figure', { class: 'chart', 'data-quantity': quantity },
     h('figcaption', null, h('strong', null, title), ' ', h('span', { class: 'unit' }, `(${unit})`)),
     graphic, opts.legend === false ? null : legend(series, inBand.length > 0),
     h('details', { class: 'chart-table' }, h('summary', null, t('chart.showNumbers')), table));
+}
+
+// rangeText writes history's range, or its one figure when the sources give one.
+export function rangeText(quantity, low, high) {
+  return low === high ? figure(quantity, low) : `${figure(quantity, low)}–${figure(quantity, high)}`;
 }
 
 // classPath turns a room's results into {year: value} for one quantity.

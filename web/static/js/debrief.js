@@ -3,10 +3,12 @@
 // beside history's bands, as charts and as a table of every figure, the three largest
 // divergences with why, the human cost as ranges by region (never a score), the model's
 // assumptions and how far to trust them, the historians' debate, scores by player and by
-// faction with their breakdowns, and, for the teacher, the exit tickets.
+// faction with their breakdowns, the historians' claims as experiments on the class's own
+// path (GET /api/rooms/{code}/experiments, when the caller passes them) and, for the
+// teacher, the exit tickets.
 import { h } from './dom.js';
 import { t, has } from './i18n.js';
-import { chart, classPath, legend, fmt, LIVE } from './charts.js';
+import { chart, classPath, legend, fmt, LIVE, figure, rangeText as bandText, withUnit } from './charts.js';
 import { roleName } from './ui.js';
 import { breakdown, famine, pts, totalText } from './report.js';
 
@@ -17,7 +19,7 @@ const num = (x) => (typeof x !== 'number' ? '–' : fmt(x));
 // audience: 'teacher', 'player' or 'projector'. d is the server's debrief, or null while
 // it loads: the charts then come from the room's own results and the given list, and show
 // at once. Once it has come, the charts and the table cover every quantity in its path.
-export function debrief(v, d, { bands, audience, charts, meId, error }) {
+export function debrief(v, d, { bands, audience, charts, meId, error, experiments }) {
   const results = v.results || [];
   const head = [h('h2', { id: 'deb-h' }, t('debrief.title'))];
   if (!d) {
@@ -38,6 +40,7 @@ export function debrief(v, d, { bands, audience, charts, meId, error }) {
     h('p', null, d.assumptionsIntro),
     h('ul', { class: 'assumptions' }, (d.assumptions || []).map((a) => h('li', null, a.text, h('div', { class: 'hint' }, a.trust)))),
     historiansDebate(d.debate || {}),
+    experiments ? experimentsPanel(experiments) : null,
     scores(d, audience, meId),
     audience === 'teacher' ? reflections(d.reflections || []) : null,
     h('h3', null, t('debrief.reflect')),
@@ -91,7 +94,7 @@ function pathTable(rows, divs) {
     if (!groups.has(r.quantity)) groups.set(r.quantity, []);
     groups.get(r.quantity).push(r);
   }
-  const band = (b) => (b.low === b.high ? num(b.low) : `${num(b.low)}–${num(b.high)}`);
+  const band = (b, q) => bandText(q, b.low, b.high);
   // Each quantity is a group of rows under a heading row (scope rowgroup), so the table
   // keeps four narrow columns and reads on a phone.
   return h('div', { class: 'table-wrap' }, h('table', { class: 'path-table numbers' },
@@ -103,8 +106,8 @@ function pathTable(rows, divs) {
         const dir = where(r, divs);
         return h('tr', { 'data-year': r.year, class: `dir-${dir}` },
           h('th', { scope: 'row' }, r.span ? r.span.join('–') : String(r.year)),
-          h('td', null, r.classRange ? r.classRange.text : num(r.class)),
-          h('td', null, band(r.history)),
+          h('td', null, r.classRange ? r.classRange.text : (typeof r.class === 'number' ? figure(r.quantity, r.class) : '–')),
+          h('td', null, band(r.history, r.quantity)),
           h('td', { class: 'where' }, t(`debrief.where.${dir}`)));
       })))));
 }
@@ -129,11 +132,29 @@ function where(r, divs) {
   return (range.lowM + range.highM) / 2 > mid ? 'above' : 'below';
 }
 
+// divergenceTitle names a divergence once with its years: a total's label already says
+// its span ("Famine deaths in the USSR, 1930–33"), so the span is not said again.
+function divergenceTitle(x) {
+  if (!x.span) return `${x.label}, ${x.year}`;
+  const short = `${x.span[0]}–${String(x.span[1]).slice(2)}`;
+  const long = x.span.join('–');
+  return x.label.includes(short) || x.label.includes(long) ? x.label : `${x.label}, ${long}`;
+}
+
+// divergenceLine sets the class's figure beside history's: a famine range is already in
+// words and carries its unit; history's range collapses to one figure when the sources
+// give one.
+function divergenceLine(x) {
+  const unit = has(`unit.${x.quantity}`) ? t(`unit.${x.quantity}`) : (x.unit || '').replace(/^\(|\)$/g, '');
+  const ours = typeof x.class === 'number' ? withUnit(x.quantity, x.class, unit) : (x.classRange ? x.classRange.text : '–');
+  const theirs = x.history.low === x.history.high ? withUnit(x.quantity, x.history.low, unit) : `${bandText(x.quantity, x.history.low, x.history.high)}${unit === '%' ? '%' : ` ${unit}`}`;
+  return t(x.history.low === x.history.high ? 'debrief.divergenceOne' : 'debrief.divergenceRange', { ours, theirs });
+}
+
 function divergences(list) {
   return h('div', { class: 'divergences' }, h('h3', null, t('debrief.divergences')),
     list.length ? h('ol', null, list.map((x) => h('li', { 'data-quantity': x.quantity },
-      h('p', null, h('strong', null, `${x.label}, ${x.span ? x.span.join('–') : x.year}`), ': ',
-        t('debrief.divergenceLine', { ours: x.class !== undefined ? num(x.class) : (x.classRange ? x.classRange.text : '–'), unit: x.unit, low: num(x.history.low), high: num(x.history.high) }),
+      h('p', null, h('strong', null, divergenceTitle(x)), ': ', divergenceLine(x),
         ` (${t(`debrief.dir.${x.direction}`)})`),
       h('p', { class: 'explanation' }, x.explanation),
       (x.choices || []).length ? h('div', null, h('p', { class: 'hint' }, t('debrief.choicesDiffered')),
@@ -161,6 +182,37 @@ function historiansDebate(db) {
     db.kazakh ? h('p', null, db.kazakh) : null,
     (db.questions || []).length ? [h('h4', null, t('debrief.questions')), h('ul', null, db.questions.map((q) => h('li', null, q)))] : null,
     db.care ? h('p', { class: 'content-note' }, db.care) : null);
+}
+
+// experimentsPanel shows the historians' claims run on the class's own path: each claim
+// with its historians, what the experiment assumes, and the famine deaths it leaves as
+// ranges over the model's ensemble, with the plain warning that a model cannot settle the
+// debate. x is { value, error }: the server's answer (or null while it loads).
+export function experimentsPanel({ value, error }) {
+  const head = h('h3', { id: 'exp-h' }, t('debrief.experiments'));
+  const caveat = h('p', { class: 'content-note experiments-caveat' }, t('debrief.experimentsCaveat'));
+  if (!value) {
+    return h('section', { class: 'experiments', 'aria-labelledby': 'exp-h', 'aria-busy': error ? null : 'true' }, head, caveat,
+      h('p', { class: error ? 'error' : 'loading' }, error ? t('debrief.experimentsFailed', { error }) : t('debrief.experimentsLoading')));
+  }
+  const years = value.years || [];
+  const from = years.includes(1930) ? 1930 : years[0];
+  const to = years[years.length - 1];
+  const r1 = (x) => (Math.round(x * 10) / 10).toFixed(1);
+  const pct = (x) => String(Math.round(100 * x));
+  return h('section', { class: 'experiments', 'aria-labelledby': 'exp-h' }, head,
+    h('p', null, t('debrief.experimentsIntro', { runs: value.runs })), caveat,
+    h('ul', { class: 'experiment-list' }, (value.experiments || []).map((e) => h('li', { class: 'experiment', 'data-experiment': e.id },
+      h('h4', null, e.title),
+      h('p', { class: 'experiment-claim' }, h('strong', { class: 'experiment-historians' }, e.historians), ': ', e.claim),
+      h('p', { class: 'hint experiment-assumption' }, t('debrief.experimentAssumes', { text: e.assumption })),
+      h('p', { class: 'experiment-range' }, t('debrief.experimentRange', {
+        from, to,
+        baseLow: r1(e.baselineM.low), baseHigh: r1(e.baselineM.high),
+        expLow: r1(e.experimentM.low), expHigh: r1(e.experimentM.high),
+        avoidLow: r1(Math.max(0, e.avoidedM.low)), avoidHigh: r1(Math.max(0, e.avoidedM.high)),
+        shareLow: pct(Math.max(0, e.avoidedShare.low)), shareHigh: pct(Math.max(0, e.avoidedShare.high)),
+      }))))));
 }
 
 // scores: factions for everyone; players with their year-by-year breakdowns for the

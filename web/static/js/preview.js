@@ -4,6 +4,7 @@
 // history's path.
 import { h, fill, field } from './dom.js';
 import { t } from './i18n.js';
+import { provBadge } from './badge.js';
 import { api, cached, request } from './api.js';
 import { roleName, regionName, errorText, richText } from './ui.js';
 import { chart, outcomesPath, LIVE, fmt } from './charts.js';
@@ -28,7 +29,7 @@ export async function render(main) {
       fill(briefingsBox, res.briefings.map((b) => h('details', { class: 'brief' }, h('summary', null, t('preview.briefingYear', { year: b.year, words: b.words })),
         h('p', { class: 'plain-summary' }, h('strong', null, t('card.inShort')), ' ', richText(b.summary, glossary)),
         b.paragraphs.map((p) => h('p', null, richText(p.text, glossary))),
-        b.cards.length ? h('ul', { class: 'evidence' }, b.cards.map((c) => h('li', null, h('span', { class: `prov ${c.propaganda ? 'prov-propaganda' : 'prov-record'}` }, c.propaganda ? t('prov.propaganda') : t('prov.record')), ' ', h('strong', null, c.title), h('div', null, richText(c.text, glossary)), h('div', { class: 'hint' }, c.provenance)))) : null)));
+        b.cards.length ? h('ul', { class: 'evidence' }, b.cards.map((c) => h('li', null, provBadge(c), ' ', h('strong', null, c.title), h('div', null, richText(c.text, glossary)), h('div', { class: 'hint' }, c.provenance)))) : null)));
     } catch (e) { fill(briefingsBox, h('p', { class: 'error' }, errorText(e))); }
   }
   briefingRole.addEventListener('change', showBriefings);
@@ -74,8 +75,11 @@ export async function render(main) {
   const switches = [];
   const modeSel = h('select', { id: 'whatif-mode', 'data-k': 'whatif-mode', onchange: () => { for (const c of switches) c.closest('.field').hidden = modeSel.value !== 'counterfactual'; } },
     ['historical', 'counterfactual'].map((m) => h('option', { value: m }, t(`whatif.mode.${m}`))));
+  const weatherSel = h('select', { id: 'whatif-weather', 'data-k': 'whatif-weather' },
+    ['history', 'ordinary'].map((w) => h('option', { value: w }, t(`whatif.weather.${w}`))));
   const whatIfForm = h('form', { class: 'whatif-form', onsubmit: (e) => { e.preventDefault(); run(); } },
     field(t('whatif.mode'), modeSel, t('whatif.modeHint')),
+    field(t('whatif.weather'), weatherSel, t('whatif.weatherHint')),
     scenario.years.map((y) => h('fieldset', null, h('legend', null, String(y.year)),
       y.decisions.map((d) => {
         const sel = h('select', { 'data-year': y.year, 'data-decision': d.id }, d.options.map((o) => h('option', { value: o.id, selected: o.id === d.historical }, o.label + (o.id === d.historical ? ` (${t('preview.historical')})` : ''))));
@@ -98,7 +102,7 @@ export async function render(main) {
     const directives = {};
     if (mode === 'counterfactual') for (const c of switches) (directives[c.dataset.year] = directives[c.dataset.year] || {})[c.dataset.directive] = c.checked;
     try {
-      const r = await api.simulate({ mode, decisions, directives });
+      const r = await api.simulate({ mode, weather: weatherSel.value, decisions, directives });
       const rows = ['grainHarvestMt', 'procurementMt', 'cattleM', 'collectivisedPct', 'industryIndex', 'ruralFoodPerHeadKg'];
       fill(whatIfOut,
         h('div', { class: 'charts' }, LIVE.map((q) => chart(q, { years, series: [{ name: t('whatif.yours'), values: outcomesPath(r.outcomes, q) }, { name: t('whatif.model'), values: outcomesPath(r.history, q) }], bands }))),

@@ -3,8 +3,9 @@
 // kind starts on a new page; cards are sized to cut out.
 import { h, fill } from './dom.js';
 import { t } from './i18n.js';
+import { provBadge } from './badge.js';
 import { api, cached, request } from './api.js';
-import { store, roleName, regionName, normCode, errorText, richText } from './ui.js';
+import { store, roleName, regionName, normCode, errorText, richText, joinLink } from './ui.js';
 import { contentNote } from './teacher.js';
 
 const ROLES = ['official', 'peasant', 'kulak', 'bukharinite', 'historian'];
@@ -23,7 +24,8 @@ export async function render(main, [codeArg]) {
   const played = (view && view.settings && view.settings.playedYears) || scenario.years.map((y) => y.year);
   const timers = (view && view.lessonPlan && view.lessonPlan.timers) || (view && view.settings && view.settings.timers) || {};
   const players = ((view && view.players) || []).filter((p) => p.status !== 'removed');
-  const joinUrl = rec.joinUrl || `${location.origin}/join/${code}`;
+  const link = joinLink(view, code);
+  const joinUrl = link.url || rec.joinUrl || '';
 
   // The paper size comes from a stylesheet file: the page's security policy allows no
   // inline styles.
@@ -51,7 +53,7 @@ export async function render(main, [codeArg]) {
   if (rejoin && rec.teacherKey) {
     await Promise.all(Object.entries(rejoin).map(async ([pid, secret]) => {
       try {
-        const r = await request('POST', `/api/rooms/${encodeURIComponent(code)}/qr`, { body: { fragment: `rejoin=${secret}` }, secret: rec.teacherKey, raw: true });
+        const r = await request('POST', link.fragmentQr, { body: { fragment: `rejoin=${secret}` }, secret: rec.teacherKey, raw: true });
         qrs[pid] = URL.createObjectURL(await r.blob());
       } catch { /* printed without the QR code */ }
     }));
@@ -61,6 +63,7 @@ export async function render(main, [codeArg]) {
   fill(main,
     h('div', { class: 'no-print card' }, h('h1', null, t('print.title', { code })), h('p', null, t('print.text')),
       h('div', { class: 'field' }, h('label', { for: 'paper' }, t('print.paper')), sizeSel),
+      h('p', null, h('a', { href: '/materials', target: '_blank', rel: 'noopener', 'data-k': 'materials' }, t('print.materials'))),
       h('button', { type: 'button', class: 'primary', onclick: () => window.print() }, t('print.print')),
       rec.teacherKey && !issue ? h('p', null, h('a', { class: 'button', href: '?rejoin=1' }, t('print.issueRejoin')), ' ', h('span', { class: 'hint' }, t('print.issueRejoinHint'))) : null,
       view ? null : h('p', { class: 'hint' }, t('print.noRoom'))),
@@ -71,7 +74,7 @@ export async function render(main, [codeArg]) {
           h('dl', { class: 'figures' },
             h('dt', null, t('print.years')), h('dd', null, played.join(', ')),
             ['briefing', 'debate', 'vote', 'resolution'].map((p) => [h('dt', null, t(`phase.${p}`)), h('dd', null, timers[p] ? t('print.seconds', { n: timers[p] }) : '–')]))),
-        h('img', { class: 'qr', src: `/api/rooms/${encodeURIComponent(code)}/qr.png`, alt: t('teacher.qrAlt', { url: joinUrl }), width: 160, height: 160 })),
+        h('img', { class: 'qr', src: link.qr, alt: t('teacher.qrAlt', { url: joinUrl || code }), width: 160, height: 160 })),
       h('h3', null, t('print.runSheet')),
       h('ol', null, [1, 2, 3, 4, 5, 6].map((i) => h('li', null, t(`print.run${i}`)))),
       contentNote()),
@@ -84,7 +87,7 @@ export async function render(main, [codeArg]) {
           : h('p', { class: 'summary' }, t(`role.${p.role}.summary`)))))),
     h('section', { class: 'sheet', 'aria-labelledby': 'pe-h' }, h('h2', { id: 'pe-h' }, t('print.evidence')),
       h('div', { class: 'cut-grid' }, cards.map((e) => h('article', { class: 'cut evidence-card' },
-        h('p', { class: 'prov' }, e.propaganda ? t('prov.propaganda') : t('prov.record')), h('h3', null, e.title), h('p', null, richText(e.text, glossary)), h('p', { class: 'hint' }, e.provenance))))),
+        provBadge(e, 'p'), h('h3', null, e.title), h('p', null, richText(e.text, glossary)), h('p', { class: 'hint' }, e.provenance))))),
     h('section', { class: 'sheet', 'aria-labelledby': 'pv-h' }, h('h2', { id: 'pv-h' }, t('print.slips')),
       h('div', { class: 'cut-grid' }, yearsPlayed.flatMap((y) => y.decisions.map((d) => h('article', { class: 'cut slip' },
         h('h3', null, `${y.year}: ${d.title}`), h('p', { class: 'hint' }, d.question),
@@ -93,8 +96,11 @@ export async function render(main, [codeArg]) {
     h('section', { class: 'sheet', 'aria-labelledby': 'pj-h' }, h('h2', { id: 'pj-h' }, t('print.rejoin')),
       players.length ? h('div', { class: 'cut-grid' }, players.map((p) => h('article', { class: 'cut rejoin' },
         h('h3', { class: 'nick' }, p.nickname),
-        h('p', null, t('print.rejoinText', { url: joinUrl })),
-        rejoin && rejoin[p.id] ? [h('p', { class: 'join-code' }, rejoin[p.id]), qrs[p.id] ? h('img', { class: 'qr', src: qrs[p.id], alt: t('print.rejoinQr', { name: p.nickname }), width: 120, height: 120 }) : null] : h('p', { class: 'hint' }, t('print.noRejoin'))))) : h('p', { class: 'hint' }, t('print.noPlayers'))));
+        h('p', null, t(rejoin && rejoin[p.id] ? 'print.rejoinText' : 'print.rejoinTextNoCode', { url: joinUrl })),
+        // Without a code issued the slip still carries a QR code: the room's join link,
+        // where the teacher gives a new code.
+        rejoin && rejoin[p.id] ? [h('p', { class: 'join-code' }, rejoin[p.id]), qrs[p.id] ? h('img', { class: 'qr', src: qrs[p.id], alt: t('print.rejoinQr', { name: p.nickname }), width: 120, height: 120 }) : null]
+          : [h('p', { class: 'hint' }, t('print.noRejoin')), h('img', { class: 'qr', src: link.qr, alt: t('teacher.qrAlt', { url: joinUrl || code }), width: 120, height: 120 })]))) : h('p', { class: 'hint' }, t('print.noPlayers'))));
 }
 
 export { errorText };

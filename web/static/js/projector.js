@@ -7,7 +7,7 @@ import { t } from './i18n.js';
 import { api, cached, Loader, request } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
-import { Timer, connBanner, yearPhase, store, roleName, optionLabel, normCode } from './ui.js';
+import { Timer, connBanner, yearPhase, store, roleName, optionLabel, normCode, joinLink } from './ui.js';
 import { chart, classPath, legend, LIVE } from './charts.js';
 import { debrief } from './debrief.js';
 import { contentNote } from './teacher.js';
@@ -59,6 +59,67 @@ export async function render(main, [codeArg]) {
     onStatus: (s, d) => banner.set(s, d),
     onFrame: (f) => { if (f.type === 'snapshot') st.snapshot(f.state); else if (f.type === 'event') st.apply(f.event); },
   });
+  // Slides: the arguments and the debrief show a screen at a time. The teacher moves on
+  // with the arrow keys or Page Down on this window, its buttons, or the console's wall
+  // buttons in the same browser (a BroadcastChannel, so nothing goes through the room).
+  const deck = { key: '', page: 0, pages: 1 };
+  const move = (by) => { const next = Math.max(0, Math.min(deck.pages - 1, deck.page + by)); if (next !== deck.page) { deck.page = next; draw(); } };
+  document.addEventListener('keydown', (e) => {
+    if (e.target.closest && e.target.closest('input, textarea, select')) return;
+    if (['ArrowRight', 'PageDown', ' '].includes(e.key)) { e.preventDefault(); move(1); }
+    if (['ArrowLeft', 'PageUp'].includes(e.key)) { e.preventDefault(); move(-1); }
+  });
+  if ('BroadcastChannel' in window) new BroadcastChannel(`debate-wall-${code}`).onmessage = (e) => { if (e.data === 'next') move(1); if (e.data === 'prev') move(-1); };
+  const pager = (n, of) => h('div', { class: 'pager' },
+    h('button', { type: 'button', 'data-k': 'slide-prev', disabled: n === 0, onclick: () => move(-1) }, t('proj.slidePrev')),
+    h('p', { class: 'slide-n', 'aria-live': 'polite' }, t('proj.slide', { n: n + 1, of })),
+    h('button', { type: 'button', 'data-k': 'slide-next', disabled: n >= of - 1, onclick: () => move(1) }, t('proj.slideNext')));
+
+  // paginate splits what box holds into slides that fit its height: units are the
+  // smallest parts that stay whole (a post, a table's group of rows, a list's item, a
+  // paragraph, a heading with what follows it); a unit is split into its children only
+  // when it alone is taller than a slide. Containers left with nothing shown are hidden.
+  // A column beside the main one (withPager false) follows the same slide number.
+  function paginate(box, roots, key, { withPager = true } = {}) {
+    if (withPager && deck.key !== key) { deck.key = key; deck.page = 0; }
+    for (const el of box.querySelectorAll('.slide-off')) el.classList.remove('slide-off');
+    const slot = h('div', { class: 'pager-slot' });
+    box.appendChild(slot);
+    fill(slot, pager(0, 2)); // measure with the pager in place
+    const head = roots.length ? roots[0].getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop : 0;
+    const room = box.clientHeight - head - slot.offsetHeight - 8;
+    const units = [];
+    const containers = [];
+    const tall = (el) => el.getBoundingClientRect().height > room;
+    const walk = (list) => {
+      for (let i = 0; i < list.length; i += 1) {
+        const el = list[i];
+        // A heading goes with what follows it, unless that must be split itself.
+        if (/^H[2-5]$/.test(el.tagName) && list[i + 1] && !tall(list[i + 1])) { units.push([el, list[i + 1]]); i += 1; continue; }
+        const kids = [...el.children].filter((c) => c.getClientRects().length > 0);
+        if (!tall(el) || !kids.length || el.matches('svg, figure, p, h2, h3, h4, h5, tr')) { units.push(el); continue; }
+        containers.push(el);
+        walk(kids);
+      }
+    };
+    walk(roots.filter((r) => r.getClientRects().length > 0));
+    const top = (u) => (Array.isArray(u) ? u[0] : u).getBoundingClientRect().top;
+    const bottom = (u) => (Array.isArray(u) ? u[u.length - 1] : u).getBoundingClientRect().bottom;
+    const pages = [];
+    let start = null;
+    for (const u of units) {
+      if (start === null || bottom(u) - start > room) { pages.push([]); start = top(u); }
+      pages[pages.length - 1].push(u);
+    }
+    deck.pages = Math.max(withPager ? 1 : deck.pages, pages.length);
+    deck.page = Math.min(deck.page, deck.pages - 1);
+    const shownPage = Math.min(deck.page, Math.max(0, pages.length - 1));
+    pages.forEach((pg, i) => { if (i !== shownPage) for (const u of pg.flat()) u.classList.add('slide-off'); });
+    for (const c of containers.reverse()) if (![...c.children].some((k) => !k.classList.contains('slide-off'))) c.classList.add('slide-off');
+    slot.remove();
+    return () => { if (withPager && deck.pages > 1) box.appendChild(h('div', { class: 'pager-slot' }, pager(deck.page, deck.pages))); };
+  }
+
   let raf = 0;
   function draw() { if (!raf) raf = requestAnimationFrame(() => { raf = 0; drawNow(); }); }
   function drawNow() {
@@ -67,15 +128,22 @@ export async function render(main, [codeArg]) {
     roomLibrary(!!(v.settings && v.settings.graphicContent));
     timer.update(v);
     const last = (v.announcements || [])[v.announcements.length - 1];
-    fill(top, h('div', { class: 'proj-year' }, h('p', { class: 'yearphase' }, yearPhase(v)), v.current && v.phase !== 'debrief' ? h('p', { class: 'proj-title' }, v.current.title) : null), timer.el,
+    // While the vote is open: how many of those who vote have voted (counts only).
+    const vp = v.phase === 'vote' ? v.voteProgress : null;
+    const voting = v.phase === 'vote' ? (v.players || []).filter((p) => p.status === 'active' && p.role && p.role !== 'historian').length : 0;
+    fill(top, h('div', { class: 'proj-year' }, h('p', { class: 'yearphase' }, yearPhase(v)), v.current && v.phase !== 'debrief' ? h('p', { class: 'proj-title' }, v.current.title) : null),
+      v.phase === 'vote' ? h('p', { class: 'proj-voted', role: 'status' }, t('proj.voted', { n: vp && vp.year === v.year ? vp.voted : 0, of: vp && vp.year === v.year ? vp.of : voting })) : null, timer.el,
       last ? h('p', { class: 'announcement' }, last.text) : null);
     const note = v.contentNote && v.contentNote.shown && ['lobby', 'briefing'].includes(v.phase) ? contentNote() : null;
     if (v.phase === 'lobby') {
+      // The link is the room's, as the server set it (--public-url, or the LAN address
+      // of a server the teacher opened on localhost), the same the QR code draws.
+      const link = joinLink(v, code);
       fill(body, note, h('div', { class: 'proj-join' },
-        h('div', null, h('p', { class: 'proj-label' }, t('proj.joinAt', { host: location.host })), h('p', { class: 'join-code huge' }, code),
+        h('div', null, link.host ? h('p', { class: 'proj-label' }, t('proj.joinAt', { host: link.host })) : h('p', { class: 'proj-label' }, t('proj.joinWith')), h('p', { class: 'join-code huge' }, code),
           h('p', { class: 'proj-label' }, t('proj.players', { n: v.players.length })),
           h('ul', { class: 'proj-names' }, v.players.map((p) => h('li', { class: 'nick' }, p.nickname)))),
-        h('img', { class: 'qr qr-big', src: `/api/rooms/${encodeURIComponent(code)}/qr.png`, alt: t('teacher.qrAlt', { url: `${location.origin}/join/${code}` }) })));
+        h('img', { class: 'qr qr-big', src: link.qr, alt: t('teacher.qrAlt', { url: link.url || code }) })));
       return;
     }
     if (v.phase !== 'debrief' && (v.derole || (v.suspended && v.recap))) {
@@ -87,12 +155,15 @@ export async function render(main, [codeArg]) {
     }
     if (v.phase === 'debrief') {
       const d = debriefs.get(`${v.results.length}`, () => api.debrief(code, key));
-      fill(body, debrief(v, d, { bands, audience: 'projector', charts: LIVE, error: debriefs.error }));
+      const deb = debrief(v, d, { bands, audience: 'projector', charts: LIVE, error: debriefs.error });
+      const slides = h('div', { class: 'proj-deck' }, deb);
+      fill(body, slides);
+      paginate(slides, [...deb.children], `debrief|${d ? 'full' : 'loading'}`)();
       return;
     }
     const args = (v.arguments || []).filter((a) => a.year === v.year && !a.held && !a.hidden);
     const spot = args.filter((a) => a.spotlit);
-    const shown = (spot.length ? spot : args.slice().sort((a, b) => b.marks - a.marks)).slice(0, 4);
+    const shown = spot.length ? spot : args.slice().sort((a, b) => b.marks - a.marks);
     const latest = (v.results || [])[v.results.length - 1];
     const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || id;
     const hctx = { nick, card: (id) => library.find((c) => c.id === id), meId: null, hideGraphic: v.hideGraphic };
@@ -106,24 +177,34 @@ export async function render(main, [codeArg]) {
     // itself, so the year and the charts stay in view.
     const decided = atEnd ? h('section', { class: 'proj-col proj-result', tabindex: 0, 'aria-labelledby': 'pd-h' }, h('h2', { id: 'pd-h' }, t('results.year', { year: latest.year })),
       h('ul', { class: 'proj-chosen' }, (latest.tallies || []).map((tl) => { const l = optionLabel(v, tl.decision, tl.result, scenario); return h('li', null, h('span', { class: 'proj-chosen-decision' }, l.decision), h('strong', null, l.option)); })),
-      // Two of the model's notes; one when the Historian has written on the year, whose
-      // note takes the other's place so the column stays on the screen.
-      h('ul', { class: 'notes' }, ((latest.outcome || {}).notes || []).slice(0, (latest.annotations || []).length ? 1 : 2).map((n) => h('li', null, n))),
+      // The Historian's notes on the year; the model's notes are slides of the report.
       annotations(latest, hctx)) :
       h('section', { class: 'proj-col', tabindex: 0, 'aria-labelledby': 'pd-h' }, h('h2', { id: 'pd-h' }, t('proj.decisions')),
         v.current ? v.current.decisions.map((d) => h('div', { class: 'proj-decision' }, h('h3', null, d.title), h('ol', null, d.options.map((o) => h('li', null, o.label))))) : null);
     const series = [{ name: t('chart.class') }];
+    const reportCol = atEnd && rep && rep.year === latest.year
+      ? h('section', { class: 'proj-col proj-report', tabindex: 0, 'aria-label': t('report.title', { year: latest.year }) },
+        ((latest.outcome || {}).notes || []).length ? h('ul', { class: 'notes' }, latest.outcome.notes.map((n) => h('li', null, n))) : null,
+        yearReport(rep, { audience: 'projector' })) : null;
+    const posts = shown.length ? h('ul', { class: 'posts proj-posts' }, shown.map((a) => {
+      const l = optionLabel(v, a.decision, a.option, scenario);
+      return h('li', { class: 'post', 'data-post': a.id }, h('p', { class: 'post-text' }, a.text), h('p', { class: 'post-meta' }, h('span', { class: 'nick' }, a.nickname), ` · ${roleName(a.role)} · ${l.option} · ${t('wall.marks', { n: a.marks })}`), marks(a, hctx));
+    })) : null;
+    const argCol = reportCol || h('section', { class: 'proj-col proj-args', tabindex: 0, 'aria-labelledby': 'pa-h' }, h('h2', { id: 'pa-h' }, spot.length ? t('proj.spotlight') : t('proj.arguments')),
+      posts || h('p', { class: 'hint' }, t('proj.noArguments')));
     fill(body, h('div', { class: 'proj-grid' },
       decided,
-      atEnd && rep && rep.year === latest.year ? h('section', { class: 'proj-col proj-report', tabindex: 0, 'aria-label': t('report.title', { year: latest.year }) }, yearReport(rep, { audience: 'projector' })) :
-      h('section', { class: 'proj-col', tabindex: 0, 'aria-labelledby': 'pa-h' }, h('h2', { id: 'pa-h' }, spot.length ? t('proj.spotlight') : t('proj.arguments')),
-        shown.length ? h('ul', { class: 'posts proj-posts' }, shown.map((a) => {
-          const l = optionLabel(v, a.decision, a.option, scenario);
-          return h('li', { class: 'post', 'data-post': a.id }, h('p', { class: 'post-text' }, a.text), h('p', { class: 'post-meta' }, h('span', { class: 'nick' }, a.nickname), ` · ${roleName(a.role)} · ${l.option} · ${t('wall.marks', { n: a.marks })}`), marks(a, hctx));
-        })) : h('p', { class: 'hint' }, t('proj.noArguments'))),
+      argCol,
       h('section', { class: 'proj-charts', 'aria-labelledby': 'pc-h' }, h('h2', { id: 'pc-h', class: 'visually-hidden' }, t('results.title')),
         legend(series, bands.length > 0),
         LIVE.map((q) => chart(q, { years: YEARS, series: [{ ...series[0], values: classPath(v.results, q) }], bands }, { size: 'wall', legend: false })))));
+    // The arguments, or the year's report, a slide at a time.
+    // The main column sets the slides; the decisions column beside it follows.
+    const showPager = reportCol ? paginate(reportCol, [...reportCol.children], `report|${latest.year}`)
+      : posts ? paginate(argCol, [...posts.children], `args|${v.year}|${spot.length ? 'spot' : 'all'}`) : () => {};
+    paginate(decided, [...decided.children].slice(1), `decided|${v.year}`, { withPager: false });
+    showPager();
   }
+
   conn.start();
 }

@@ -12,10 +12,12 @@ export const pts = (n) => (typeof n === 'number' ? String(Math.round(n * 10) / 1
 
 // lines lists score lines (label, points of max, a note in words). A goal the teacher
 // judges has no machine points to show, only its note.
-function lines(list, cls, { judged = false } = {}) {
+// words: the line in words only, no points (the class's human cost on the wall, where a
+// bare "0" beside it would read as nobody dying).
+function lines(list, cls, { judged = false, words = false } = {}) {
   return h('ul', { class: `score-lines ${cls || ''}` }, list.map((l) => h('li', { class: `line line-${l.id}` },
     h('span', { class: 'line-label' }, l.label), ' ',
-    judged && !l.max && !l.points ? null
+    words || (judged && !l.max && !l.points) ? null
       : h('span', { class: 'line-points' }, l.max ? t('score.ofMax', { n: pts(l.points), max: pts(l.max) }) : t('score.points', { n: pts(l.points) })),
     l.note ? h('div', { class: 'hint' }, l.note) : null)));
 }
@@ -87,6 +89,6 @@ export function yearReport(rep, { audience, meId }) {
     audience === 'teacher' && players.length ? h('div', { class: 'all-scores' }, h('h4', null, t('report.everyone')),
       h('ul', { class: 'plain player-scores' }, players.map((p) => h('li', { 'data-player': p.playerId },
         h('details', null, h('summary', null, h('span', { class: 'nick' }, p.nickname), ` · ${roleName(p.role)} · ${totalText(p)}`), breakdown(p)))))) : null,
-    cost && !(mine && mine.humanCost) ? h('div', { class: 'class-cost' }, lines([cost], 'cost')) : null,
+    cost && !(mine && mine.humanCost) ? h('div', { class: 'class-cost' }, lines([cost], 'cost', { words: true })) : null,
     famine(rep.famine));
 }

@@ -206,6 +206,7 @@ const folds = {
     if (v.me && v.me.id === d.playerId) v.me.action = d.action;
     if (v.as === 'teacher') { v.actions = v.actions || {}; v.actions[d.playerId] = d.action; }
   },
+  votersCounted(v, d) { v.voteProgress = d; },
   votesClosed(v, d) { this.pendingTallies = d; },
   yearResolved(v, d) {
     const tallies = this.pendingTallies && this.pendingTallies.year === d.year ? this.pendingTallies.tallies : [];

@@ -5,6 +5,7 @@
 // same player with the draft kept.
 import { h, fill, field, announce } from './dom.js';
 import { t, has } from './i18n.js';
+import { provBadge } from './badge.js';
 import { api, cached, request, Loader } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
@@ -31,16 +32,44 @@ export async function render(main, [codeArg]) {
   return joinForm(main, code);
 }
 
+// A room code's length (engine.CodeLength): a typed code is checked once it is whole.
+const CODE_LENGTH = 8;
+
+// checkCode asks the server whether a room code names a room (GET .../exists, limited
+// like joins), so a mistyped code is reported before the student types a nickname. It
+// resolves to true, false, or null when the server could not say (the join then tells).
+async function checkCode(code) {
+  try {
+    const r = await request('GET', `/api/rooms/${encodeURIComponent(code)}/exists`);
+    return !!r.exists;
+  } catch {
+    return null;
+  }
+}
+
 function codeForm(main) {
-  const code = h('input', { autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', required: true, maxlength: 16, class: 'code-input' });
+  const code = h('input', { autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', required: true, maxlength: 16, class: 'code-input', 'aria-describedby': 'code-status' });
   const rj = h('input', { autocomplete: 'off', spellcheck: 'false', maxlength: 64 });
-  fill(main, h('form', { class: 'card narrow', onsubmit: (e) => {
+  const status = h('p', { id: 'code-status', role: 'alert', class: 'error' });
+  let checked = '';
+  const check = async () => {
+    const c = normCode(code.value);
+    if (c.length !== CODE_LENGTH || c === checked) return;
+    checked = c;
+    const ok = await checkCode(c);
+    if (normCode(code.value) !== c) return;
+    code.setAttribute('aria-invalid', ok === false ? 'true' : 'false');
+    fill(status, ok === false ? t('join.noSuchRoom', { code: c }) : null);
+  };
+  code.addEventListener('input', () => { if (normCode(code.value).length !== CODE_LENGTH) { fill(status); code.removeAttribute('aria-invalid'); } check(); });
+  fill(main, h('form', { class: 'card narrow', onsubmit: async (e) => {
     e.preventDefault();
     const c = normCode(code.value);
     if (!c) return;
-    if (rj.value.trim()) rejoinWith(main, c, rj.value.trim());
-    else location.href = `/join/${encodeURIComponent(c)}`;
-  } }, h('h1', null, t('join.title')), field(t('join.code'), code, t('join.codeHint')),
+    if (rj.value.trim()) { rejoinWith(main, c, rj.value.trim()); return; }
+    if (await checkCode(c) === false) { fill(status, t('join.noSuchRoom', { code: c })); code.focus(); return; }
+    location.href = `/join/${encodeURIComponent(c)}`;
+  } }, h('h1', null, t('join.title')), field(t('join.code'), code, t('join.codeHint')), status,
   h('details', null, h('summary', null, t('join.haveRejoin')), field(t('join.rejoinCode'), rj, t('join.rejoinHint'))),
   h('button', { type: 'submit', class: 'primary big' }, t('join.next'))));
 }
@@ -75,6 +104,10 @@ function joinForm(main, code) {
   h('button', { type: 'submit', class: 'primary big' }, t('join.submit')),
   h('details', null, h('summary', null, t('join.haveRejoin')), field(t('join.rejoinCode'), rj, t('join.rejoinHint')))));
   nick.focus();
+  // A link or QR code with a wrong code is reported at once, not after the nickname.
+  checkCode(code).then((ok) => {
+    if (ok === false && !status.textContent) fill(status, h('span', null, t('join.noSuchRoom', { code }), ' ', h('a', { href: '/join' }, t('join.otherCode'))));
+  });
 }
 
 // rejoinWith trades a printed or QR rejoin code for a fresh token.
@@ -101,7 +134,7 @@ async function rejoinWith(main, code, secret, pendingRequest) {
 
 function play(main, code, me) {
   const timer = new Timer(false);
-  const banner = connBanner();
+  const banner = connBanner({ withDraft: true });
   const draftKey = `debate.draft.${code}.${me.playerId}`;
   const draft = store.get(draftKey) || {};
   let scenario = null;
@@ -209,15 +242,60 @@ function play(main, code, me) {
   const tools = new Tools(send);
   const reports = new Loader(() => draw());
   const debriefs = new Loader(() => draw());
+  const experiments = new Loader(() => draw());
   function historianContext(v, working) {
     const nick = (id) => (v.players.find((p) => p.id === id) || {}).nickname || (v.me && v.me.id === id ? v.me.nickname : t('hist.aHistorian'));
     return { nick, card: (id) => shownCards.find((c) => c.id === id), meId: v.me && v.me.id, send: working ? send : null, hideGraphic: v.hideGraphic };
   }
 
+  // The current phase's task comes first (read → argue → vote → results), the other
+  // sections folded to their headings (each opens again with its button); a phase
+  // change scrolls back to the task and is announced, since the page has reordered.
+  const FOLDABLE = ['card', 'wall', 'vote', 'outcome'];
+  const tasks = {};
+  const setFold = (k, folded) => {
+    const box = tasks[k];
+    box.classList.toggle('folded', folded);
+    const btn = box.querySelector(':scope > .unfold');
+    btn.setAttribute('aria-expanded', folded ? 'false' : 'true');
+    // Short on the screen, whole for a screen reader ("Show Vote").
+    btn.textContent = t(folded ? 'student.unfoldShort' : 'student.foldShort');
+    btn.setAttribute('aria-label', t(folded ? 'student.unfold' : 'student.fold', { what: t(`student.nav.${k}`) }));
+  };
+  for (const k of ['card', 'wall', 'vote', 'outcome', 'score', 'exit']) {
+    tasks[k] = h('div', { class: 'task', 'data-task': k },
+      FOLDABLE.includes(k) ? h('button', { type: 'button', class: 'quiet unfold', 'aria-controls': `s-${k}`, 'data-k': `fold-${k}`, onclick: () => setFold(k, !tasks[k].classList.contains('folded')) }) : null,
+      regions[k]);
+    if (FOLDABLE.includes(k)) setFold(k, false);
+  }
+  const taskList = h('div', { class: 'tasks' }, Object.values(tasks));
+  let shownTask = null;
+  let shownPhase = null;
+  const taskOf = (v) => {
+    if (v.derole) return 'exit';
+    if (v.phase === 'debrief') return 'score';
+    return { debate: 'wall', vote: 'vote', resolution: 'outcome' }[v.phase] || 'card';
+  };
+  function orderTasks(v) {
+    const task = taskOf(v);
+    const phaseKey = `${v.year}|${v.phase}|${!!v.derole}`;
+    if (task !== shownTask) {
+      shownTask = task;
+      taskList.prepend(tasks[task]);
+      for (const k of ['card', 'wall', 'vote', 'outcome', 'score', 'exit']) if (k !== task) taskList.appendChild(tasks[k]);
+      for (const k of FOLDABLE) setFold(k, k !== task);
+    }
+    if (shownPhase !== null && phaseKey !== shownPhase) {
+      window.scrollTo(0, 0);
+      announce(t('student.phaseNow', { phase: yearPhase(v), task: t(`student.task.${task}`) }));
+    }
+    shownPhase = phaseKey;
+  }
+
   fill(main,
     h('div', { class: 'student-head' }, regions.head, banner.el),
-    h('nav', { class: 'jump', 'aria-label': t('student.sections') }, ['card', 'wall', 'vote', 'outcome'].map((s) => h('a', { href: `#sec-${s}` }, t(`student.nav.${s}`)))),
-    regions.notice, regions.card, regions.wall, regions.vote, regions.outcome, regions.score, regions.exit);
+    h('nav', { class: 'jump', 'aria-label': t('student.sections') }, ['card', 'wall', 'vote', 'outcome'].map((s) => h('a', { href: `#sec-${s}`, onclick: () => setFold(s, false) }, t(`student.nav.${s}`)))),
+    regions.notice, taskList);
 
   const wallList = h('div', { id: 'wall-list' });
   const wallSection = h('section', { class: 'card', id: 'sec-wall', 'aria-labelledby': 'wall-h' }, h('h2', { id: 'wall-h' }, t('wall.title')), h('div', { id: 'compose-slot' }), wallList);
@@ -247,6 +325,7 @@ function play(main, code, me) {
     const lastNote = (v.announcements || [])[v.announcements.length - 1];
     if (lastNote) notes.push(h('p', { class: 'announcement' }, h('strong', null, t('student.announcement')), ' ', lastNote.text));
     if (mine && mine.status !== 'removed' && !regions.notice.querySelector('[role=alert]')) fill(regions.notice, notes.length ? h('div', { class: 'card notice' }, notes) : null);
+    orderTasks(v);
     drawCard(v);
     drawWall(v);
     drawVote(v);
@@ -278,7 +357,7 @@ function play(main, code, me) {
         (v.injected || []).filter((x) => x.year === c.year).map((x) => h('p', { class: 'injected' }, h('strong', null, x.title), ' ', x.summary))) : h('p', null, t('card.waiting')),
       h('h3', null, t('card.goals')), goals,
       cards.length ? h('div', null, h('h3', null, t('card.evidence')), h('ul', { class: 'evidence' }, cards.map((e) => h('li', { id: `ev-${e.id}` },
-        h('span', { class: `prov ${e.propaganda ? 'prov-propaganda' : 'prov-record'}` }, e.propaganda ? t('prov.propaganda') : t('prov.record')), ' ', h('strong', null, e.title), h('div', null, richText(e.text, glossary)), h('div', { class: 'hint' }, e.provenance))))) : null,
+        provBadge(e), ' ', h('strong', null, e.title), h('div', null, richText(e.text, glossary)), h('div', { class: 'hint' }, e.provenance))))) : null,
       b && (b.actions || []).length ? h('div', null, h('h3', null, t('card.actions')), h('ul', null, b.actions.map((a) => h('li', null, h('strong', null, a.title), ' — ', a.summary, a.hint ? h('div', { class: 'hint' }, a.hint) : null)))) : (mine.actionsOpen && mine.actionsOpen.length ? h('div', null, h('h3', null, t('card.actions')), h('ul', null, mine.actionsOpen.map((a) => h('li', null, h('strong', null, a.title), ' — ', a.summary)))) : null),
       terms.length ? h('details', { class: 'glossary' }, h('summary', null, t('card.glossary')), h('dl', null, terms.map((g) => [h('dt', { id: `gl-${g.id}` }, g.term), h('dd', null, g.definition)]))) : null,
       h('div', { class: 'step-out' },
@@ -321,6 +400,8 @@ function play(main, code, me) {
       const replyText = h('textarea', { rows: 2, maxlength: 600, 'data-k': `rt-${a.id}`, id: `rt-${a.id}` });
       const old = wallList.querySelector(`#rt-${CSS.escape(a.id)}`);
       if (old) replyText.value = old.value;
+      // A screen reader going from button to button hears which post each one is for.
+      const onPost = (action) => t('wall.actionOn', { action, name: a.nickname, text: a.text.length > 40 ? `${a.text.slice(0, 39)}…` : a.text });
       return h('li', { class: `post ${a.held ? 'held' : ''}`, 'data-post': a.id },
         h('div', { class: 'post-meta' }, h('strong', { class: 'nick' }, a.nickname), ` · ${roleName(a.role)}`),
         h('p', { class: 'stance' }, t('wall.stanceIs', { decision: l.decision, option: l.option })),
@@ -331,8 +412,8 @@ function play(main, code, me) {
         historian && !own && !a.held && !a.hidden ? tools.controls(a, { mine: meId, yearCards, library, redraw: draw }) : null,
         h('div', { class: 'row-actions' },
           h('span', { class: 'marks' }, t('wall.marks', { n: a.marks })),
-          canReply && !own ? h('button', { type: 'button', 'aria-pressed': a.markedByMe ? 'true' : 'false', 'data-k': `mk-${a.id}`, onclick: () => send(a.markedByMe ? 'unmark' : 'mark', { argumentId: a.id }) }, a.markedByMe ? t('wall.unmark') : t('wall.mark')) : null,
-          !own && !a.reportedByMe ? h('button', { type: 'button', class: 'quiet', 'data-k': `rp-${a.id}`, onclick: () => { if (window.confirm(t('wall.reportConfirm'))) send('report', { argumentId: a.id }, t('wall.reported')); } }, t('wall.report')) : null,
+          canReply && !own ? h('button', { type: 'button', 'aria-pressed': a.markedByMe ? 'true' : 'false', 'data-k': `mk-${a.id}`, 'aria-label': onPost(t('wall.mark')), onclick: () => send(a.markedByMe ? 'unmark' : 'mark', { argumentId: a.id }) }, a.markedByMe ? t('wall.unmark') : t('wall.mark')) : null,
+          !own && !a.reportedByMe ? h('button', { type: 'button', class: 'quiet', 'data-k': `rp-${a.id}`, 'aria-label': onPost(t('wall.report')), onclick: () => { if (window.confirm(t('wall.reportConfirm'))) send('report', { argumentId: a.id }, t('wall.reported')); } }, t('wall.report')) : null,
           a.reportedByMe ? h('span', { class: 'hint' }, t('wall.reported')) : null,
           a.spotlit ? h('span', { class: 'hint' }, t('mod.spotlit')) : null),
         a.replies.length ? h('ul', { class: 'replies' }, a.replies.map((r) => h('li', { class: 'reply', 'data-post': r.id }, h('strong', { class: 'nick' }, r.nickname), ` · ${roleName(r.role)}: `, h('span', { class: 'post-text' }, r.text), r.held ? h('span', { class: 'hint' }, ` (${t('wall.heldNote')})`) : null))) : null,
@@ -388,7 +469,8 @@ function play(main, code, me) {
     fill(regions.outcome, h('section', { class: 'card', id: 'sec-outcome', 'aria-labelledby': 'out-h' }, parts));
     if (v.phase === 'debrief') {
       const d = debriefs.get(`${v.results.length}`, () => api.debrief(code, me.token));
-      fill(regions.score, debrief(v, d, { bands, audience: 'player', charts: LIVE, meId: v.me && v.me.id, error: debriefs.error }));
+      const ex = { value: experiments.get(`${v.results.length}`, () => api.experiments(code, me.token)), error: experiments.error };
+      fill(regions.score, debrief(v, d, { bands, audience: 'player', charts: LIVE, meId: v.me && v.me.id, error: debriefs.error, experiments: ex }));
     } else fill(regions.score);
   }
 

@@ -6,8 +6,8 @@ import { t } from './i18n.js';
 import { api, cached, request, saveExport, Loader } from './api.js';
 import { Connection } from './conn.js';
 import { RoomState } from './state.js';
-import { Timer, connBanner, yearPhase, store, roleName, regionName, fateName, toast, errorText, optionLabel, normCode, contentNoteParts } from './ui.js';
-import { chart, classPath, LIVE, DEBRIEF } from './charts.js';
+import { Timer, connBanner, yearPhase, store, roleName, regionName, fateName, toast, errorText, optionLabel, normCode, contentNoteParts, joinLink } from './ui.js';
+import { chart, classPath, LIVE, DEBRIEF, withUnit } from './charts.js';
 import { debrief } from './debrief.js';
 import { yearReport } from './report.js';
 import { marks, annotations } from './historian.js';
@@ -132,7 +132,7 @@ async function consolePage(main, code) {
   const timer = new Timer(true);
   const banner = connBanner();
   const regions = {};
-  for (const id of ['headline', 'controls', 'current', 'tally', 'roster', 'assess', 'moderation', 'results', 'debrief', 'exports']) regions[id] = h('div', { id: `t-${id}` });
+  for (const id of ['headline', 'controls', 'settings', 'current', 'tally', 'roster', 'assess', 'moderation', 'results', 'debrief', 'exports']) regions[id] = h('div', { id: `t-${id}` });
   const presence = new Set();
   let scenario = null;
   let bands = [];
@@ -155,6 +155,7 @@ async function consolePage(main, code) {
   }
   const reports = new Loader(() => draw());
   const debriefs = new Loader(() => draw());
+  const experiments = new Loader(() => draw());
 
   const st = new RoomState({ code, secret: key, onChange: () => draw() });
   const conn = new Connection({
@@ -306,27 +307,56 @@ async function consolePage(main, code) {
     h('h3', null, t('assess.given')), assessList);
   fill(regions.assess, assessSection);
 
-  const joinUrl = rec.joinUrl || `${location.origin}/join/${code}`;
-  const joinCard = h('section', { class: 'card join-card', 'aria-labelledby': 'join-h' },
-    h('h2', { id: 'join-h' }, t('teacher.joinTitle')),
-    h('p', { class: 'join-code', 'aria-label': t('teacher.codeIs', { code: code.split('').join(' ') }) }, code),
-    h('img', { class: 'qr', src: `/api/rooms/${encodeURIComponent(code)}/qr.png`, alt: t('teacher.qrAlt', { url: joinUrl }), width: 220, height: 220 }),
-    h('p', { class: 'join-url' }, joinUrl),
-    h('div', { class: 'buttons' },
-      h('button', { type: 'button', onclick: () => openProjector(code, rec.projectorKey) }, t('teacher.openProjector')),
-      h('a', { class: 'button', href: `/print/${encodeURIComponent(code)}`, target: '_blank', rel: 'noopener' }, t('teacher.print')),
-      h('a', { class: 'button', href: '/preview', target: '_blank', rel: 'noopener' }, t('teacher.preview'))),
-    h('details', null, h('summary', null, t('teacher.keys')),
-      h('p', null, t('teacher.keysText')),
-      h('dl', { class: 'keys' },
-        h('dt', null, t('teacher.coKey')), h('dd', null, h('code', null, rec.coTeacherKey || '')),
-        h('dt', null, t('teacher.projKey')), h('dd', null, h('code', null, rec.projectorKey || '')))));
+  // The join card folds away once the game starts (the teacher can open it again); its
+  // link is the room's, as the server set it, and the teacher may switch between this
+  // machine's addresses when the server offered several.
+  const joinBody = h('div', { class: 'join-body' });
+  const joinCard = h('details', { class: 'card join-card', open: true },
+    h('summary', null, h('h2', { id: 'join-h' }, t('teacher.joinTitle'))), joinBody);
+  let joinSig = null;
+  let lastPhase = null;
+  const baseOf = (url) => url.slice(0, url.lastIndexOf('/join/'));
+  function drawJoin(v) {
+    if (lastPhase !== v.phase) {
+      if (lastPhase === null) joinCard.open = v.phase === 'lobby';
+      else if (lastPhase === 'lobby') joinCard.open = false;
+      lastPhase = v.phase;
+    }
+    const link = joinLink(v, code);
+    const url = link.url || rec.joinUrl || '';
+    const bases = (rec.joinUrls || []).map(baseOf).filter(Boolean);
+    if (link.base && !bases.includes(link.base)) bases.unshift(link.base);
+    const unreachable = link.loopback || (!link.base && rec.joinReachable === false);
+    const sig = JSON.stringify([url, bases, unreachable, v.phase === 'debrief']);
+    if (sig === joinSig) return;
+    joinSig = sig;
+    const choose = bases.length > 1 ? field(t('teacher.joinVia'), h('select', { id: 'join-base', 'data-k': 'join-base', disabled: v.phase === 'debrief',
+      onchange: (e) => send('settings', { joinUrl: e.target.value }, t('teacher.joinSwitched', { url: `${e.target.value}/join/${code}` })) },
+    bases.map((b) => h('option', { value: b, selected: b === link.base }, b.replace(/^https?:\/\//, '')))), t('teacher.joinViaHint')) : null;
+    fill(joinBody,
+      h('p', { class: 'join-code', 'aria-label': t('teacher.codeIs', { code: code.split('').join(' ') }) }, code),
+      h('img', { class: 'qr', src: link.qr, alt: t('teacher.qrAlt', { url }), width: 220, height: 220 }),
+      h('p', { class: 'join-url' }, url),
+      unreachable ? h('p', { class: 'notice join-problem', role: 'status' }, t('teacher.joinLoopback')) : null,
+      choose,
+      h('div', { class: 'buttons' },
+        h('button', { type: 'button', onclick: () => openProjector(code, rec.projectorKey) }, t('teacher.openProjector')),
+        h('a', { class: 'button', href: `/print/${encodeURIComponent(code)}`, target: '_blank', rel: 'noopener' }, t('teacher.print')),
+        h('a', { class: 'button', href: '/preview', target: '_blank', rel: 'noopener' }, t('teacher.preview'))),
+      h('details', null, h('summary', null, t('teacher.keys')),
+        h('p', null, t('teacher.keysText')),
+        h('dl', { class: 'keys' },
+          h('dt', null, t('teacher.coKey')), h('dd', null, h('code', null, rec.coTeacherKey || '')),
+          h('dt', null, t('teacher.projKey')), h('dd', null, h('code', null, rec.projectorKey || '')))));
+  }
 
+  // The phase controls and the clock stay at the top of the screen in every phase; the
+  // rest of the room's switches sit in their own card below.
   fill(main,
     h('div', { class: 'console-head' }, h('h1', null, t('teacher.title', { code })), banner.el),
-    regions.headline,
+    h('div', { class: 'phase-bar', role: 'region', 'aria-label': t('ctl.title') }, regions.headline, regions.controls),
     h('div', { class: 'console' },
-      h('div', { class: 'col' }, joinCard, regions.controls, regions.roster, regions.assess),
+      h('div', { class: 'col' }, joinCard, regions.roster, regions.settings, regions.assess),
       h('div', { class: 'col' }, regions.current, regions.tally, regions.moderation, regions.results, regions.debrief, regions.exports)),
     h('details', { class: 'card' }, h('summary', null, t('care.title')), contentNote()));
 
@@ -340,6 +370,7 @@ async function consolePage(main, code) {
     if (!v) return;
     timer.update(v);
     fill(regions.headline, h('div', { class: 'headline' }, h('p', { class: 'yearphase' }, yearPhase(v)), timer.el));
+    drawJoin(v);
     drawControls(v);
     drawRoster(v);
     drawAssess(v);
@@ -351,6 +382,7 @@ async function consolePage(main, code) {
     drawExports(v);
   }
 
+  const wall = 'BroadcastChannel' in window ? new BroadcastChannel(`debate-wall-${code}`) : null;
   function drawControls(v) {
     const b = (label, type, data, opts = {}) => h('button', { type: 'button', 'data-k': `ctl-${type}-${label}`, class: opts.cls || null, disabled: opts.disabled,
       onclick: async () => { if (opts.confirm && !window.confirm(opts.confirm)) return; await send(type, data, label); } }, label);
@@ -369,14 +401,33 @@ async function consolePage(main, code) {
     if (v.suspended) buttons.push(b(t('ctl.unsuspend'), 'unsuspend', null, { cls: 'primary' }));
     if (v.phase !== 'lobby' && !v.derole) buttons.push(b(t('ctl.end'), 'endLesson', null, { cls: 'danger', confirm: t('ctl.endConfirm') }));
     if (v.phase !== 'debrief' && v.phase !== 'lobby') buttons.push(b(t('ctl.endGame'), 'end', null, { confirm: t('ctl.endGameConfirm') }));
-    buttons.push(b(t('ctl.showNote'), 'showContentNote', null, {}));
+    // The wall's slides (arguments, the year's report, the debrief), moved from here when
+    // the projector window is open in this browser.
+    if (v.phase !== 'lobby' && wall) {
+      buttons.push(h('button', { type: 'button', 'data-k': 'wall-prev', onclick: () => wall.postMessage('prev') }, t('ctl.wallPrev')),
+        h('button', { type: 'button', 'data-k': 'wall-next', onclick: () => wall.postMessage('next') }, t('ctl.wallNext')));
+    }
+    // One step to a later year with history's choices for the years between (a preview,
+    // or a class that played the earlier years elsewhere).
+    const later = ALL_YEARS.filter((y) => (v.phase === 'lobby' ? true : y > v.year));
+    const jumpSel = h('select', { id: 'jump-year', 'data-k': 'jump-year', 'aria-label': t('ctl.jumpYear') }, later.map((y) => h('option', { value: y }, String(y))));
+    const jump = (v.phase === 'lobby' || inLesson) && !v.suspended && later.length ? h('form', { class: 'inline jump', onsubmit: async (e) => {
+      e.preventDefault();
+      const year = Number(jumpSel.value);
+      if (window.confirm(t('ctl.jumpConfirm', { year }))) await send('jumpTo', { year }, t('ctl.jumped', { year }));
+    } }, h('button', { type: 'submit', 'data-k': 'ctl-jump' }, t('ctl.jump')), ' ', jumpSel) : null;
+    // Before a lesson, a teacher can watch bots play the room (POST /api/rooms/:code/bots).
+    const bots = v.phase === 'lobby' ? h('button', { type: 'button', 'data-k': 'ctl-bots', onclick: async (e) => {
+      e.target.disabled = true;
+      try { const r = await request('POST', `/api/rooms/${encodeURIComponent(code)}/bots`, { secret: key, body: { students: 6 } }); announce(t('ctl.botsAdded', { n: r.students })); } catch (err) { toast(errorText(err), 'error'); e.target.disabled = false; }
+    } }, t('ctl.bots')) : null;
     const toggle = (key, type, on) => {
       const id = `tg-${type}`;
       return h('div', { class: 'field check' }, h('input', { type: 'checkbox', id, 'data-k': id, checked: switchOn(id, on),
         onchange: (e) => flip(id, e.target.checked, type, type === 'lock' ? { locked: e.target.checked } : { on: e.target.checked }) }), h('label', { for: id }, t(key)));
     };
     const note = h('textarea', { rows: 2, maxlength: 1000, 'data-k': 'announce', id: 'announce-text' });
-    const prevNote = regions.controls.querySelector('#announce-text');
+    const prevNote = regions.settings.querySelector('#announce-text');
     if (prevNote) note.value = prevNote.value;
     const announceForm = h('form', { class: 'inline', onsubmit: async (e) => { e.preventDefault(); if (note.value.trim() && await send('announce', { text: note.value.trim() }, t('ctl.announced'))) note.value = ''; } },
       field(t('ctl.announce'), note), h('button', { type: 'submit' }, t('ctl.send')));
@@ -389,11 +440,14 @@ async function consolePage(main, code) {
     const lp = v.lessonPlan;
     const groupsSel = h('select', { id: 'groups-mode', 'data-k': 'groups', onchange: (e) => send('setGroups', e.target.value === 'none' ? { mode: 'none' } : { mode: e.target.value, size: 4 }) },
       ['none', 'villages', 'faction'].map((m) => h('option', { value: m, selected: ((v.groups && v.groups.mode) || 'none') === m }, t(`groups.${m}`))));
-    fill(regions.controls, h('section', { class: 'card', 'aria-labelledby': 'ctl-h' },
-      h('h2', { id: 'ctl-h' }, t('ctl.title')),
+    fill(regions.controls, h('div', { class: 'controls' },
+      h('h2', { id: 'ctl-h', class: 'visually-hidden' }, t('ctl.title')),
+      h('div', { class: 'buttons' }, buttons, jump)));
+    fill(regions.settings, h('section', { class: 'card', 'aria-labelledby': 'set-h' },
+      h('h2', { id: 'set-h' }, t('ctl.roomTitle')),
       lp ? h('p', { class: 'hint' }, t('ctl.lesson', { n: v.lesson || 1, of: lp.of || '?', title: lp.title || '' })) : null,
       v.derole ? h('p', { class: 'notice' }, t('ctl.deroling', { n: (v.exitTickets || []).filter((x) => x.lesson === (v.exitTicket ? v.exitTicket.lesson : x.lesson)).length })) : null,
-      h('div', { class: 'buttons' }, buttons),
+      h('div', { class: 'buttons' }, b(t('ctl.showNote'), 'showContentNote', null, {}), bots),
       h('div', { class: 'toggles' }, toggle('ctl.lock', 'lock', v.locked), toggle('ctl.approveJoins', 'approveJoins', v.joinApproval), toggle('ctl.holdPosts', 'holdPosts', v.holdPosts), graphicToggle(v)),
       field(t('groups.label'), groupsSel, t('groups.hint')),
       announceForm, inject, dirs,
@@ -442,23 +496,28 @@ async function consolePage(main, code) {
       if (p.steppedOut) flags.push(t('roster.outOfRole'));
       if (p.group) flags.push(t('roster.group', { group: p.group }));
       if (p.muted) flags.push(t('roster.muted'));
-      if (p.fate) flags.push(fateName(p.fate));
       if (p.members && p.members.length) flags.push(t('roster.members', { names: p.members.join(', ') }));
+      // One line a student: the rarely used actions fold into a "More" menu per row, so a
+      // class of 30 fits two screens of the projector laptop with no sideways scroll.
       return h('tr', { class: `st-${p.status}`, 'data-player': p.id },
-        h('th', { scope: 'row' }, h('span', { class: `presence ${online ? 'on' : 'off'}`, title: online ? t('roster.online') : t('roster.offline') }, online ? '●' : '○'), h('span', { class: 'visually-hidden' }, online ? t('roster.online') : t('roster.offline')), ' ', h('span', { class: 'nick' }, p.nickname)),
+        h('th', { scope: 'row' }, h('span', { class: `presence ${online ? 'on' : 'off'}`, title: online ? t('roster.online') : t('roster.offline') }, online ? '●' : '○'), h('span', { class: 'visually-hidden' }, online ? t('roster.online') : t('roster.offline')), ' ', h('span', { class: 'nick', title: p.nickname }, p.nickname),
+          flags.length ? h('span', { class: 'hint roster-flags' }, flags.join(' · ')) : null),
         h('td', null, roleSel), h('td', null, regionSel),
-        h('td', null, t(`status.${p.status}`), flags.length ? h('div', { class: 'hint' }, flags.join(' · ')) : null, v.phase === 'vote' && p.status === 'active' ? h('div', { class: 'hint' }, t('roster.voted', { n: voted(p.id) })) : null,
+        // A student playing shows their fate; any other status says itself. Each rejoin
+        // is listed; a rejoin waiting for the teacher stays in view with its answer.
+        h('td', { class: 'roster-status' }, p.status === 'active' && p.fate ? fateName(p.fate) : t(`status.${p.status}`), v.phase === 'vote' && p.status === 'active' ? h('span', { class: 'hint' }, ` · ${t('roster.voted', { n: voted(p.id) })}`) : null,
           p.rejoinWaiting ? h('div', { class: 'notice rejoin-waiting' }, t('roster.rejoinWaiting')) : null,
           (p.rejoins || []).length ? h('ul', { class: 'hint rejoins' }, p.rejoins.map((r) => h('li', null, t(r.approved ? 'roster.rejoinedApproved' : 'roster.rejoined', { lesson: r.lesson, time: new Date(r.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })))) : null),
-        h('td', { class: 'row-actions' },
+        h('td', { class: 'roster-actions' },
           p.rejoinWaiting ? h('button', { type: 'button', 'data-k': `rja-${p.id}`, onclick: () => send('approveRejoin', { playerId: p.id }) }, t('roster.rejoinApprove')) : null,
           p.rejoinWaiting ? h('button', { type: 'button', 'data-k': `rjr-${p.id}`, onclick: () => send('approveRejoin', { playerId: p.id, refuse: true }) }, t('roster.rejoinRefuse')) : null,
           p.status === 'pending' ? h('button', { type: 'button', 'data-k': `ap-${p.id}`, onclick: () => send('approvePlayer', { playerId: p.id }) }, t('roster.approve')) : null,
-          p.status !== 'removed' ? h('button', { type: 'button', 'data-k': `mute-${p.id}`, 'aria-pressed': p.muted ? 'true' : 'false', onclick: () => send('mute', { playerId: p.id, on: !p.muted }) }, t('roster.mute')) : null,
-          p.status !== 'removed' ? h('button', { type: 'button', 'data-k': `ren-${p.id}`, onclick: () => { const n = window.prompt(t('roster.renamePrompt', { name: p.nickname }), p.nickname); if (n && n.trim() && n.trim() !== p.nickname) send('rename', { playerId: p.id, nickname: n.trim() }); } }, t('roster.rename')) : null,
-          p.status !== 'removed' ? h('button', { type: 'button', 'data-k': `grp-${p.id}`, onclick: () => { const n = window.prompt(t('roster.membersPrompt'), (p.members || []).join(', ')); if (n !== null) send('setGroup', { playerId: p.id, members: n.split(',').map((x) => x.trim()).filter(Boolean) }); } }, t('roster.setMembers')) : null,
+          p.status !== 'removed' ? h('details', { class: 'row-more' }, h('summary', { 'aria-label': t('roster.moreFor', { name: p.nickname }) }, t('roster.more')), h('div', { class: 'row-actions' },
+          h('button', { type: 'button', 'data-k': `mute-${p.id}`, 'aria-pressed': p.muted ? 'true' : 'false', onclick: () => send('mute', { playerId: p.id, on: !p.muted }) }, t('roster.mute')),
+          h('button', { type: 'button', 'data-k': `ren-${p.id}`, onclick: () => { const n = window.prompt(t('roster.renamePrompt', { name: p.nickname }), p.nickname); if (n && n.trim() && n.trim() !== p.nickname) send('rename', { playerId: p.id, nickname: n.trim() }); } }, t('roster.rename')),
+          h('button', { type: 'button', 'data-k': `grp-${p.id}`, onclick: () => { const n = window.prompt(t('roster.membersPrompt'), (p.members || []).join(', ')); if (n !== null) send('setGroup', { playerId: p.id, members: n.split(',').map((x) => x.trim()).filter(Boolean) }); } }, t('roster.setMembers')),
           p.status === 'active' ? h('button', { type: 'button', 'data-k': `rj-${p.id}`, onclick: () => issueRejoin(p) }, t('roster.rejoin')) : null,
-          p.status !== 'removed' ? h('button', { type: 'button', class: 'danger', 'data-k': `rm-${p.id}`, onclick: () => { if (window.confirm(t('roster.removeConfirm', { name: p.nickname }))) send('removePlayer', { playerId: p.id }, t('roster.removed', { name: p.nickname })); } }, t('roster.remove')) : null));
+          h('button', { type: 'button', class: 'danger', 'data-k': `rm-${p.id}`, onclick: () => { if (window.confirm(t('roster.removeConfirm', { name: p.nickname }))) send('removePlayer', { playerId: p.id }, t('roster.removed', { name: p.nickname })); } }, t('roster.remove')))) : null));
     });
     const counts = {};
     for (const p of players) if (p.status === 'active') counts[p.role] = (counts[p.role] || 0) + 1;
@@ -512,7 +571,7 @@ async function consolePage(main, code) {
     if (!window.confirm(t('roster.rejoinConfirm', { name: p.nickname }))) return;
     try {
       const r = await request('POST', `/api/rooms/${encodeURIComponent(code)}/players/${encodeURIComponent(p.id)}/rejoin-code`, { secret: key });
-      const img = await request('POST', `/api/rooms/${encodeURIComponent(code)}/qr`, { body: { fragment: `rejoin=${r.code}` }, secret: key, raw: true });
+      const img = await request('POST', joinLink(st.view, code).fragmentQr, { body: { fragment: `rejoin=${r.code}` }, secret: key, raw: true });
       const url = URL.createObjectURL(await img.blob());
       const dlg = h('dialog', { class: 'rejoin-dialog', 'aria-labelledby': 'rj-h' },
         h('h2', { id: 'rj-h' }, t('roster.rejoinFor', { name: p.nickname })),
@@ -636,7 +695,8 @@ async function consolePage(main, code) {
     if (v.phase !== 'debrief') { fill(regions.debrief, ticketList); return; }
     // Fetched again when a result or an exit ticket arrives.
     const d = debriefs.get(`${v.results.length}|${tickets.length}|${tickets.map((x) => x.seq).join(',')}`, () => api.debrief(code, key));
-    fill(regions.debrief, debrief(v, d, { bands, audience: 'teacher', charts: DEBRIEF, error: debriefs.error }));
+    const ex = { value: experiments.get(`${v.results.length}`, () => api.experiments(code, key)), error: experiments.error };
+    fill(regions.debrief, debrief(v, d, { bands, audience: 'teacher', charts: DEBRIEF, error: debriefs.error, experiments: ex }));
   }
 
   // drawExports offers the room's records as the server writes them (fetched with the key
@@ -681,14 +741,7 @@ function exportName(code, kind) {
   return `${room}-${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}-${kind}`;
 }
 
-// The outcome's figures, each to the precision the model can bear: tonnes and head to a
-// tenth of a million, shares and the industry index to a whole number.
-const FIGURE_DIGITS = { grainHarvestMt: 1, procurementMt: 1, cattleM: 1, collectivisedPct: 0, industryIndex: 0 };
-function figure(q, value) {
-  const digits = FIGURE_DIGITS[q] ?? 1;
-  return value.toLocaleString(document.documentElement.lang || 'en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
+// The outcome's figures carry each quantity's precision (charts.js figure), with their units.
 // yearOutcome summarises one resolved year: the decisions taken and what changed.
 export function yearOutcome(r, v, scenario) {
   const o = r.outcome || {};
@@ -696,7 +749,7 @@ export function yearOutcome(r, v, scenario) {
   return h('div', { class: 'outcome' },
     h('h3', null, r.stepped ? t('results.stepped', { year: r.year }) : t('results.year', { year: r.year })),
     (r.tallies || []).length ? h('ul', null, r.tallies.map((tl) => { const l = optionLabel(v, tl.decision, tl.result, scenario); return h('li', null, h('strong', null, `${l.decision}: `), l.option, tl.noVotes ? ` (${t('results.noVotes')})` : '', tl.tied ? ` (${t('results.tied')})` : ''); })) : null,
-    h('dl', { class: 'figures' }, rows.map((q) => [h('dt', null, t(`q.${q}`)), h('dd', null, `${figure(q, o[q])} ${t(`unit.${q}`)}`)])),
+    h('dl', { class: 'figures' }, rows.map((q) => [h('dt', null, t(`q.${q}`)), h('dd', null, withUnit(q, o[q]))])),
     (o.notes || []).length ? h('ul', { class: 'notes' }, o.notes.map((n) => h('li', null, n))) : null);
 }
 

@@ -43,7 +43,9 @@ export class Timer {
 }
 
 // connBanner shows the connection state; "reconnecting…" is visible and announced.
-export function connBanner() {
+// connBanner shows the connection's state; withDraft: the page keeps a draft the
+// student is writing, and says so while it reconnects.
+export function connBanner({ withDraft = false } = {}) {
   const el = h('div', { class: 'conn', role: 'status', 'aria-live': 'polite' });
   return {
     el,
@@ -52,7 +54,7 @@ export function connBanner() {
       if (state === 'online') fill(el, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('conn.online'));
       else if (state === 'closed') fill(el, t(`conn.closed.${(detail && detail.kind) || 'closed'}`));
       else if (state === 'connecting') fill(el, t('conn.connecting'));
-      else fill(el, t('conn.reconnecting'));
+      else fill(el, t(withDraft ? 'conn.reconnectingDraft' : 'conn.reconnecting'));
     },
   };
 }
@@ -111,4 +113,23 @@ export function richText(text, glossary) {
 export function contentNoteParts() {
   if (has('contentNote.title') && has('contentNote.body')) return { title: t('contentNote.title'), body: [t('contentNote.body')] };
   return { title: t('care.title'), body: [t('care.text1'), t('care.text2')] };
+}
+
+// joinLink is the room's join link as the server set it (the room's settings keep the
+// base address: --public-url, or this machine's LAN address when the teacher's page is
+// on localhost): the text, the host to read out and the QR code's address. Every screen
+// takes it from here, never from the browser's own address. Rooms made before the room
+// kept one get the server's default QR and no text.
+export function joinLink(v, code) {
+  const base = (v && v.settings && v.settings.joinUrl) || '';
+  const q = base ? `?base=${encodeURIComponent(base)}` : '';
+  return {
+    base,
+    url: base ? `${base}/join/${code}` : '',
+    host: base.replace(/^https?:\/\//, ''),
+    qr: `/api/rooms/${encodeURIComponent(code)}/qr.png${q}`,
+    fragmentQr: `/api/rooms/${encodeURIComponent(code)}/qr${q}`,
+    // A loopback address no phone can open: the console says so.
+    loopback: /^https?:\/\/(localhost|127\.[0-9.]+|\[::1\])(:|$)/i.test(base),
+  };
 }
