@@ -659,7 +659,7 @@ func (sc *Scenario) step(c *coefs, v *variant, st State, in YearChoices, mode Mo
 		// that a death never makes food for the living look more plentiful (mouthsTrend).
 		mouths := mouthsOf(rs, c)
 		fines := clamp(c.finesInKind*sq[r]+X[r][chFines], 0, 0.9)
-		other := (spec.CattleFoodKg*rs.CattleM/mouths + spec.HerdFoodKg*rs.HerdsM/mouths + plots + spec.OtherFoodKg) * (1 - fines)
+		other := (spec.CattleFoodKg*rs.CattleM/mouths + spec.HorseFoodKg*rs.HorsesM/mouths + spec.HerdFoodKg*rs.HerdsM/mouths + plots + spec.OtherFoodKg) * (1 - fines)
 		grainKg := grain * 1000 / mouths
 		// Households eat from their reserves when the year falls short of comfort, and
 		// put part of a good year's surplus by. The cap (reserveMax) limits saving only:
