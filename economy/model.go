@@ -659,17 +659,20 @@ func (sc *Scenario) step(c *coefs, v *variant, st State, in YearChoices, mode Mo
 		// that a death never makes food for the living look more plentiful (mouthsTrend).
 		mouths := mouthsOf(rs, c)
 		fines := clamp(c.finesInKind*sq[r]+X[r][chFines], 0, 0.9)
-		other := (spec.CattleFoodKg*rs.CattleM/mouths + spec.HerdFoodKg*rs.HerdsM/mouths + plots + spec.OtherFoodKg) * (1 - fines)
+		other := (spec.CattleFoodKg*rs.CattleM/mouths + spec.HorseFoodKg*rs.HorsesM/mouths + spec.HerdFoodKg*rs.HerdsM/mouths + plots + spec.OtherFoodKg) * (1 - fines)
 		grainKg := grain * 1000 / mouths
 		// Households eat from their reserves when the year falls short of comfort, and
-		// put part of a good year's surplus by.
+		// put part of a good year's surplus by. The cap (reserveMax) limits saving only:
+		// grain already held above it (seed relief kept against the coming year, or a
+		// reserve shared by fewer mouths) stays, or a year just above comfort would take
+		// more from the reserve than a year just below it.
 		comfort := c.reserveComfort * c.needKg
 		if short := comfort - grainKg - other; short > 0 {
 			draw := math.Min(rs.ReserveMt, short*mouths/1000)
 			rs.ReserveMt -= draw
 			grainKg += draw * 1000 / mouths
-		} else {
-			rs.ReserveMt = math.Min(rs.ReserveMt+c.reserveSave*(-short)*mouths/1000, c.reserveMax*c.needKg*mouths/1000)
+		} else if room := c.reserveMax*c.needKg*mouths/1000 - rs.ReserveMt; room > 0 {
+			rs.ReserveMt += math.Min(c.reserveSave*(-short)*mouths/1000, room)
 		}
 		food[r] = grainKg + other
 		gap[r] = math.Max(0, c.needKg-food[r]) * mouths / 1000

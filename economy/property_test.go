@@ -84,6 +84,33 @@ func TestNEPPathHasNoFamineAndKeepsLivestock(t *testing.T) {
 	}
 }
 
+// No region starves on a mild path: neither on the NEP-like path nor on the mildest
+// options with every directive off and history's faction actions (the roles' mild class
+// path). The Kazakh herders, whose food came from their animals, are the test: the NEP
+// years had no famine on the steppe, which came with the confiscations, forced
+// settlement and procurement of 1928-32 (Cameron 2018; Pianciola 2004).
+func TestMildPathsHaveNoRegionalFamine(t *testing.T) {
+	sc := Default()
+	hist := sc.HistoricalRecord()
+	for seed := int64(0); seed < 12; seed++ {
+		nep := nepRecord(sc, seed)
+		mild := nepRecord(sc, seed)
+		for i := range mild.Years {
+			mild.Years[i].Actions = hist.Years[i].Actions
+		}
+		for name, rec := range map[string]Record{"NEP-like": nep, "mildest with history's actions": mild} {
+			for _, o := range run(t, sc, rec) {
+				for _, id := range Regions {
+					if d := o.FamineDeathsByRegionM[id]; d > 0.005 {
+						t.Errorf("seed %d, %s path: %s has %.4f M famine deaths in %d (food %.0f kg a head); want none above 0.005 M",
+							seed, name, id, d, o.Year, o.ByRegion[id].RuralFoodPerHeadKg)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestNEPIndustryGrowthIsAnAssumption(t *testing.T) {
 	sc := Default()
 	found := false

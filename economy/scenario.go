@@ -72,6 +72,7 @@ type RegionSpec struct {
 	PaceWeight   float64 `json:"paceWeight"`   // how hard the collectivisation drive pushed here
 	HerdFoodKg   float64 `json:"herdFoodKg"`   // food per head of sheep/goats/camels, kg grain-equivalent a year
 	CattleFoodKg float64 `json:"cattleFoodKg"` // food per head of cattle, kg grain-equivalent a year
+	HorseFoodKg  float64 `json:"horseFoodKg"`  // food per head of horses (mare's milk, meat) where herders eat them, kg grain-equivalent a year
 	OtherFoodKg  float64 `json:"otherFoodKg"`  // food per rural person from potatoes, fish, crafts and trade, kg grain-equivalent
 	// Mobility is how readily the hungry leave: 1 for a wholly mobile (nomadic) people.
 	Mobility float64 `json:"mobility"`
@@ -513,7 +514,7 @@ func (sc *Scenario) validate(v *validator) {
 			{"ruralPopM", spec.RuralPopM, 0.5, 200}, {"grainBaseMt", spec.GrainBaseMt, 0.1, 100},
 			{"cattleM", spec.CattleM, 0, 100}, {"horsesM", spec.HorsesM, 0, 60}, {"herdsM", spec.HerdsM, 0, 200},
 			{"planShare", spec.PlanShare, 0, 1}, {"paceWeight", spec.PaceWeight, 0, 2}, {"mobility", spec.Mobility, 0, 1},
-			{"herdFoodKg", spec.HerdFoodKg, 0, 200}, {"cattleFoodKg", spec.CattleFoodKg, 0, 400}, {"otherFoodKg", spec.OtherFoodKg, 0, 300},
+			{"herdFoodKg", spec.HerdFoodKg, 0, 200}, {"cattleFoodKg", spec.CattleFoodKg, 0, 400}, {"horseFoodKg", spec.HorseFoodKg, 0, 200}, {"otherFoodKg", spec.OtherFoodKg, 0, 300},
 		} {
 			if c.val < c.lo || c.val > c.hi {
 				v.fail(p+"."+c.name, "value %v is out of range [%v, %v]", c.val, c.lo, c.hi)
