@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -860,6 +861,14 @@ func printLayout(t *testing.T, tb *tab, size string, pdfPages int) {
 	}
 	tb.do(chromedp.EmulateViewport(int64(w*mm), int64(h*mm)), media("print"))
 	defer tb.do(chromedp.EmulateViewport(1280, 720), media(""))
+	// A screen has a scroll bar and paper has none: the viewport is widened by the bar's
+	// width so that the pack is laid out at the paper's printable width, as printed.
+	if bar := eval[int](tb, `innerWidth - document.documentElement.clientWidth`); bar > 0 {
+		tb.do(chromedp.EmulateViewport(int64(w*mm)+int64(bar), int64(h*mm)))
+	}
+	if got := eval[float64](tb, `document.documentElement.clientWidth`); math.Abs(got-w*mm) > 1 {
+		t.Fatalf("the %s pack is laid out %.0f px wide, its printable width is %.0f px", size, got, w*mm)
+	}
 	type layout struct {
 		Pages    int
 		PerPage  []string
