@@ -501,7 +501,10 @@ func TestClassroom(t *testing.T) {
 	historian.waitJS(`(() => { const b = `+onArg(`.historian-tools button[aria-expanded]`)+`; if (!b) return false; b.click(); return true; })()`, "the Historian's Ask for evidence button")
 	note := "How much grain was sown in 1929, and who counted it?"
 	historian.waitJS(onArg(`.flag-note-input`)+` !== null`, "the note box")
-	historian.do(chromedp.Focus(chromedp.CSS(`#wall-list .flag-note-input`)), chromedp.SendKeys(chromedp.CSS(`#wall-list .flag-note-input`), note))
+	// typeInto, not Focus and SendKeys: a room event redraws the wall, and a DevTools node
+	// id found before the redraw is gone by the time it is used ("Could not find node
+	// with given id").
+	historian.typeInto(`#wall-list .flag-note-input`, note)
 	historian.clickText("#wall-list", L("hist.sendFlag"))
 	flagShown := fmt.Sprintf(`[...document.querySelectorAll('.historian-flag .flag-note')].some(e => e.textContent === %s)`, jsStr(note))
 	for _, tb := range []*tab{historian, teacher, projector, students[1], students[3]} {
