@@ -794,8 +794,16 @@ func TestClassroom(t *testing.T) {
 		t.Errorf("the print pack's famine card does not follow the room's setting:\n%.400s", got)
 	}
 	printer.axe("print pack")
+	printer.waitJS(`[...document.querySelector('#paper').options].every((o) => [...document.styleSheets].some((x) => x.href && x.href.endsWith('/paper-' + o.value + '.css')))`, "every paper size's sheet loaded")
 	for _, size := range []string{"A4", "letter"} {
-		eval[bool](printer, fmt.Sprintf(`(() => { const s = document.querySelector('#paper'); s.value = %s; s.dispatchEvent(new Event('change')); return true; })()`, jsStr(size)))
+		// The chosen size applies at once, so that Print pressed just after prints it: the
+		// only paper sheet in force for print is that size's, loaded, as soon as the
+		// choice changes.
+		if !eval[bool](printer, fmt.Sprintf(`(() => { const s = document.querySelector('#paper'); s.value = %s; s.dispatchEvent(new Event('change'));
+		  const on = [...document.styleSheets].filter((x) => x.href && /\/paper-[^/]*\.css$/.test(x.href) && !x.disabled && x.media.mediaText !== 'not all');
+		  return on.length === 1 && on[0].href.endsWith('/paper-' + s.value + '.css') && on[0].cssRules.length > 0; })()`, jsStr(size))) {
+			t.Errorf("choosing %s paper does not apply its page size at once", size)
+		}
 		pdf := printer.pdf()
 		if len(pdf) < 1000 || string(pdf[:4]) != "%PDF" {
 			t.Fatalf("the %s pack is not a PDF (%d bytes)", size, len(pdf))
