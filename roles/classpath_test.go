@@ -51,7 +51,7 @@ var (
 		"december-decree":        regexp.MustCompile(`(?i)decree of 14 december|14 december decree`),
 		"politotdely":            regexp.MustCompile(`(?i)politotdel|political departments`),
 		// The Kazakh herders' settling and the seizure of their herds.
-		"kazakh-sedentarisation": regexp.MustCompile(`(?i)settled (in|into) kolkhoz|herds? (is|are) gone|last of the big flocks|took what was left|lost (its|our) herd|settlement point`),
+		"kazakh-sedentarisation": regexp.MustCompile(`(?i)settled (in|into) kolkhoz|herds? (is|are) gone|last of the big flocks|took what was left|lost (its|our) herd|settlement points?|dugouts?|kolkhoz settlement|settlements? without herds|settlement of kazakh herders has stopped|the settling (broke|and the seizures)`),
 		"no-relief-line":         regexp.MustCompile(`(?i)no relief (will|is going to) come|moscow (has )?refuse[sd]? relief`),
 	}
 )
@@ -79,16 +79,24 @@ func studentTexts(c *Content, b Brief) map[string]string {
 func TestTextsFollowTheClassPath(t *testing.T) {
 	c := mustContent(t)
 	sc := economy.Default()
-	for name, rec := range classPaths(sc) {
+	paths := classPaths(sc)
+	// A fixed order, and the mild path last: a failure of one path never hides another's.
+	for _, name := range []string{"history", "harsh", "mild"} {
+		rec := paths[name]
 		outs, err := sc.Run(rec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		off := switchedOff(rec)
+		// The hunger check reads the mild path, which must have no famine; if the model
+		// gives it one, that is reported once and the other checks still run.
+		hungerFree := name == "mild"
 		if name == "mild" {
 			for _, o := range outs {
 				if o.FamineDeathsM > 0.005 {
-					t.Fatalf("the mild path has %.3f M famine deaths in %d; the hunger check needs a path without famine", o.FamineDeathsM, o.Year)
+					t.Errorf("the mild path has %.3f M famine deaths in %d; the hunger check needs a path without famine", o.FamineDeathsM, o.Year)
+					hungerFree = false
+					break
 				}
 			}
 		}
@@ -105,7 +113,7 @@ func TestTextsFollowTheClassPath(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: year %d: %v", name, year, err)
 			}
-			checkTexts(t, fmt.Sprintf("%s path, year %d", name, year), name, "", map[string]string{"title": yt.Title, "summary": c.PlainText(yt.Summary)}, off)
+			checkTexts(t, fmt.Sprintf("%s path, year %d", name, year), name, "", map[string]string{"title": yt.Title, "summary": c.PlainText(yt.Summary)}, off, hungerFree)
 			if name == "history" && (year == 1932 && yt.Title != "Hunger" || year == 1933 && yt.Title != "The famine") {
 				t.Errorf("history's path: %d is titled %q", year, yt.Title)
 			}
@@ -159,7 +167,7 @@ func TestTextsFollowTheClassPath(t *testing.T) {
 									t.Fatalf("%s: %s %d %s: %v", name, role, year, region, err)
 								}
 								where := fmt.Sprintf("%s path, %s %d, region %q, fate %q, stepped %v, last action %q", name, role, year, region, fate, stepped, action)
-								checkTexts(t, where, name, role, studentTexts(c, b), off)
+								checkTexts(t, where, name, role, studentTexts(c, b), off, hungerFree)
 							}
 						}
 					}
@@ -175,7 +183,9 @@ var reported = map[string]bool{}
 // class's: the Historian reads the real record beside the class's world.
 var historyMarked = regexp.MustCompile(`(?i)\bin history\b|historians|demographers|archival`)
 
-func checkTexts(t *testing.T, where, path, role string, texts map[string]string, off []string) {
+// checkTexts reports what texts tell that the class's path lacks; hungerFree says the path
+// has no famine, so that no text may assert hunger.
+func checkTexts(t *testing.T, where, path, role string, texts map[string]string, off []string, hungerFree bool) {
 	t.Helper()
 	for what, text := range texts {
 		if role == Historian && historyMarked.MatchString(text) {
@@ -187,7 +197,7 @@ func checkTexts(t *testing.T, where, path, role string, texts map[string]string,
 				bad = append(bad, "names "+m)
 			}
 		}
-		if path == "mild" {
+		if hungerFree {
 			if m := asserted(hungerWords, text); m != "" {
 				bad = append(bad, "asserts hunger ("+m+")")
 			}

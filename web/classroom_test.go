@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/classroom-debate/debate/scoring"
 )
 
 // Text a user might type to break the page: it must show as these characters.
@@ -498,7 +501,10 @@ func TestClassroom(t *testing.T) {
 	historian.waitJS(`(() => { const b = `+onArg(`.historian-tools button[aria-expanded]`)+`; if (!b) return false; b.click(); return true; })()`, "the Historian's Ask for evidence button")
 	note := "How much grain was sown in 1929, and who counted it?"
 	historian.waitJS(onArg(`.flag-note-input`)+` !== null`, "the note box")
-	historian.do(chromedp.Focus(chromedp.CSS(`#wall-list .flag-note-input`)), chromedp.SendKeys(chromedp.CSS(`#wall-list .flag-note-input`), note))
+	// typeInto, not Focus and SendKeys: a room event redraws the wall, and a DevTools node
+	// id found before the redraw is gone by the time it is used ("Could not find node
+	// with given id").
+	historian.typeInto(`#wall-list .flag-note-input`, note)
 	historian.clickText("#wall-list", L("hist.sendFlag"))
 	flagShown := fmt.Sprintf(`[...document.querySelectorAll('.historian-flag .flag-note')].some(e => e.textContent === %s)`, jsStr(note))
 	for _, tb := range []*tab{historian, teacher, projector, students[1], students[3]} {
@@ -511,6 +517,22 @@ func TestClassroom(t *testing.T) {
 	historian.shot("student-historian-360.png", 360, 740, "#wall-list")
 	historian.fits(360)
 	historian.axe("historian")
+	// The wall's end-of-year report is paged as slides. The longest thing it can carry is
+	// a composite family account; whether the class's path brings one in 1930 depends on
+	// the model, so the projector's copy of the 1930 report carries the herders' account
+	// (the Kazakh famine) whatever the path, and every slide of it must fit the wall.
+	fc := scoring.DefaultContent().Famine
+	herders := fc.Regions["kazakhstan"].Accounts[0]
+	account, err := json.Marshal(scoring.Account{Region: "kazakhstan", Title: herders.Title, Label: fc.CompositeLabel, Text: herders.Text, Testimony: herders.Testimony})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eval[bool](projector, fmt.Sprintf(`(() => { const account = %s; const orig = window.fetch;
+	  window.fetch = async (url, init) => { const r = await orig(url, init);
+	    if (!String(url).endsWith('/years/1930/report') || !r.ok) return r;
+	    const rep = await r.json(); rep.famine.accounts = [...(rep.famine.accounts || []).filter((a) => a.title !== account.title), account];
+	    return new Response(JSON.stringify(rep), {status: r.status, headers: r.headers}); };
+	  return true; })()`, account))
 	playVote(1930, voters)
 
 	// At the end of the year the Historian annotates it; the class sees the note.
@@ -523,6 +545,38 @@ func TestClassroom(t *testing.T) {
 	projector.waitJS(`!!document.querySelector('.proj-report .famine')`, "the 1930 report on the projector")
 	wallFits("the end of 1930, annotated")
 	projector.shot("projector-annotated-1280.png", 1280, 720, "")
+	// Every slide of the 1930 report fits the wall, and together they show the whole
+	// account, in order: its label, title, text and the testimony to read.
+	projector.waitJS(`!!document.querySelector('.proj-report .composite')`, "the herders' account in the 1930 report")
+	reportSlide := func() (n, of int, parts []string) {
+		type seen struct {
+			N, Of int
+			Parts []string
+		}
+		s := eval[seen](projector, `(() => { const m = (document.querySelector('.proj-report .slide-n') || {textContent: '1 1'}).textContent.match(/\d+/g).map(Number);
+		  const parts = [...document.querySelectorAll('.proj-report .composite :is(p, h5, li)')].filter((e) => e.checkVisibility() && !e.querySelector('p, li'));
+		  return {N: m[0], Of: m[1], Parts: parts.map((e) => e.textContent.trim())}; })()`)
+		return s.N, s.Of, s.Parts
+	}
+	_, slides, _ := reportSlide()
+	var accountShown []string
+	for i := 1; i <= slides; i++ {
+		n, of, parts := reportSlide()
+		if n != i || of != slides {
+			t.Fatalf("on report slide %d the wall says %d of %d (want %d)", i, n, of, slides)
+		}
+		accountShown = append(accountShown, parts...)
+		wallFits(fmt.Sprintf("the 1930 report, slide %d of %d", i, slides))
+		if i < slides {
+			teacher.clickText("#t-controls", L("ctl.wallNext"))
+			projector.waitJS(fmt.Sprintf(`Number(((document.querySelector('.proj-report .slide-n') || {}).textContent || '').match(/\d+/)) === %d`, i+1), fmt.Sprintf("the report's slide %d", i+1))
+		}
+	}
+	// A paragraph taller than a slide is cut between sentences, so the parts read in
+	// order make the account, each once.
+	if got, want := strings.Join(accountShown, " "), strings.Join(append([]string{fc.CompositeLabel, herders.Title, herders.Text, L("report.testimony")}, herders.Testimony...), " "); got != want {
+		t.Errorf("the 1930 report's slides show the account as\n%q\nwant\n%q", got, want)
+	}
 
 	// End the lesson: de-roling and the exit ticket.
 	teacher.clickText("#t-controls", L("ctl.end"))
@@ -740,8 +794,16 @@ func TestClassroom(t *testing.T) {
 		t.Errorf("the print pack's famine card does not follow the room's setting:\n%.400s", got)
 	}
 	printer.axe("print pack")
+	printer.waitJS(`[...document.querySelector('#paper').options].every((o) => [...document.styleSheets].some((x) => x.href && x.href.endsWith('/paper-' + o.value + '.css')))`, "every paper size's sheet loaded")
 	for _, size := range []string{"A4", "letter"} {
-		eval[bool](printer, fmt.Sprintf(`(() => { const s = document.querySelector('#paper'); s.value = %s; s.dispatchEvent(new Event('change')); return true; })()`, jsStr(size)))
+		// The chosen size applies at once, so that Print pressed just after prints it: the
+		// only paper sheet in force for print is that size's, loaded, as soon as the
+		// choice changes.
+		if !eval[bool](printer, fmt.Sprintf(`(() => { const s = document.querySelector('#paper'); s.value = %s; s.dispatchEvent(new Event('change'));
+		  const on = [...document.styleSheets].filter((x) => x.href && /\/paper-[^/]*\.css$/.test(x.href) && !x.disabled && x.media.mediaText !== 'not all');
+		  return on.length === 1 && on[0].href.endsWith('/paper-' + s.value + '.css') && on[0].cssRules.length > 0; })()`, jsStr(size))) {
+			t.Errorf("choosing %s paper does not apply its page size at once", size)
+		}
 		pdf := printer.pdf()
 		if len(pdf) < 1000 || string(pdf[:4]) != "%PDF" {
 			t.Fatalf("the %s pack is not a PDF (%d bytes)", size, len(pdf))
@@ -860,6 +922,14 @@ func printLayout(t *testing.T, tb *tab, size string, pdfPages int) {
 	}
 	tb.do(chromedp.EmulateViewport(int64(w*mm), int64(h*mm)), media("print"))
 	defer tb.do(chromedp.EmulateViewport(1280, 720), media(""))
+	// A screen has a scroll bar and paper has none: the viewport is widened by the bar's
+	// width so that the pack is laid out at the paper's printable width, as printed.
+	if bar := eval[int](tb, `innerWidth - document.documentElement.clientWidth`); bar > 0 {
+		tb.do(chromedp.EmulateViewport(int64(w*mm)+int64(bar), int64(h*mm)))
+	}
+	if got := eval[float64](tb, `document.documentElement.clientWidth`); math.Abs(got-w*mm) > 1 {
+		t.Fatalf("the %s pack is laid out %.0f px wide, its printable width is %.0f px", size, got, w*mm)
+	}
 	type layout struct {
 		Pages    int
 		PerPage  []string

@@ -73,7 +73,7 @@ func TestDebriefExperimentsPanel(t *testing.T) {
 			t.Errorf("experiment %d drawn %+v, want %s by %s", i, it, e.ID, e.Historians)
 		}
 		base := fmt.Sprintf("%.1f", e.BaselineM.Low)
-		exp := fmt.Sprintf("%.1f–%.1f million", e.ExperimentM.Low, e.ExperimentM.High)
+		exp := oneOrRange(e.ExperimentM.Low, e.ExperimentM.High) + " million"
 		if !strings.Contains(it.Range, "1930–1934") || !strings.Contains(it.Range, base) || !strings.Contains(it.Range, exp) {
 			t.Errorf("%s: range %q, want the years 1930–1934, %s and %s", e.ID, it.Range, base, exp)
 		}
@@ -93,7 +93,29 @@ func TestDebriefExperimentsPanel(t *testing.T) {
 	if len(got.Failed) != 2 || !strings.Contains(got.Failed[1], "the server is down") {
 		t.Errorf("when failed: %q", got.Failed)
 	}
+	// A path with no famine in the years the claims concern: every range has equal ends
+	// and is said as one figure, as the debrief says every range.
+	none := res[0]
+	none.BaselineM, none.ExperimentM, none.AvoidedM, none.AvoidedShare = economy.Spread{}, economy.Spread{}, economy.Spread{}, economy.Spread{}
+	rawNone, err := json.Marshal(map[string]any{"years": []int{1930}, "runs": 50, "experiments": []economy.ExperimentResult{none}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotNone := eval[string](tb, fmt.Sprintf(`import('/static/js/debrief.js').then((m) => m.experimentsPanel({ value: %s }).querySelector('.experiment-range').textContent)`, rawNone))
+	if want := "Famine deaths 1930: on your path 0.0 million; with the claim 0.0 million; that is 0.0 million fewer (0% of your path's)."; gotNone != want {
+		t.Errorf("with no famine: %q, want %q", gotNone, want)
+	}
 	if errs := eval[[]string](tb, `window.__errors || []`); len(errs) > 0 {
 		t.Errorf("script errors: %q", errs)
 	}
+}
+
+// oneOrRange writes a range of deaths in million as the panel does: one figure when its
+// ends round to the same tenth.
+func oneOrRange(lo, hi float64) string {
+	a, b := fmt.Sprintf("%.1f", lo), fmt.Sprintf("%.1f", hi)
+	if a == b {
+		return a
+	}
+	return a + "–" + b
 }

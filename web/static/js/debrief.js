@@ -200,6 +200,8 @@ export function experimentsPanel({ value, error }) {
   const to = years[years.length - 1];
   const r1 = (x) => (Math.round(x * 10) / 10).toFixed(1);
   const pct = (x) => String(Math.round(100 * x));
+  // A range whose ends read the same is one figure: "0.0", not "0.0–0.0".
+  const span = (lo, hi, f) => (f(lo) === f(hi) ? f(lo) : `${f(lo)}–${f(hi)}`);
   return h('section', { class: 'experiments', 'aria-labelledby': 'exp-h' }, head,
     h('p', null, t('debrief.experimentsIntro', { runs: value.runs })), caveat,
     h('ul', { class: 'experiment-list' }, (value.experiments || []).map((e) => h('li', { class: 'experiment', 'data-experiment': e.id },
@@ -207,11 +209,11 @@ export function experimentsPanel({ value, error }) {
       h('p', { class: 'experiment-claim' }, h('strong', { class: 'experiment-historians' }, e.historians), ': ', e.claim),
       h('p', { class: 'hint experiment-assumption' }, t('debrief.experimentAssumes', { text: e.assumption })),
       h('p', { class: 'experiment-range' }, t('debrief.experimentRange', {
-        from, to,
-        baseLow: r1(e.baselineM.low), baseHigh: r1(e.baselineM.high),
-        expLow: r1(e.experimentM.low), expHigh: r1(e.experimentM.high),
-        avoidLow: r1(Math.max(0, e.avoidedM.low)), avoidHigh: r1(Math.max(0, e.avoidedM.high)),
-        shareLow: pct(Math.max(0, e.avoidedShare.low)), shareHigh: pct(Math.max(0, e.avoidedShare.high)),
+        years: span(from, to, String),
+        base: span(e.baselineM.low, e.baselineM.high, r1),
+        exp: span(e.experimentM.low, e.experimentM.high, r1),
+        avoided: span(Math.max(0, e.avoidedM.low), Math.max(0, e.avoidedM.high), r1),
+        share: span(Math.max(0, e.avoidedShare.low), Math.max(0, e.avoidedShare.high), pct),
       }))))));
 }
 

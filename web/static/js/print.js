@@ -28,9 +28,16 @@ export async function render(main, [codeArg]) {
   const joinUrl = link.url || rec.joinUrl || '';
 
   // The paper size comes from a stylesheet file: the page's security policy allows no
-  // inline styles.
-  const sizeSheet = document.getElementById('page-size') || document.head.appendChild(h('link', { id: 'page-size', rel: 'stylesheet', media: 'print' }));
-  const setSize = (s) => { sizeSheet.setAttribute('href', `/static/css/paper-${s === 'letter' ? 'letter' : 'A4'}.css`); document.documentElement.dataset.paper = s; store.set('debate.paper', s); };
+  // inline styles. Both sizes' sheets are loaded with the page and the choice switches
+  // which one applies to print, at once: loading a sheet only on the change left the old
+  // size in force until it arrived, so a Print pressed just after could print the old size.
+  const sizeSheets = Object.fromEntries(['A4', 'letter'].map((s) => [s, document.querySelector(`link[data-paper="${s}"]`)
+    || document.head.appendChild(h('link', { rel: 'stylesheet', 'data-paper': s, href: `/static/css/paper-${s}.css`, media: 'not all' }))]));
+  const setSize = (s) => {
+    const size = s === 'letter' ? 'letter' : 'A4';
+    for (const [k, link] of Object.entries(sizeSheets)) link.setAttribute('media', k === size ? 'print' : 'not all');
+    document.documentElement.dataset.paper = size; store.set('debate.paper', size);
+  };
   const paper = store.get('debate.paper') || 'A4';
   const sizeSel = h('select', { id: 'paper', onchange: (e) => setSize(e.target.value) }, ['A4', 'letter'].map((s) => h('option', { value: s, selected: s === paper }, t(`print.paper.${s}`))));
   setSize(paper);

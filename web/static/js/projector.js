@@ -103,12 +103,38 @@ export async function render(main, [codeArg]) {
       }
     };
     walk(roots.filter((r) => r.getClientRects().length > 0));
-    const top = (u) => (Array.isArray(u) ? u[0] : u).getBoundingClientRect().top;
-    const bottom = (u) => (Array.isArray(u) ? u[u.length - 1] : u).getBoundingClientRect().bottom;
+    // A unit inside a container that is split keeps the container's edges on its slide
+    // (a composite account's border and padding, a list's margin): they are counted
+    // above the first unit of a slide and below its last one.
+    const edges = (el, side) => {
+      let sum = 0;
+      for (const c of containers) {
+        if (c === el || !c.contains(el)) continue;
+        const cs = getComputedStyle(c);
+        sum += side === 'top' ? parseFloat(cs.marginTop) + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop)
+          : parseFloat(cs.marginBottom) + parseFloat(cs.borderBottomWidth) + parseFloat(cs.paddingBottom);
+      }
+      return sum;
+    };
+    const first = (u) => (Array.isArray(u) ? u[0] : u);
+    const last = (u) => (Array.isArray(u) ? u[u.length - 1] : u);
+    const top = (u) => first(u).getBoundingClientRect().top - edges(first(u), 'top');
+    const bottom = (u) => last(u).getBoundingClientRect().bottom + edges(last(u), 'bottom');
     const pages = [];
     let start = null;
-    for (const u of units) {
-      if (start === null || bottom(u) - start > room) { pages.push([]); start = top(u); }
+    for (let i = 0; i < units.length; i += 1) {
+      const u = units[i];
+      // A paragraph of plain text taller than what is left of the slide (a composite
+      // account runs to a thousand characters) is cut between sentences: what fits stays
+      // here and the rest becomes a paragraph of its own, paged in turn.
+      if (start !== null && bottom(u) - start > room) {
+        const rest = splitText(u, () => bottom(u) - start <= room);
+        if (rest) units.splice(i + 1, 0, rest);
+      }
+      if (start === null || bottom(u) - start > room) {
+        pages.push([]); start = top(u);
+        if (bottom(u) - start > room) { const rest = splitText(u, () => bottom(u) - start <= room); if (rest) units.splice(i + 1, 0, rest); }
+      }
       pages[pages.length - 1].push(u);
     }
     deck.pages = Math.max(withPager ? 1 : deck.pages, pages.length);
@@ -118,6 +144,30 @@ export async function render(main, [codeArg]) {
     for (const c of containers.reverse()) if (![...c.children].some((k) => !k.classList.contains('slide-off'))) c.classList.add('slide-off');
     slot.remove();
     return () => { if (withPager && deck.pages > 1) box.appendChild(h('div', { class: 'pager-slot' }, pager(deck.page, deck.pages))); };
+  }
+
+  // splitText cuts a paragraph of plain text after as many whole sentences as keep
+  // fits() true, and puts the rest into a copy of the paragraph just after it, which it
+  // returns; it leaves the paragraph whole (and returns null) when not even its first
+  // sentence fits or it is not plain text.
+  function splitText(el, fits) {
+    if (el.tagName !== 'P' || el.children.length || !('Segmenter' in Intl)) return null;
+    const text = el.textContent;
+    const sentences = [...new Intl.Segmenter(document.documentElement.lang || 'en', { granularity: 'sentence' }).segment(text)].map((x) => x.segment);
+    if (sentences.length < 2) return null;
+    let keep = 0;
+    for (let n = 1; n < sentences.length; n += 1) {
+      el.textContent = sentences.slice(0, n).join('').trimEnd();
+      if (!fits()) break;
+      keep = n;
+    }
+    if (!keep) { el.textContent = text; return null; }
+    el.textContent = sentences.slice(0, keep).join('').trimEnd();
+    const rest = el.cloneNode(false);
+    rest.removeAttribute('id');
+    rest.textContent = sentences.slice(keep).join('');
+    el.after(rest);
+    return rest;
   }
 
   let raf = 0;
