@@ -31,6 +31,7 @@ type actor struct {
 	// Owned by the actor goroutine.
 	state       *room.State
 	feeds       map[*Feed]struct{}
+	ring        *ring // the room's encoded frames, read by every feed (feed.go)
 	timer       clock.Timer
 	timerAt     time.Time
 	lastTouch   time.Time
@@ -642,24 +643,12 @@ func (a *actor) afterChange() {
 // without the staff-only figures, or as a stub: room.FormFor). Each event is encoded at
 // most once per form, however many feeds there are.
 func (a *actor) fanOut(events []room.Event) {
-	if len(a.feeds) == 0 {
+	if len(a.feeds) == 0 || len(events) == 0 {
 		return
 	}
-	for _, e := range events {
-		vis := room.VisibilityOf(e)
-		frames := map[room.Form][]byte{}
-		for f := range a.feeds {
-			form := room.FormFor(e, vis, f.audience)
-			frame, ok := frames[form]
-			if !ok {
-				frame = a.encodeEvent(room.InForm(e, form))
-				frames[form] = frame
-			}
-			if !f.push(frame) {
-				delete(a.feeds, f)
-				a.presenceChanged(f)
-			}
-		}
+	for _, f := range a.ringFor().publish(events, a.feeds, a.encodeEvent) {
+		delete(a.feeds, f)
+		a.presenceChanged(f)
 	}
 }
 
@@ -788,7 +777,7 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 	}
 	f, caughtUp := a.resume(ctx, p, after)
 	if after != nil {
-		a.hub.observer().Resumed(len(f.frames), !caughtUp)
+		a.hub.observer().Resumed(f.waiting(), !caughtUp)
 	}
 	if !caughtUp {
 		frame, err := protocol.SnapshotFrame(a.state.Seq(), a.state.View(p))
@@ -802,9 +791,7 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 		if err != nil {
 			a.log.Warn("presence connect", "err", err)
 		} else {
-			f.mu.Lock()
-			f.disconnect = disconnect
-			f.mu.Unlock()
+			f.setDisconnect(disconnect)
 		}
 	}
 	a.feeds[f] = struct{}{}
@@ -821,7 +808,7 @@ func (a *actor) watch(ctx context.Context, p room.Principal, after *uint64) (*Fe
 // too far behind, a log that cannot serve them) it returns an empty fresh feed, for a
 // snapshot: a resume is never refused for being far behind.
 func (a *actor) resume(ctx context.Context, p room.Principal, after *uint64) (*Feed, bool) {
-	f := newFeed(a, p, a.hub.cfg.FeedBuffer)
+	f := newFeed(a, p)
 	if after == nil || *after > a.state.Seq() || a.state.Seq()-*after > a.catchUpLimit() {
 		return f, false
 	}
@@ -847,11 +834,11 @@ func (a *actor) resume(ctx context.Context, p room.Principal, after *uint64) (*F
 	for _, en := range entries {
 		var e room.Event
 		if json.Unmarshal(en.Data, &e) != nil {
-			return newFeed(a, p, a.hub.cfg.FeedBuffer), false
+			return newFeed(a, p), false
 		}
 		frame, err := protocol.EventFrame(room.Redact(e, f.audience))
 		if err != nil || !f.push(frame) {
-			return newFeed(a, p, a.hub.cfg.FeedBuffer), false
+			return newFeed(a, p), false
 		}
 	}
 	return f, true

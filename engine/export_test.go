@@ -21,3 +21,25 @@ func (h *Hub) QueuedCommands(roomID string) int {
 	}
 	return len(a.submits)
 }
+
+// RingHeld returns how many entries a live room's ring holds (0 when the room is not
+// live or has no ring): tests use it to see entries every viewer has read released.
+func (h *Hub) RingHeld(roomID string) int {
+	h.mu.Lock()
+	a := h.actors[roomID]
+	h.mu.Unlock()
+	if a == nil {
+		return 0
+	}
+	held := make(chan int, 1)
+	a.post(func(a *actor) {
+		if a.ring == nil {
+			held <- 0
+			return
+		}
+		a.ring.mu.Lock()
+		defer a.ring.mu.Unlock()
+		held <- int(a.ring.head - a.ring.tail)
+	})
+	return <-held
+}

@@ -90,19 +90,35 @@ type frame struct {
 // next returns the next frame of a feed, failing the test after a deadline.
 func next(t *testing.T, f *engine.Feed) (frame, bool) {
 	t.Helper()
-	select {
-	case b, ok := <-f.Frames():
-		if !ok {
-			return frame{}, false
-		}
-		var fr frame
-		if err := json.Unmarshal(b, &fr); err != nil {
-			t.Fatalf("bad frame %s: %v", b, err)
-		}
-		return fr, true
-	case <-time.After(5 * time.Second):
-		t.Fatal("no frame within 5s")
+	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	b, err := f.Next(c)
+	if errors.Is(err, engine.ErrFeedEnded) {
 		return frame{}, false
+	}
+	if err != nil {
+		t.Fatal("no frame within 5s")
+	}
+	var fr frame
+	if err := json.Unmarshal(b, &fr); err != nil {
+		t.Fatalf("bad frame %s: %v", b, err)
+	}
+	return fr, true
+}
+
+// drain takes a feed's frames until it ends.
+func drain(t testing.TB, f *engine.Feed) {
+	t.Helper()
+	for {
+		c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := f.Next(c)
+		cancel()
+		if err != nil {
+			if !errors.Is(err, engine.ErrFeedEnded) {
+				t.Fatalf("the feed did not end: %v", err)
+			}
+			return
+		}
 	}
 }
 
@@ -411,8 +427,7 @@ func TestSlowViewerIsDroppedWithoutSlowingTheRoom(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for range slow.Frames() {
-	}
+	drain(t, slow)
 	if code, _ := slow.Reason(); code != protocol.CloseSlow {
 		t.Fatalf("slow feed ended with %d", code)
 	}
@@ -427,8 +442,7 @@ func TestRemovedPlayerIsCutOff(t *testing.T) {
 	if _, err := r.hub.Submit(ctx(t), staff(c), cmd("rm", "removePlayer", map[string]string{"playerId": j.PlayerID})); err != nil {
 		t.Fatal(err)
 	}
-	for range f.Frames() {
-	}
+	drain(t, f)
 	if code, _ := f.Reason(); code != protocol.CloseRemoved {
 		t.Fatalf("removed player's feed ended with %d", code)
 	}
@@ -602,8 +616,7 @@ func TestDeleteRoomEndsFeedsAndForgetsCredentials(t *testing.T) {
 	if _, err := r.hub.Submit(ctx(t), staff(c), cmd("del", "delete", nil)); err != nil {
 		t.Fatal(err)
 	}
-	for range f.Frames() {
-	}
+	drain(t, f)
 	if code, _ := f.Reason(); code != protocol.CloseDeleted {
 		t.Fatalf("feed of a deleted room ended with %d", code)
 	}

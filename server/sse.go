@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -77,17 +78,27 @@ func (s *Server) events(c echo.Context) error {
 	log.Debug("event stream opened")
 	beat := time.NewTicker(s.cfg.Heartbeat)
 	defer beat.Stop()
-	frames := feed.Frames()
+	var batch [][]byte
 	for {
 		select {
-		case f, ok := <-frames:
-			if !ok {
+		case <-feed.Ready():
+			// Everything waiting goes out with one flush.
+			var done bool
+			batch, done = feed.Take(batch[:0], maxWriteBatch)
+			_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteWait))
+			for _, f := range batch {
+				if writeSSE(w, f) != nil {
+					return nil
+				}
+			}
+			clear(batch)
+			if done {
 				code, text := feed.Reason()
 				send(sseMessage(protocol.ClosingFrame(code, text)))
 				log.Debug("event stream ended", "code", code)
 				return nil
 			}
-			if !send(sseMessage(f)) {
+			if rc.Flush() != nil {
 				return nil
 			}
 		case <-beat.C:
@@ -101,6 +112,27 @@ func (s *Server) events(c echo.Context) error {
 			return nil
 		}
 	}
+}
+
+// writeSSE writes one protocol frame as an event-stream message into w's buffer,
+// without copying the frame (it is shared with the room's other viewers).
+func writeSSE(w io.Writer, frame []byte) error {
+	var head [32]byte
+	h := head[:0]
+	if seq, ok := protocol.FrameSeq(frame); ok {
+		h = append(h, "id: "...)
+		h = strconv.AppendUint(h, seq, 10)
+		h = append(h, '\n')
+	}
+	h = append(h, "data: "...)
+	if _, err := w.Write(h); err != nil {
+		return err
+	}
+	if _, err := w.Write(frame); err != nil {
+		return err
+	}
+	_, err := w.Write([]byte("\n\n"))
+	return err
 }
 
 // sseMessage frames one protocol frame for an event stream. Frames are single-line JSON

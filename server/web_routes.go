@@ -466,24 +466,23 @@ func (w *webRoutes) view(c echo.Context) error {
 		return err
 	}
 	defer feed.Close()
-	select {
-	case f, ok := <-feed.Frames():
-		if !ok {
-			code, text := feed.Reason()
-			return fault.T(fault.Unavailable, "fault.server.roomFeedEnded", code, text)
-		}
-		var snap struct {
-			Type  string          `json:"type"`
-			State json.RawMessage `json:"state"`
-		}
-		if err := json.Unmarshal(f, &snap); err != nil || snap.Type != "snapshot" {
-			return fault.T(fault.Internal, "fault.server.roomSentNoSnapshot")
-		}
-		c.Response().Header().Set("Cache-Control", "no-store")
-		return c.JSONBlob(http.StatusOK, snap.State)
-	case <-ctx.Done():
+	f, err := feed.Next(ctx)
+	if errors.Is(err, engine.ErrFeedEnded) {
+		code, text := feed.Reason()
+		return fault.T(fault.Unavailable, "fault.server.roomFeedEnded", code, text)
+	}
+	if err != nil {
 		return fault.T(fault.Unavailable, "fault.server.roomDidNotAnswer")
 	}
+	var snap struct {
+		Type  string          `json:"type"`
+		State json.RawMessage `json:"state"`
+	}
+	if err := json.Unmarshal(f, &snap); err != nil || snap.Type != "snapshot" {
+		return fault.T(fault.Internal, "fault.server.roomSentNoSnapshot")
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSONBlob(http.StatusOK, snap.State)
 }
 
 // QR codes are drawn on the server with github.com/skip2/go-qrcode (pure Go, no

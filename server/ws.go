@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,8 +33,12 @@ const submitTimeout = 15 * time.Second
 
 func (s *Server) upgrader() *websocket.Upgrader {
 	return &websocket.Upgrader{
-		ReadBufferSize:  4096,
-		WriteBufferSize: 4096,
+		// Inbound messages are small commands: a small read buffer (a longer message is
+		// read in several calls). Write buffers are taken from a pool only while a
+		// message is written, so an idle socket holds none.
+		ReadBufferSize:  readBufferSize,
+		WriteBufferSize: writeBufferSize,
+		WriteBufferPool: writeBufferPool,
 		CheckOrigin:     s.checkOrigin,
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			code := faultOfStatus(status).Code
@@ -76,17 +81,20 @@ func (s *Server) websocket(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	defer release()
-	ws, err := s.upgrader().Upgrade(c.Response(), c.Request(), nil)
+	hj := &batchHijacker{ResponseWriter: c.Response()}
+	ws, err := s.upgrader().Upgrade(hj, c.Request(), nil)
 	if err != nil {
+		release()
 		return nil // the upgrader has answered
 	}
 	conn := &wsConn{
 		s:         s,
 		ws:        ws,
+		out:       hj.conn,
+		release:   release,
 		lang:      requestLang(c.Request()),
 		log:       logger(c),
-		replies:   make(chan []byte, s.cfg.ReplyQueue),
+		replies:   newReplyQueue(s.cfg.ReplyQueue),
 		kick:      make(chan closeReq, 1),
 		inflight:  make(chan struct{}, s.cfg.CommandsInFlight),
 		answers:   make(chan answer, s.cfg.CommandsInFlight),
@@ -97,7 +105,11 @@ func (s *Server) websocket(c echo.Context) error {
 		flood:     rate.NewLimiter(5*s.cfg.CommandRate, 5*s.cfg.CommandBurst),
 	}
 	ws.SetReadLimit(readLimit)
-	conn.serve(c.Param("code"))
+	code := c.Param("code")
+	// The socket lives on in goroutines of its own and the handler returns: net/http
+	// and Echo then free the request, their connection buffers and this goroutine's
+	// deep stack, which would otherwise stay with every idle socket.
+	go conn.serve(code)
 	return nil
 }
 
@@ -106,17 +118,20 @@ type closeReq struct {
 	text string
 }
 
-// wsConn is one WebSocket: the read pump runs on the handler's goroutine, the write pump
-// on its own. Only the write pump writes (besides the hello exchange, before it starts).
+// wsConn is one WebSocket: after the hello, a read pump and a write pump run on
+// goroutines of their own (the handler has returned), and an acker while commands are
+// in flight. Only the write pump writes (besides the hello exchange, before it starts).
 type wsConn struct {
-	s    *Server
-	ws   *websocket.Conn
-	lang string // the upgrade request's Accept-Language: every error frame's language
-	log  *slog.Logger
-	sess engine.Session
-	feed *engine.Feed
+	s       *Server
+	ws      *websocket.Conn
+	out     *batchConn // ws's connection: the write pump batches writes on it
+	lang    string     // the upgrade request's Accept-Language: every error frame's language
+	log     *slog.Logger
+	sess    engine.Session
+	feed    *engine.Feed
+	release func() // from admitStream: called once, when the socket ends
 
-	replies chan []byte   // acks, errors and pongs for the write pump
+	replies *replyQueue   // acks, errors and pongs for the write pump
 	kick    chan closeReq // the read pump asks the write pump to close the socket
 	// Pipelining: a socket may have CommandsInFlight messages waiting for their answer.
 	// Each holds a slot of inflight until its answer is queued for writing; answers
@@ -124,9 +139,13 @@ type wsConn struct {
 	// in turn. With every slot taken the read pump stops reading: back-pressure.
 	inflight chan struct{}
 	answers  chan answer
-	stopped  chan struct{} // closed when the write pump has finished
-	readEnd  chan struct{} // closed when the read pump has finished
-	closing  atomic.Bool   // set once the socket is closing: no new commands
+	// ackerMu guards acking: an acker runs only while answers wait, so an idle socket
+	// keeps no goroutine (and no stack) for it.
+	ackerMu sync.Mutex
+	acking  bool
+	stopped chan struct{} // closed when the write pump has finished
+	readEnd chan struct{} // closed when the read pump has finished
+	closing atomic.Bool   // set once the socket is closing: no new commands
 	// finishing is closed when the write pump starts to say goodbye: a reply waiting for
 	// room in the queue gives up then.
 	finishing chan struct{}
@@ -136,16 +155,37 @@ type wsConn struct {
 	refusals int           // rate-limited messages in a row
 }
 
+// serve says hello, authenticates and starts the feed, then hands the socket to a read
+// pump and a write pump of their own: this goroutine's stack, grown by the hello and
+// the room's answer, is freed rather than kept by every idle socket.
 func (c *wsConn) serve(code string) {
-	defer c.ws.Close()
+	if !c.open(code) {
+		c.ws.Close()
+		c.release()
+		return
+	}
+	go c.writePump()
+	go func() {
+		// The stream ends here, not when the handler returns (right after the upgrade):
+		// the connection caps and metrics count the socket until then.
+		defer c.release()
+		defer c.ws.Close()
+		c.readPump()
+		<-c.stopped
+	}()
+}
+
+// open runs the hello exchange and starts the feed; it reports whether the socket
+// lives on.
+func (c *wsConn) open(code string) bool {
 	in, ok := c.hello()
 	if !ok {
-		return
+		return false
 	}
 	sess, err := c.authenticate(code, in)
 	if err != nil {
 		c.refuse("", err)
-		return
+		return false
 	}
 	c.sess = sess
 	c.log = c.log.With("room", sess.RoomID, "kind", sess.Principal.Kind)
@@ -154,20 +194,16 @@ func (c *wsConn) serve(code string) {
 	cancel()
 	if err != nil {
 		c.refuse("", err)
-		return
+		return false
 	}
 	c.feed = feed
 	welcome := protocol.WelcomeFrame(protocol.Welcome{RoomID: sess.RoomID, Code: sess.Code, Principal: sess.Principal, Server: c.s.cfg.Instance})
 	if err := c.write(websocket.TextMessage, welcome); err != nil {
 		feed.Close()
-		return
+		return false
 	}
 	c.log.Debug("socket opened")
-	go c.writePump()
-	go c.acker()
-	c.readPump()
-	close(c.answers) // the read pump was its only sender
-	<-c.stopped
+	return true
 }
 
 // hello reads the first message, which must be a hello, within HelloTimeout.
@@ -301,8 +337,20 @@ func (c *wsConn) readPump() {
 		if c.closing.Load() {
 			continue // closing: drain until the close handshake ends the socket
 		}
-		c.handle(data)
+		c.handleApart(data)
 	}
+}
+
+// handleApart answers one inbound message on a goroutine of its own and waits for it:
+// decoding and submitting a command need a deep stack, which then goes with that
+// goroutine instead of staying with the read pump of every socket that ever sent one.
+func (c *wsConn) handleApart(data []byte) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.handle(data)
+	}()
+	<-done
 }
 
 // handle answers one inbound message.
@@ -364,7 +412,7 @@ func (c *wsConn) answer(a answer) bool {
 		<-c.inflight
 		return false
 	}
-	c.answers <- a // never blocks: it has as many places as there are slots
+	c.queueAnswer(a)
 	return true
 }
 
@@ -392,13 +440,42 @@ func (c *wsConn) submit(in protocol.Inbound) {
 	} else {
 		a.pending = p
 	}
+	c.queueAnswer(a)
+}
+
+// queueAnswer hands a to the acker, starting one if none runs. The caller holds a slot,
+// so the send never blocks: answers has as many places as there are slots.
+func (c *wsConn) queueAnswer(a answer) {
 	c.answers <- a
+	c.ackerMu.Lock()
+	start := !c.acking
+	c.acking = true
+	c.ackerMu.Unlock()
+	if start {
+		go c.acker()
+	}
 }
 
 // acker writes the answers in the order their messages came: it waits for each queued
-// command in turn, queues its ack or error for the write pump, and frees its slot.
+// command in turn, queues its ack or error for the write pump, and frees its slot. It
+// returns once no answer waits; queueAnswer starts the next one.
 func (c *wsConn) acker() {
-	for a := range c.answers {
+	for {
+		var a answer
+		select {
+		case a = <-c.answers:
+		default:
+			// Checked again under the lock: an answer queued before queueAnswer saw
+			// acking is this acker's to write.
+			c.ackerMu.Lock()
+			if len(c.answers) > 0 {
+				c.ackerMu.Unlock()
+				continue
+			}
+			c.acking = false
+			c.ackerMu.Unlock()
+			return
+		}
 		if a.pending != nil {
 			seq, err := a.pending.Wait()
 			if err != nil {
@@ -424,21 +501,27 @@ func (c *wsConn) acker() {
 // speed its answers go out (and lets the flood limits, not the queue, decide). Only a
 // write pump that cannot write for WriteWait means the client does not read.
 func (c *wsConn) reply(frame []byte) {
-	select {
-	case c.replies <- frame:
+	if c.replies.put(frame) {
 		return
-	default:
 	}
 	wait := time.NewTimer(c.s.cfg.WriteWait)
 	defer wait.Stop()
-	select {
-	case c.replies <- frame:
-	case <-c.finishing:
-		// The socket is closing and its write pump waits for this command to finish:
-		// the answer is lost with the socket, and the client resends the id on resume.
-	case <-c.stopped:
-	case <-wait.C:
-		c.requestClose(protocol.CloseSlow, "the connection is not reading its answers")
+	for {
+		select {
+		case <-c.replies.room:
+			if c.replies.put(frame) {
+				return
+			}
+		case <-c.finishing:
+			// The socket is closing and its write pump waits for this command to finish:
+			// the answer is lost with the socket, and the client resends the id on resume.
+			return
+		case <-c.stopped:
+			return
+		case <-wait.C:
+			c.requestClose(protocol.CloseSlow, "the connection is not reading its answers")
+			return
+		}
 	}
 }
 
@@ -452,31 +535,16 @@ func (c *wsConn) requestClose(code int, text string) {
 
 // writePump writes feed frames and replies, pings at 9/10 of the pong wait, and closes
 // the socket when the feed ends (with the feed's reason), when the read pump asks, or
-// when the client has gone.
+// when the client has gone. Everything waiting when it wakes (the room's frames and the
+// replies) is written as one message each, then flushed with one write.
 func (c *wsConn) writePump() {
 	defer close(c.stopped)
 	ping := time.NewTicker(c.s.cfg.PongWait * 9 / 10)
 	defer ping.Stop()
-	frames := c.feed.Frames()
 	for {
 		select {
-		case f, ok := <-frames:
-			if !ok {
-				code, text := c.feed.Reason()
-				c.finish(code, text)
-				return
-			}
-			if c.write(websocket.TextMessage, f) != nil {
-				c.feed.Close()
-				c.ws.Close()
-				return
-			}
-		case r := <-c.replies:
-			if c.write(websocket.TextMessage, r) != nil {
-				c.feed.Close()
-				c.ws.Close()
-				return
-			}
+		case <-c.feed.Ready():
+		case <-c.replies.ready:
 		case k := <-c.kick:
 			c.feed.Close()
 			c.finish(k.code, k.text)
@@ -488,6 +556,7 @@ func (c *wsConn) writePump() {
 				c.ws.Close()
 				return
 			}
+			continue
 		case <-c.readEnd:
 			// The client closed or vanished: answer a close handshake and stop.
 			c.feed.Close()
@@ -495,8 +564,56 @@ func (c *wsConn) writePump() {
 			c.ws.Close()
 			return
 		}
+		done, ok := c.writeWaiting()
+		if !ok {
+			c.feed.Close()
+			c.ws.Close()
+			return
+		}
+		if done {
+			code, text := c.feed.Reason()
+			c.finish(code, text)
+			return
+		}
 	}
 }
+
+// maxWriteBatch bounds how many messages go out in one flush.
+const maxWriteBatch = 64
+
+// writeWaiting writes the feed's waiting frames and the queued replies, and flushes
+// them together. done reports that the feed has ended and all of it was written.
+func (c *wsConn) writeWaiting() (done, ok bool) {
+	bp := batchPool.Get().(*[][]byte)
+	defer func() {
+		clear(*bp)
+		*bp = (*bp)[:0]
+		batchPool.Put(bp)
+	}()
+	batch, done := c.feed.Take(*bp, maxWriteBatch)
+	batch = c.replies.take(batch, 2*maxWriteBatch-len(batch))
+	*bp = batch
+	if len(batch) == 0 {
+		return done, true
+	}
+	c.ws.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteWait))
+	c.out.begin()
+	for _, m := range batch {
+		if c.ws.WriteMessage(websocket.TextMessage, m) != nil {
+			c.out.flush()
+			return done, false
+		}
+		if c.out.buffered() >= flushAt {
+			if c.out.flush() != nil {
+				return done, false
+			}
+			c.out.begin()
+		}
+	}
+	return done, c.out.flush() == nil
+}
+
+var batchPool = sync.Pool{New: func() any { b := make([][]byte, 0, maxWriteBatch); return &b }}
 
 // finish says goodbye: it lets the commands already with the hub get their answers
 // written, flushes queued replies, sends the close frame and waits briefly for the
@@ -516,14 +633,9 @@ slots:
 			break slots
 		}
 	}
-	for flushing := true; flushing; {
-		select {
-		case r := <-c.replies:
-			if c.write(websocket.TextMessage, r) != nil {
-				flushing = false
-			}
-		default:
-			flushing = false
+	for _, r := range c.replies.take(nil, c.s.cfg.ReplyQueue) {
+		if c.write(websocket.TextMessage, r) != nil {
+			break
 		}
 	}
 	if code == 0 {
