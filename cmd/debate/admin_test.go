@@ -272,3 +272,18 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 		t.Errorf("a refused restore left %v in the data directory", left)
 	}
 }
+
+// A backup of a directory with no store is refused, and creates no store there.
+func TestBackupOfADirectoryWithoutAStore(t *testing.T) {
+	empty := t.TempDir()
+	out := filepath.Join(t.TempDir(), "backup")
+	if code, _, errOut := runCmd(t, "backup", "--data-dir", empty, "--out", out); code != 2 || !strings.Contains(errOut, "--data-dir") {
+		t.Errorf("backup of an empty directory = %d %q, want 2 and --data-dir named", code, errOut)
+	}
+	if left, _ := os.ReadDir(empty); len(left) != 0 {
+		t.Errorf("the refused backup left %v in the data directory", left)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the refused backup wrote --out")
+	}
+}

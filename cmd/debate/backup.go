@@ -45,7 +45,13 @@ func runBackup(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "debate backup: --out: %s already exists\n", *out)
 		return 2
 	}
-	if *dataDir == "" {
+	if *dataDir != "" {
+		// Opening a missing store would create an empty one in the wrong directory.
+		if _, err := os.Stat(filepath.Join(*dataDir, "debate.db")); err != nil {
+			fmt.Fprintf(stderr, "debate backup: --data-dir: no store in %s (%v)\n", *dataDir, err)
+			return 2
+		}
+	} else {
 		if err := a.check(); err != nil {
 			fmt.Fprintf(stderr, "debate backup: %v\n", err)
 			return 2
