@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -209,8 +210,8 @@ func TestBackupWhileGameRunsAndRestore(t *testing.T) {
 	if code, out, errOut := runCmd(t, "restore", "--data-dir", fresh, file); code != 0 || !strings.Contains(out, "restored 1 rooms") {
 		t.Fatalf("restore = %d %s%s", code, out, errOut)
 	}
-	if code, _, errOut := runCmd(t, "restore", "--data-dir", fresh, file); code != 1 || !strings.Contains(errOut, "already") {
-		t.Fatalf("restoring over a store = %d %q", code, errOut)
+	if code, _, errOut := runCmd(t, "restore", "--data-dir", fresh, file); code != 2 || !strings.Contains(errOut, "--data-dir") || !strings.Contains(errOut, "already") {
+		t.Fatalf("restoring over a store = %d %q, want 2 and --data-dir named", code, errOut)
 	}
 	url2, _ := startServe(t, fresh)
 	again, err := client.New(url2).Dial(ctx, r.Code, r.TeacherKey, nil)
@@ -249,5 +250,40 @@ func TestBackupOfAStoppedServersDirectory(t *testing.T) {
 	}
 	if code, out, errOut := runCmd(t, "backup", "--data-dir", dir, "--out", file); code != 0 || !strings.Contains(out, "1 rooms") {
 		t.Fatalf("backup of a stopped server's directory = %d %s%s", code, out, errOut)
+	}
+}
+
+// debate restore names what is wrong with its input, exits 2, and writes nothing.
+func TestRestoreRefusesBadInput(t *testing.T) {
+	fresh := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"restore", filepath.Join(fresh, "backup")}, "--data-dir"},
+		{[]string{"restore", "--data-dir", fresh}, "FILE"},
+		{[]string{"restore", "--data-dir", fresh, filepath.Join(fresh, "no-such-backup")}, "FILE"},
+	} {
+		if code, _, errOut := runCmd(t, c.args...); code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%q = %d %q, want 2 and %s named", c.args, code, errOut, c.want)
+		}
+	}
+	if left, _ := os.ReadDir(fresh); len(left) != 0 {
+		t.Errorf("a refused restore left %v in the data directory", left)
+	}
+}
+
+// A backup of a directory with no store is refused, and creates no store there.
+func TestBackupOfADirectoryWithoutAStore(t *testing.T) {
+	empty := t.TempDir()
+	out := filepath.Join(t.TempDir(), "backup")
+	if code, _, errOut := runCmd(t, "backup", "--data-dir", empty, "--out", out); code != 2 || !strings.Contains(errOut, "--data-dir") {
+		t.Errorf("backup of an empty directory = %d %q, want 2 and --data-dir named", code, errOut)
+	}
+	if left, _ := os.ReadDir(empty); len(left) != 0 {
+		t.Errorf("the refused backup left %v in the data directory", left)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the refused backup wrote --out")
 	}
 }

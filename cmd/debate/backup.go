@@ -45,7 +45,13 @@ func runBackup(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "debate backup: --out: %s already exists\n", *out)
 		return 2
 	}
-	if *dataDir == "" {
+	if *dataDir != "" {
+		// Opening a missing store would create an empty one in the wrong directory.
+		if _, err := os.Stat(filepath.Join(*dataDir, "debate.db")); err != nil {
+			fmt.Fprintf(stderr, "debate backup: --data-dir: no store in %s (%v)\n", *dataDir, err)
+			return 2
+		}
+	} else {
 		if err := a.check(); err != nil {
 			fmt.Fprintf(stderr, "debate backup: %v\n", err)
 			return 2
@@ -118,17 +124,25 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if *dataDir == "" || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, backupUsage)
+	switch {
+	case *dataDir == "":
+		fmt.Fprintln(stderr, "debate restore: --data-dir is required")
+		return 2
+	case fs.NArg() != 1:
+		fmt.Fprintf(stderr, "debate restore: want one backup FILE, got %d arguments\n", fs.NArg())
 		return 2
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
-		fmt.Fprintf(stderr, "debate restore: %v\n", err)
-		return 1
+		fmt.Fprintf(stderr, "debate restore: FILE: %v\n", err)
+		return 2
 	}
 	defer f.Close()
 	rooms, err := embedded.Restore(f, filepath.Join(*dataDir, "debate.db"))
+	if errors.Is(err, embedded.ErrExists) {
+		fmt.Fprintf(stderr, "debate restore: --data-dir: %v (restore only into a fresh directory)\n", err)
+		return 2
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "debate restore: %v\n", err)
 		return 1

@@ -49,14 +49,16 @@ func runBots(args []string, stdout, stderr io.Writer) int {
 		err = fmt.Errorf("--rooms: %d is not between 1 and 10000", *rooms)
 	case *students < 1 || *students > 200:
 		err = fmt.Errorf("--students: %d is not between 1 and 200", *students)
-	case *speed <= 0 || *speed > 10000:
+	case !(*speed > 0 && *speed <= 10000): // written so that NaN fails too
 		err = fmt.Errorf("--speed: %v is not between 0 and 10000", *speed)
 	case *transport != "ws" && *transport != "sse":
 		err = fmt.Errorf("--transport: %q is neither ws nor sse", *transport)
 	case *years < 0 || *years > 7:
 		err = fmt.Errorf("--years: %d is not between 0 and 7", *years)
-	case *drop < 0 || *drop > 1:
+	case !(*drop >= 0 && *drop <= 1):
 		err = fmt.Errorf("--drop: %v is not a chance between 0 and 1", *drop)
+	case *timeout < 0:
+		err = fmt.Errorf("--timeout: %v is negative", *timeout)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "debate bots: %v\n", err)

@@ -37,6 +37,7 @@ func TestBotsRefuseBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--rooms", "0"}, {"--students", "0"}, {"--speed", "0"}, {"--transport", "carrier-pigeon"},
 		{"--url", "localhost"}, {"--years", "9"}, {"--drop", "2"}, {"extra"},
+		{"--speed", "NaN"}, {"--drop", "NaN"}, {"--timeout", "-1s"},
 	} {
 		if code, _, errOut := runCmd(t, append([]string{"bots"}, args...)...); code != 2 || errOut == "" {
 			t.Errorf("bots %q = %d %q, want 2 and a message", args, code, errOut)

@@ -93,7 +93,7 @@ func limitFlags(fs *flag.FlagSet, env func(name, def string) string) func() (lim
 	return func() (limitConfig, error) {
 		for _, r := range rates {
 			v, err := strconv.ParseFloat(*r.s, 64)
-			if err != nil || v <= 0 || v > 1e6 {
+			if err != nil || !(v > 0 && v <= 1e6) { // NaN and Inf parse, and must fail too
 				return lc, fmt.Errorf("--%s: %q is not a positive rate per second like %s", r.name, *r.s, f64(r.def))
 			}
 			*r.dst = v

@@ -83,6 +83,16 @@ func TestLimitFlagsRefuseBadValues(t *testing.T) {
 	}
 }
 
+// ParseFloat accepts NaN and Inf; a rate of either must be refused like any other.
+func TestLimitFlagsRefuseNaNAndInf(t *testing.T) {
+	for _, v := range []string{"NaN", "nan", "Inf", "+Inf"} {
+		args := []string{"--command-rate", v}
+		if _, err := parseServe(args, io.Discard); err == nil || !strings.Contains(err.Error(), "--command-rate") {
+			t.Errorf("parseServe(%q) = %v, want an error naming --command-rate", args, err)
+		}
+	}
+}
+
 func readme(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile("../../README.md")

@@ -98,20 +98,27 @@ func StartServer(t testing.TB, opts ServerOptions) *Server {
 		s.args = append(s.args, "--appendonly", "no")
 	}
 	s.args = append(s.args, opts.Args...)
+	s.launch(false, "redis-server")
+	return s
+}
+
+// launch starts the process on a free port (with a free cluster bus port when withBus),
+// fails the test when it cannot, and kills it when the test ends.
+func (s *Server) launch(withBus bool, what string) {
+	s.t.Helper()
 	var err error
 	for range 3 { // another process may take the free port between picking and binding it
-		if s.port, err = freePort(false); err != nil {
-			t.Fatal(err)
+		if s.port, err = freePort(withBus); err != nil {
+			s.t.Fatal(err)
 		}
 		if err = s.start(); err == nil {
 			break
 		}
 	}
 	if err != nil {
-		t.Fatalf("start redis-server: %v", err)
+		s.t.Fatalf("start %s: %v", what, err)
 	}
-	t.Cleanup(s.Kill)
-	return s
+	s.t.Cleanup(s.Kill)
 }
 
 // Addr is host:port.
@@ -232,19 +239,7 @@ func StartSentinel(t testing.TB, master *Server) *Sentinel {
 		t.Fatal(err)
 	}
 	s.args = []string{"--sentinel"}
-	var err error
-	for range 3 {
-		if s.port, err = freePort(false); err != nil {
-			t.Fatal(err)
-		}
-		if err = s.start(); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		t.Fatalf("start redis sentinel: %v", err)
-	}
-	t.Cleanup(s.Kill)
+	s.launch(false, "redis sentinel")
 	return &Sentinel{s}
 }
 
@@ -274,19 +269,7 @@ func StartCluster(t testing.TB, opts ServerOptions) *Cluster {
 			s.args = append(s.args, "--appendonly", "no")
 		}
 		s.args = append(s.args, opts.Args...)
-		var err error
-		for range 3 {
-			if s.port, err = freePort(true); err != nil {
-				t.Fatal(err)
-			}
-			if err = s.start(); err == nil {
-				break
-			}
-		}
-		if err != nil {
-			t.Fatalf("start cluster node: %v", err)
-		}
-		t.Cleanup(s.Kill)
+		s.launch(true, "cluster node")
 		c.Nodes = append(c.Nodes, s)
 	}
 	args := []string{"--cluster", "create"}
