@@ -161,7 +161,7 @@ func (s *Server) codeExists(c echo.Context) error {
 	ctx := c.Request().Context()
 	addr := clientKey(c)
 	if s.isBlocked(ctx, addr) {
-		return errTooManyJoins
+		return s.blocked(ctx, addr)
 	}
 	if err := s.allow(ctx, s.cfg.Limits.Joins, "join:"+addr, JoinRate); err != nil {
 		return err

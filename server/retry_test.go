@@ -84,6 +84,25 @@ func TestRetryAfterIsTruthful(t *testing.T) {
 			t.Fatalf("after Retry-After: %d %s", status, body)
 		}
 	})
+	t.Run("code check under a block", func(t *testing.T) {
+		ts := newServer(t, func(c *server.Config) {
+			c.Limits.WrongCodes = embedded.NewLimiter(0.001, 2, embedded.WithClock(c.Clock.Now))
+		})
+		r := ts.room("")
+		for range 3 {
+			ts.do("GET", "/api/rooms/WRONGONE/exists", "", "")
+		}
+		ts.clock.Advance(15 * time.Second)
+		status, h, body := ts.doHeader("GET", "/api/rooms/"+r.Code+"/exists", "", "")
+		wait := retryAfter(t, status, h, body)
+		if wait != 45*time.Second {
+			t.Fatalf("45 s left of the block, Retry-After %v", wait)
+		}
+		ts.clock.Advance(wait)
+		if status, body := ts.do("GET", "/api/rooms/"+r.Code+"/exists", "", ""); status != http.StatusOK {
+			t.Fatalf("after Retry-After: %d %s", status, body)
+		}
+	})
 }
 
 // One address may open sockets and streams only so fast (finding 3 of issue 10: 200

@@ -119,8 +119,8 @@ type Config struct {
 	ReplyQueue    int           // 64: acks and errors a socket may have waiting to be written
 	// ConnectRate and ConnectBurst are the numbers of Limits.Connects, per address
 	// (cmd/debate builds it from them; Retry-After falls back on the rate).
-	ConnectRate  rate.Limit // 5/s
-	ConnectBurst int        // 150
+	ConnectRate  rate.Limit // 30/s (ConnectRate)
+	ConnectBurst int        // 300 (ConnectBurst)
 
 	// CommandsInFlight is how many messages a WebSocket may have waiting for their
 	// answer (8); answers come in the order the messages were sent.
