@@ -656,3 +656,35 @@ func TestResumeAtTheInstancesSeqIsNotASnapshot(t *testing.T) {
 		t.Fatalf("resuming on b after 5, b's own seq: a snapshot, want a resume")
 	}
 }
+
+// withoutEpochs starts an instance on a store that reports no epochs (as the embedded
+// store, which cannot lose acknowledged data).
+func withoutEpochs(cfg *engine.Config) { cfg.Epochs = nil }
+
+// A room deleted through one instance closes its viewers on another, also on a store
+// without epochs: the deletion's announcement (seq 0) is not mistaken for a late
+// notification, which only a store with epochs checks.
+func TestDeleteThroughAnotherInstanceClosesViewersWithoutEpochs(t *testing.T) {
+	c := newCluster(t)
+	a, _ := c.instance(t, nil, withoutEpochs)
+	b, _ := c.instance(t, nil, withoutEpochs)
+	rm := timedRoom(t, a)
+	f, err := b.Watch(ctx(t), staff(rm), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap, _ := next(t, f); snap.Type != "snapshot" {
+		t.Fatalf("first frame on b: %s, want a snapshot", snap.Type)
+	}
+	if err := a.DeleteRoom(ctx(t), rm.RoomID); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, ok := next(t, f); !ok {
+			break
+		}
+	}
+	if code, _ := f.Reason(); code != protocol.CloseDeleted {
+		t.Fatalf("b's viewer ended with code %d, want %d (room deleted)", code, protocol.CloseDeleted)
+	}
+}
