@@ -715,6 +715,12 @@ func (a *actor) note(seq uint64) {
 		_ = a.resync(ctx, a.staleShown)
 		return
 	}
+	if seq == 0 {
+		// The room was deleted through another instance (Hub.purge announces seq 0):
+		// check now, on any store, not as a possible loss that only epochs reveal.
+		a.verify(ctx)
+		return
+	}
 	if seq < a.state.Seq() {
 		// Usually a late announcement (this instance's own, or another's); possibly a
 		// store that lost data.

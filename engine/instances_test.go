@@ -120,19 +120,30 @@ func newCluster(t *testing.T) *cluster {
 	return &cluster{store: st, notifier: embedded.NewNotifier(), clock: clk, epochs: &epochs{m: map[string]string{}}}
 }
 
+// instanceOption changes the configuration of one instance of a cluster.
+type instanceOption func(*engine.Config)
+
+// silent gives an instance a notifier of its own, which no other instance publishes to:
+// it hears nothing of what the others store and learns only from the log.
+func silent(cfg *engine.Config) { cfg.Notifier = embedded.NewNotifier() }
+
 // instance starts one more hub on the cluster's store, with its own view of the log.
-func (c *cluster) instance(t *testing.T, logs io.Writer) (*engine.Hub, *switchLog) {
+func (c *cluster) instance(t *testing.T, logs io.Writer, opts ...instanceOption) (*engine.Hub, *switchLog) {
 	t.Helper()
 	if logs == nil {
 		logs = io.Discard
 	}
 	log := &switchLog{Log: c.store.Log()}
-	hub, err := engine.New(engine.Config{
+	cfg := engine.Config{
 		Log: log, Directory: c.store.Directory(), Credentials: c.store.Credentials(),
 		Notifier: c.notifier, Presence: embedded.NewPresence(), Epochs: c.epochs,
 		Scenario: economy.Default(), Clock: c.clock,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
+	}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	hub, err := engine.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -594,20 +605,7 @@ func TestResumeAheadOfTheInstanceCatchesUpFirst(t *testing.T) {
 	rm := timedRoom(t, a) // seqs 1 to 5
 	teacher := staff(rm)
 	// Instance b hears no notifications at all: it only learns from the log.
-	b, err := engine.New(engine.Config{
-		Log: c.store.Log(), Directory: c.store.Directory(), Credentials: c.store.Credentials(),
-		Notifier: embedded.NewNotifier(), Presence: embedded.NewPresence(), Epochs: c.epochs,
-		Scenario: economy.Default(), Clock: c.clock,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = b.Shutdown(sctx)
-	})
+	b, _ := c.instance(t, nil, silent)
 	if f, err := b.Watch(ctx(t), teacher, nil); err != nil {
 		t.Fatal(err)
 	} else if snap, _ := next(t, f); snap.Type != "snapshot" || snap.Seq != 5 {
@@ -640,20 +638,7 @@ func TestResumeAtTheInstancesSeqIsNotASnapshot(t *testing.T) {
 	a, _ := c.instance(t, nil)
 	rm := timedRoom(t, a) // seqs 1 to 5
 	teacher := staff(rm)
-	b, err := engine.New(engine.Config{
-		Log: c.store.Log(), Directory: c.store.Directory(), Credentials: c.store.Credentials(),
-		Notifier: embedded.NewNotifier(), Presence: embedded.NewPresence(), Epochs: c.epochs,
-		Scenario: economy.Default(), Clock: c.clock,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = b.Shutdown(sctx)
-	})
+	b, _ := c.instance(t, nil, silent)
 	if f, err := b.Watch(ctx(t), teacher, nil); err != nil {
 		t.Fatal(err)
 	} else if snap, _ := next(t, f); snap.Type != "snapshot" || snap.Seq != 5 {
@@ -669,5 +654,37 @@ func TestResumeAtTheInstancesSeqIsNotASnapshot(t *testing.T) {
 	}
 	if fr, _ := next(t, f); fr.Type == "snapshot" {
 		t.Fatalf("resuming on b after 5, b's own seq: a snapshot, want a resume")
+	}
+}
+
+// withoutEpochs starts an instance on a store that reports no epochs (as the embedded
+// store, which cannot lose acknowledged data).
+func withoutEpochs(cfg *engine.Config) { cfg.Epochs = nil }
+
+// A room deleted through one instance closes its viewers on another, also on a store
+// without epochs: the deletion's announcement (seq 0) is not mistaken for a late
+// notification, which only a store with epochs checks.
+func TestDeleteThroughAnotherInstanceClosesViewersWithoutEpochs(t *testing.T) {
+	c := newCluster(t)
+	a, _ := c.instance(t, nil, withoutEpochs)
+	b, _ := c.instance(t, nil, withoutEpochs)
+	rm := timedRoom(t, a)
+	f, err := b.Watch(ctx(t), staff(rm), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap, _ := next(t, f); snap.Type != "snapshot" {
+		t.Fatalf("first frame on b: %s, want a snapshot", snap.Type)
+	}
+	if err := a.DeleteRoom(ctx(t), rm.RoomID); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, ok := next(t, f); !ok {
+			break
+		}
+	}
+	if code, _ := f.Reason(); code != protocol.CloseDeleted {
+		t.Fatalf("b's viewer ended with code %d, want %d (room deleted)", code, protocol.CloseDeleted)
 	}
 }
