@@ -207,11 +207,18 @@ func (sc *Scenario) ensembleCoefs(n int) []coefs {
 	return out
 }
 
+// The size of an experiment's ensemble: two runs make the smallest range, and 500
+// keep a run of every experiment within a few seconds.
+const (
+	MinEnsembleRuns = 2
+	MaxEnsembleRuns = 500
+)
+
 // RunExperiments runs the class's record with each experiment (all when ids is empty)
 // over an ensemble of runs coefficient sets, and returns each claim's ranges.
 func (sc *Scenario) RunExperiments(rec Record, ids []string, runs int) ([]ExperimentResult, error) {
-	if runs < 2 || runs > 500 {
-		return nil, fault.Newf(fault.Invalid, "An ensemble has between 2 and 500 runs, not %d.", runs)
+	if runs < MinEnsembleRuns || runs > MaxEnsembleRuns {
+		return nil, fault.Newf(fault.Invalid, "An ensemble has between %d and %d runs, not %d.", MinEnsembleRuns, MaxEnsembleRuns, runs)
 	}
 	if err := sc.checkRecord(rec); err != nil {
 		return nil, err

@@ -8,33 +8,8 @@ import (
 	"testing"
 
 	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/economy/economytest"
 )
-
-// The three class paths every role's texts are read on: history's record; a mild
-// counterfactual (the mildest option of every ordered decision, every directive off);
-// and a harsh one (history's choices, every directive off).
-func classPaths(sc *economy.Scenario) map[string]economy.Record {
-	off := func(mildest bool) economy.Record {
-		rec := sc.HistoricalRecord()
-		rec.Mode = economy.Counterfactual
-		for i := range rec.Years {
-			yr, _ := sc.Year(rec.Years[i].Year)
-			rec.Years[i].Directives = map[string]bool{}
-			for _, d := range yr.Directives {
-				rec.Years[i].Directives[d.ID] = false
-			}
-			if mildest {
-				for _, d := range yr.Decisions {
-					if d.Ordered {
-						rec.Years[i].Decisions[d.ID] = d.Options[0].ID
-					}
-				}
-			}
-		}
-		return rec
-	}
-	return map[string]economy.Record{"history": sc.HistoricalRecord(), "mild": off(true), "harsh": off(false)}
-}
 
 // What a text may not say where the class's path lacks it. Hunger words are checked on
 // the mild path, where the model has no famine; decree words wherever the directive is off;
@@ -79,9 +54,12 @@ func studentTexts(c *Content, b Brief) map[string]string {
 func TestTextsFollowTheClassPath(t *testing.T) {
 	c := mustContent(t)
 	sc := economy.Default()
-	paths := classPaths(sc)
+	paths := economytest.ClassPaths(sc)
+	// Each bad text is reported once per run of the test, not once per process: a
+	// package-level set made a second run (-count=2) pass whatever the texts said.
+	reported := map[string]bool{}
 	// A fixed order, and the mild path last: a failure of one path never hides another's.
-	for _, name := range []string{"history", "harsh", "mild"} {
+	for _, name := range []string{economytest.History, economytest.Harsh, economytest.Mild} {
 		rec := paths[name]
 		outs, err := sc.Run(rec)
 		if err != nil {
@@ -90,8 +68,8 @@ func TestTextsFollowTheClassPath(t *testing.T) {
 		off := switchedOff(rec)
 		// The hunger check reads the mild path, which must have no famine; if the model
 		// gives it one, that is reported once and the other checks still run.
-		hungerFree := name == "mild"
-		if name == "mild" {
+		hungerFree := name == economytest.Mild
+		if name == economytest.Mild {
 			for _, o := range outs {
 				if o.FamineDeathsM > 0.005 {
 					t.Errorf("the mild path has %.3f M famine deaths in %d; the hunger check needs a path without famine", o.FamineDeathsM, o.Year)
@@ -113,8 +91,8 @@ func TestTextsFollowTheClassPath(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: year %d: %v", name, year, err)
 			}
-			checkTexts(t, fmt.Sprintf("%s path, year %d", name, year), name, "", map[string]string{"title": yt.Title, "summary": c.PlainText(yt.Summary)}, off, hungerFree)
-			if name == "history" && (year == 1932 && yt.Title != "Hunger" || year == 1933 && yt.Title != "The famine") {
+			checkTexts(t, reported, fmt.Sprintf("%s path, year %d", name, year), name, "", map[string]string{"title": yt.Title, "summary": c.PlainText(yt.Summary)}, off, hungerFree)
+			if name == economytest.History && (year == 1932 && yt.Title != "Hunger" || year == 1933 && yt.Title != "The famine") {
 				t.Errorf("history's path: %d is titled %q", year, yt.Title)
 			}
 		}
@@ -131,7 +109,7 @@ func TestTextsFollowTheClassPath(t *testing.T) {
 			for i, year := 0, sc.FirstYear(); year <= sc.LastYear(); i, year = i+1, year+1 {
 				fates := []string{""}
 				for _, f := range rf.Fates {
-					if f.From <= year && (name == "history" || reachableWithout(role, f.ID, sc)) {
+					if f.From <= year && (name == economytest.History || reachableWithout(role, f.ID, sc)) {
 						fates = append(fates, f.ID)
 					}
 				}
@@ -143,7 +121,7 @@ func TestTextsFollowTheClassPath(t *testing.T) {
 							}
 							for _, stepped := range []bool{false, true} {
 								ctx := BriefingContext{Region: region, Fate: fate, DirectivesOff: off, Stepped: stepped}
-								if name == "history" {
+								if name == economytest.History {
 									// Special settlers exist only where a deportation was in force.
 									ctx.SettlerReports, ctx.SettlerLetters = 1, 1
 								}
@@ -167,7 +145,7 @@ func TestTextsFollowTheClassPath(t *testing.T) {
 									t.Fatalf("%s: %s %d %s: %v", name, role, year, region, err)
 								}
 								where := fmt.Sprintf("%s path, %s %d, region %q, fate %q, stepped %v, last action %q", name, role, year, region, fate, stepped, action)
-								checkTexts(t, where, name, role, studentTexts(c, b), off, hungerFree)
+								checkTexts(t, reported, where, name, role, studentTexts(c, b), off, hungerFree)
 							}
 						}
 					}
@@ -177,22 +155,20 @@ func TestTextsFollowTheClassPath(t *testing.T) {
 	}
 }
 
-var reported = map[string]bool{}
-
 // historyMarked is how a Historian's text says that it tells history's events, not the
 // class's: the Historian reads the real record beside the class's world.
 var historyMarked = regexp.MustCompile(`(?i)\bin history\b|historians|demographers|archival`)
 
-// checkTexts reports what texts tell that the class's path lacks; hungerFree says the path
-// has no famine, so that no text may assert hunger.
-func checkTexts(t *testing.T, where, path, role string, texts map[string]string, off []string, hungerFree bool) {
+// checkTexts reports what texts tell that the class's path lacks, each text once in
+// reported; hungerFree says the path has no famine, so that no text may assert hunger.
+func checkTexts(t *testing.T, reported map[string]bool, where, path, role string, texts map[string]string, off []string, hungerFree bool) {
 	t.Helper()
 	for what, text := range texts {
 		if role == Historian && historyMarked.MatchString(text) {
 			continue
 		}
 		var bad []string
-		if path != "history" {
+		if path != economytest.History {
 			if m := asserted(famineNames, text); m != "" {
 				bad = append(bad, "names "+m)
 			}

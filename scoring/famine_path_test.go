@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/classroom-debate/debate/economy"
+	"github.com/classroom-debate/debate/economy/economytest"
 )
 
 // famineReportOn runs a record through the model and builds every year's famine report
@@ -34,29 +35,6 @@ func famineReportOn(t *testing.T, sc *economy.Scenario, rec economy.Record) []Fa
 	return out
 }
 
-// harshRecord is history's choices with every directive switched off, the counterfactual
-// a reader found the famine report telling as the Holodomor; mildRecord the mildest
-// options with every directive off.
-func offRecord(sc *economy.Scenario, mildest bool) economy.Record {
-	rec := sc.HistoricalRecord()
-	rec.Mode = economy.Counterfactual
-	for i := range rec.Years {
-		yr, _ := sc.Year(rec.Years[i].Year)
-		rec.Years[i].Directives = map[string]bool{}
-		for _, d := range yr.Directives {
-			rec.Years[i].Directives[d.ID] = false
-		}
-		if mildest {
-			for _, d := range yr.Decisions {
-				if d.Ordered {
-					rec.Years[i].Decisions[d.ID] = d.Options[0].ID
-				}
-			}
-		}
-	}
-	return rec
-}
-
 // The words an account or a region's note may use only when the class's path had the
 // directive: the blacklists, the checkpoints of January 1933, the August law, the
 // deportations of the December decree.
@@ -73,7 +51,7 @@ var directiveWords = map[string]*regexp.Regexp{
 // names the region's famine plainly and says what history's was called.
 func TestFamineReportFollowsTheClassPath(t *testing.T) {
 	sc := economy.Default()
-	years := famineReportOn(t, sc, offRecord(sc, false))
+	years := famineReportOn(t, sc, economytest.DirectivesOff(sc, false))
 	struck := 0
 	for _, fy := range years {
 		for _, r := range fy.Regions {

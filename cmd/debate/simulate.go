@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -38,6 +39,27 @@ Runs the 1928–1934 economy model and prints every year's outcome.
   --assumptions    print the model's stated assumptions in plain words and exit
 
 Exit codes: 0 done, 2 bad flags or a bad choices file.`
+
+// checkVariantFlags refuses a bad --weather, --experiment or --runs before any record is
+// read, with a sentence naming the flag and what it accepts ("" when all are good). The
+// model refuses them too, but its sentence names neither the flag nor the file.
+func checkVariantFlags(fs *flag.FlagSet, sc *economy.Scenario, weather, experiment string, runs int) string {
+	if weather != economy.WeatherHistory && weather != economy.WeatherOrdinary {
+		return fmt.Sprintf("unknown --weather %q: use %s or %s", weather, economy.WeatherHistory, economy.WeatherOrdinary)
+	}
+	if experiment != "" && !slices.Contains(sc.ExperimentIDs(), experiment) {
+		return fmt.Sprintf("unknown --experiment %q: the experiments are %s", experiment, strings.Join(sc.ExperimentIDs(), ", "))
+	}
+	runsSet := false
+	fs.Visit(func(f *flag.Flag) { runsSet = runsSet || f.Name == "runs" })
+	if runsSet && experiment == "" {
+		return "--runs sizes an experiment's ensemble: give it with --experiment NAME"
+	}
+	if runs < economy.MinEnsembleRuns || runs > economy.MaxEnsembleRuns {
+		return fmt.Sprintf("--runs %d: an ensemble has between %d and %d runs", runs, economy.MinEnsembleRuns, economy.MaxEnsembleRuns)
+	}
+	return ""
+}
 
 // runSimulate is `debate simulate`. It never reads ../shared: the scenario and the
 // history bands are embedded.
@@ -75,6 +97,10 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *format != "json" && *format != "table" {
 		fmt.Fprintf(stderr, "debate simulate: unknown format %q: use json or table\n", *format)
+		return 2
+	}
+	if msg := checkVariantFlags(fs, sc, *weather, *experiment, *runs); msg != "" {
+		fmt.Fprintf(stderr, "debate simulate: %s\n", msg)
 		return 2
 	}
 	if *historical == (*choices != "") {

@@ -301,3 +301,34 @@ func TestSimulateExperiment(t *testing.T) {
 		t.Errorf("--runs 1: exit %d", code)
 	}
 }
+
+// A bad --weather, --experiment or --runs exits 2 with a sentence that names the flag and
+// what it accepts, before any record is read, and prints nothing on standard output.
+func TestSimulateBadVariantFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--weather", "sunny"}, []string{"--weather", `"sunny"`, "history", "ordinary"}},
+		{[]string{"--weather", ""}, []string{"--weather", "history", "ordinary"}},
+		{[]string{"--experiment", "nope"}, []string{"--experiment", `"nope"`, "ordinary-1932", "no-exports-reserves", "no-blacklists", "collectivisation-1929", "relief-autumn-1932"}},
+		{[]string{"--experiment", "no-blacklists", "--runs", "1"}, []string{"--runs 1", "between 2 and 500"}},
+		{[]string{"--experiment", "no-blacklists", "--runs", "501"}, []string{"--runs 501", "between 2 and 500"}},
+		{[]string{"--runs", "20"}, []string{"--runs", "--experiment"}},
+		{[]string{"--runs", "0"}, []string{"--runs", "--experiment"}},
+		{[]string{"--runs", "many"}, []string{"-runs", "many"}},
+	} {
+		for _, source := range [][]string{{"--historical"}, {"--choices", "does-not-exist.json"}} {
+			args := append(append([]string{}, source...), tc.args...)
+			code, out, errs := simulate(t, "", args...)
+			if code != 2 || out != "" {
+				t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", args, code, out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errs, w) {
+					t.Errorf("%v: stderr %q lacks %q", args, errs, w)
+				}
+			}
+		}
+	}
+}
