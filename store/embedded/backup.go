@@ -57,9 +57,19 @@ func Restore(src io.Reader, path string) (rooms int, err error) {
 		return 0, err
 	}
 	dir := filepath.Dir(path)
+	made := missingDirs(dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return 0, err
 	}
+	// A failed restore leaves no trace, not even the directories it made (os.Remove
+	// takes only empty ones: never anything the operator put there).
+	defer func() {
+		if err != nil {
+			for _, d := range made {
+				os.Remove(d)
+			}
+		}
+	}()
 	tmp, err := os.CreateTemp(dir, ".restore-*")
 	if err != nil {
 		return 0, err
@@ -129,4 +139,18 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// missingDirs lists dir and those of its ancestors that do not exist yet, deepest first.
+func missingDirs(dir string) []string {
+	var out []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); !errors.Is(err, os.ErrNotExist) {
+			return out
+		}
+		out = append(out, d)
+		if filepath.Dir(d) == d {
+			return out
+		}
+	}
 }

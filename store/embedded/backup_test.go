@@ -106,3 +106,22 @@ func TestRestoreRefusesWhatIsNotAStore(t *testing.T) {
 		t.Fatalf("a failed restore left %v", left)
 	}
 }
+
+// A failed restore into a data directory that did not exist leaves no empty directory
+// behind, and one that existed is left as it was.
+func TestFailedRestoreRemovesOnlyTheDirectoryItMade(t *testing.T) {
+	root := t.TempDir()
+	made := filepath.Join(root, "fresh", "data")
+	if _, err := embedded.Restore(bytes.NewReader([]byte("garbage")), filepath.Join(made, "debate.db")); err == nil {
+		t.Fatal("restored garbage")
+	}
+	if _, err := os.Stat(filepath.Join(root, "fresh")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a failed restore left the directories it made: %v", err)
+	}
+	if _, err := embedded.Restore(bytes.NewReader([]byte("garbage")), filepath.Join(root, "debate.db")); err == nil {
+		t.Fatal("restored garbage")
+	}
+	if _, err := os.Stat(root); err != nil {
+		t.Fatalf("a failed restore removed a directory it did not make: %v", err)
+	}
+}
